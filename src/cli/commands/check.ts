@@ -1,0 +1,43 @@
+/** `rk8s check`: validates the card corpus and the org policy, listing every problem. */
+import type { Command } from 'commander';
+import { loadCards } from '../../corpus/load-cards.js';
+import { formatProblem, type LoadProblem } from '../../config/problems.js';
+import { ExitCode } from '../../errors.js';
+import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { style } from '../style.js';
+
+/** Adds `rk8s check` to the program. */
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('validate the command cards and the org policy files; exit non-zero listing every problem')
+    .addHelpText('after', '\nExamples:\n  rk8s check\n  rk8s check --cards ./my-cards --org ./my-org --json')
+    .action(
+      action(async (_options: unknown, command: Command) => {
+        const options = globalOptions(command);
+        const config = configFromOptions(options);
+        const corpus = loadCards(config.cardsDir);
+        const problems: LoadProblem[] = [...corpus.problems];
+        const intents = new Set(corpus.cards.map((card) => card.intent));
+        const resources = new Set(corpus.cards.map((card) => card.resource));
+        const summary = {
+          ok: problems.length === 0,
+          cardsDir: config.cardsDir,
+          orgDir: config.orgDir,
+          cards: corpus.cards.length,
+          intents: intents.size,
+          resources: resources.size,
+          problems,
+        };
+        if (options.json) {
+          printJson(summary);
+        } else {
+          for (const problem of problems) process.stdout.write(`${style.red('✗')} ${formatProblem(problem)}\n`);
+          const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources)`;
+          if (problems.length === 0) process.stdout.write(`${style.green('✔')} ${line}\n`);
+          else process.stdout.write(`${style.red(`${problems.length} problem(s)`)}; ${line} loaded cleanly\n`);
+        }
+        return problems.length === 0 ? ExitCode.ok : ExitCode.config;
+      }),
+    );
+}

@@ -1,0 +1,127 @@
+/** Resolves the configuration: defaults < environment (.env included) < explicit overrides (CLI flags). */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { ConfigSchema, type Config } from '../schemas/config.js';
+import { formatFieldPath } from './problems.js';
+import { packageRoot } from './paths.js';
+
+/** Settings a caller (CLI flags, tests, the library) may override. Paths are resolved against cwd. */
+export interface ConfigOverrides {
+  cardsDir?: string;
+  orgDir?: string;
+  cacheDir?: string;
+  kubectlPath?: string;
+  kubeconfig?: string;
+  context?: string;
+  auditLog?: string;
+  /** A GGUF path, or null to force the template planner (`--no-model`). */
+  model?: string | null;
+  threads?: number;
+  embedder?: 'lexical' | 'transformers';
+  embeddingModel?: string;
+  serverToken?: string;
+  readOnly?: boolean;
+  execTimeoutSeconds?: number;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+function envNumber(environment: Environment, name: string): number | undefined {
+  const raw = environment[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigError(`${name}="${raw}" is not a number`, { hint: `set ${name} to a number or unset it` });
+  return value;
+}
+
+function envBoolean(environment: Environment, name: string): boolean | undefined {
+  const raw = environment[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name}="${environment[name]}" is not a boolean`, { hint: `set ${name} to true or false` });
+}
+
+function envString(environment: Environment, name: string): string | undefined {
+  const raw = environment[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** Loads `.env` from the working directory into process.env once (existing variables win). */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, { hint: 'fix or remove the .env file', cause: error });
+  }
+}
+
+/** Default thread count for the LLM: never above the core count (more threads than cores is far slower). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** Builds the configuration. Throws ConfigError naming the variable or field that is wrong. */
+export function loadConfig(overrides: ConfigOverrides = {}, environment: Environment = process.env): Config {
+  const root = packageRoot();
+  const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(value));
+  const model =
+    overrides.model === null ? undefined : (resolve(overrides.model) ?? resolve(envString(environment, 'RK8S_MODEL')));
+  const candidate = {
+    root,
+    cardsDir: resolve(overrides.cardsDir) ?? resolve(envString(environment, 'RK8S_CARDS_DIR')) ?? path.join(root, 'cards'),
+    orgDir: resolve(overrides.orgDir) ?? resolve(envString(environment, 'RK8S_ORG_DIR')) ?? path.join(root, 'org'),
+    cacheDir: resolve(overrides.cacheDir) ?? resolve(envString(environment, 'RK8S_CACHE_DIR')) ?? path.join(root, '.cache'),
+    kubectl: {
+      path: overrides.kubectlPath ?? envString(environment, 'RK8S_KUBECTL') ?? 'kubectl',
+      kubeconfig: resolve(overrides.kubeconfig) ?? envString(environment, 'KUBECONFIG'),
+      context: overrides.context ?? envString(environment, 'RK8S_CONTEXT'),
+    },
+    exec: {
+      timeoutSeconds: overrides.execTimeoutSeconds ?? envNumber(environment, 'RK8S_EXEC_TIMEOUT'),
+      maxTimeoutSeconds: envNumber(environment, 'RK8S_EXEC_MAX_TIMEOUT'),
+      maxOutputBytes: envNumber(environment, 'RK8S_MAX_OUTPUT_BYTES'),
+      maxOutputLines: envNumber(environment, 'RK8S_MAX_OUTPUT_LINES'),
+    },
+    audit: {
+      path: resolve(overrides.auditLog) ?? resolve(envString(environment, 'RK8S_AUDIT_LOG')) ?? path.resolve('logs', 'agent.log'),
+      maxBytes: envNumber(environment, 'RK8S_AUDIT_MAX_BYTES'),
+    },
+    planner: {
+      model,
+      threads: overrides.threads ?? envNumber(environment, 'RK8S_THREADS') ?? defaultThreads(),
+      temperature: envNumber(environment, 'RK8S_TEMPERATURE'),
+      maxTokens: envNumber(environment, 'RK8S_MAX_TOKENS'),
+      timeoutSeconds: envNumber(environment, 'RK8S_PLAN_TIMEOUT'),
+      contextSize: envNumber(environment, 'RK8S_CONTEXT_SIZE'),
+      modelsDir: resolve(envString(environment, 'RK8S_MODELS_DIR')) ?? path.join(os.homedir(), '.cache', 'rk8s', 'models'),
+    },
+    embedder: {
+      kind: overrides.embedder ?? envString(environment, 'RK8S_EMBEDDER'),
+      model: overrides.embeddingModel ?? envString(environment, 'RK8S_EMBEDDING_MODEL'),
+      allowRemoteModels: envBoolean(environment, 'RK8S_ALLOW_REMOTE_MODELS'),
+    },
+    server: {
+      host: envString(environment, 'RK8S_SERVER_HOST'),
+      port: envNumber(environment, 'RK8S_SERVER_PORT'),
+      token: overrides.serverToken ?? envString(environment, 'RK8S_SERVER_TOKEN'),
+      bodyLimitBytes: envNumber(environment, 'RK8S_SERVER_BODY_LIMIT'),
+      maxQueue: envNumber(environment, 'RK8S_SERVER_MAX_QUEUE'),
+      requestTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_REQUEST_TIMEOUT'),
+    },
+    mcpAllowAgentConfirm: envBoolean(environment, 'RK8S_MCP_ALLOW_AGENT_CONFIRM'),
+    readOnly: overrides.readOnly ?? envBoolean(environment, 'RK8S_READ_ONLY'),
+  };
+  const parsed = ConfigSchema.safeParse(JSON.parse(JSON.stringify(candidate)));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`configuration ${formatFieldPath(issue.path)}: ${issue.message}`, {
+      hint: 'check the RK8S_* environment variables and .env (see .env.example)',
+      details: parsed.error.issues,
+    });
+  }
+  return parsed.data;
+}

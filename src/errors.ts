@@ -1,0 +1,123 @@
+/** Typed errors with stable codes and process exit codes; every user-facing failure is one of these. */
+
+/** Process exit codes shared by every command. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  needsConfirmation: 3,
+  denied: 4,
+  config: 5,
+  kubectl: 6,
+  cancelled: 130,
+} as const;
+
+/** Options accepted by every rk8s error. */
+export interface Rk8sErrorOptions {
+  cause?: unknown;
+  /** A one-line hint telling the user how to fix the problem. */
+  hint?: string;
+  /** Extra structured detail (file, field, list of problems...). */
+  details?: unknown;
+}
+
+/** Base class: a stable `code`, an exit code and an optional fix hint. */
+export class Rk8sError extends Error {
+  readonly code: string = 'RK8S_ERROR';
+  readonly exitCode: number = ExitCode.failure;
+  readonly hint?: string;
+  readonly details?: unknown;
+
+  constructor(message: string, options: Rk8sErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+/** Input from a user or a client failed validation (payload, flags, body). */
+export class InputError extends Rk8sError {
+  override readonly code = 'INPUT_INVALID';
+  override readonly exitCode = ExitCode.usage;
+}
+
+/** Configuration, cards or policy files could not be loaded or are invalid. */
+export class ConfigError extends Rk8sError {
+  override readonly code = 'CONFIG_INVALID';
+  override readonly exitCode = ExitCode.config;
+}
+
+/** The validator denied a command. */
+export class PolicyDeniedError extends Rk8sError {
+  override readonly code = 'POLICY_DENIED';
+  override readonly exitCode = ExitCode.denied;
+}
+
+/** A command needs a human confirmation that was not given. */
+export class ConfirmationRequiredError extends Rk8sError {
+  override readonly code = 'CONFIRMATION_REQUIRED';
+  override readonly exitCode = ExitCode.needsConfirmation;
+}
+
+/** An approval token does not match the command it is presented with. */
+export class ApprovalMismatchError extends Rk8sError {
+  override readonly code = 'APPROVAL_MISMATCH';
+  override readonly exitCode = ExitCode.denied;
+}
+
+/** kubectl could not be run, or failed in a way worth reporting as an error. */
+export class KubectlError extends Rk8sError {
+  override readonly code = 'KUBECTL_FAILED';
+  override readonly exitCode = ExitCode.kubectl;
+}
+
+/** A model (LLM or embedder) could not be loaded or answered badly. */
+export class ModelError extends Rk8sError {
+  override readonly code = 'MODEL_ERROR';
+}
+
+/** The planner could not produce a plan. */
+export class PlanError extends Rk8sError {
+  override readonly code = 'PLAN_FAILED';
+}
+
+/** The audit log could not be written or failed verification. */
+export class AuditError extends Rk8sError {
+  override readonly code = 'AUDIT_FAILED';
+}
+
+/** An operation was aborted by the user or a timeout. */
+export class CancelledError extends Rk8sError {
+  override readonly code = 'CANCELLED';
+  override readonly exitCode = ExitCode.cancelled;
+}
+
+/** The JSON shape errors take on the event stream, HTTP and MCP. */
+export interface SerializedError {
+  code: string;
+  message: string;
+  hint?: string;
+  details?: unknown;
+}
+
+/** Turns anything thrown into a SerializedError without leaking stack traces. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Rk8sError) {
+    const serialized: SerializedError = { code: error.code, message: error.message };
+    if (error.hint !== undefined) serialized.hint = error.hint;
+    if (error.details !== undefined) serialized.details = error.details;
+    return serialized;
+  }
+  if (error instanceof Error) {
+    if (error.name === 'AbortError') return { code: 'CANCELLED', message: 'cancelled' };
+    return { code: 'INTERNAL', message: error.message };
+  }
+  return { code: 'INTERNAL', message: String(error) };
+}
+
+/** True when an error (or its cause chain) is an abort. */
+export function isAbortError(error: unknown): boolean {
+  if (error instanceof CancelledError) return true;
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}

@@ -1,0 +1,62 @@
+/** The one contract: the event stream every front-end (TUI, CLI, HTTP, MCP, k8s_exec) consumes. */
+import type { SerializedError } from '../errors.js';
+import type { Card } from '../schemas/card.js';
+import type { Plan, PlannerKind } from '../schemas/plan.js';
+import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
+import type { Verdict } from '../schemas/verdict.js';
+
+/** A retrieved card with its score, why it matched, and the snippet given to the planner. */
+export interface CardMatch {
+  id: string;
+  card: Card;
+  /** Fused relevance score, higher is better (0..1). */
+  score: number;
+  /** Human-readable reasons: "intent matches", "keyword: bounce"... */
+  why: string[];
+  /** The compact text given to the planner (counted against the token budget). */
+  snippet: string;
+  /** Estimated or counted tokens of the snippet. */
+  tokens: number;
+}
+
+/** What a human must confirm, exactly: the approval token is bound to these args. */
+export interface Proposal {
+  operationId: string;
+  source: RequestSource;
+  user: string;
+  request: K8sExecPayload;
+  plan: Plan;
+  verdict: Verdict;
+  /** The card the plan was rendered from. */
+  card?: Card;
+  /** Whether and how the card supports a dry-run preview. */
+  dryRun: 'server' | 'client' | 'none';
+  /** kube context the command will run against (null: kubeconfig's current context). */
+  context: string | null;
+  policyVersion: string;
+  /** HMAC over args, namespace, context and policy version; runApproved refuses anything else. */
+  approvalToken: string;
+  createdAt: string;
+}
+
+/** Stream events, noun-verb. Consumers switch over `type` exhaustively. */
+export type PipelineEvent =
+  | { type: 'retrieve-end'; cards: CardMatch[]; embedder: string; notes: string[] }
+  | { type: 'plan-delta'; text: string }
+  | { type: 'plan-end'; plan: Plan; planner: PlannerKind }
+  | { type: 'validate-end'; verdict: Verdict }
+  | { type: 'approval-request'; proposal: Proposal }
+  | { type: 'dry-run-end'; output: string; exitCode: number }
+  | { type: 'exec-output'; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'exec-end'; exitCode: number; durationMs: number; truncated: boolean; timedOut: boolean; cancelled: boolean; errorMessage?: string }
+  | { type: 'audit-end'; operationId: string }
+  | { type: 'notice'; level: 'info' | 'warn'; stage: 'retrieve' | 'plan' | 'validate' | 'execute' | 'audit' | 'model'; message: string }
+  | { type: 'error'; error: SerializedError };
+
+/** The `type` of every event. */
+export type PipelineEventType = PipelineEvent['type'];
+
+/** Compile-time exhaustiveness guard for `switch (event.type)`. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected event: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,98 @@
+/**
+ * The seams createCore() wires: each stage behind one small interface, so tests pass fakes and
+ * every front-end shares one implementation.
+ */
+import type { Card } from '../schemas/card.js';
+import type { Plan, PlannerKind } from '../schemas/plan.js';
+import type { K8sExecPayload } from '../schemas/request.js';
+import type { AuditRecord } from '../schemas/audit.js';
+import type { CardMatch, PipelineEvent } from './events.js';
+
+/** Turns texts into L2-normalised vectors. */
+export interface Embedder {
+  /** Stable id recorded in the index manifest, e.g. "lexical-v1-512" or "transformers:Xenova/all-MiniLM-L6-v2". */
+  readonly id: string;
+  readonly dimensions: number;
+  embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** Counts tokens of a text (a real tokenizer when loaded, else a documented estimate). */
+  countTokens?(text: string): number;
+}
+
+/** What retrieval is asked. */
+export interface RetrieveQuery {
+  intent?: string;
+  resource?: string;
+  query?: string;
+  /** How many cards at most (2-4 by default). */
+  limit?: number;
+}
+
+/** What retrieval answers. */
+export interface RetrieveResult {
+  matches: CardMatch[];
+  /** e.g. "no card for intent=scale resource=pod; showing scale cards for other resources". */
+  notes: string[];
+  embedder: string;
+}
+
+/** Finds the cards that fit a request. */
+export interface Retriever {
+  retrieve(query: RetrieveQuery, signal?: AbortSignal): Promise<RetrieveResult>;
+  readonly embedderId: string;
+  readonly size: number;
+}
+
+/** Facts from the cluster a planner may use (e.g. for "double it"). */
+export interface PlanFacts {
+  currentReplicas?: number;
+}
+
+/** What a planner yields: raw tokens, notices (fallbacks, load progress), then exactly one plan-end. */
+export type PlannerEvent = Extract<PipelineEvent, { type: 'plan-delta' | 'plan-end' | 'notice' }>;
+
+/** Turns a request and the retrieved cards into a plan. */
+export interface Planner {
+  readonly kind: PlannerKind;
+  /** Model name when kind is llm. */
+  readonly model?: string;
+  plan(request: K8sExecPayload, matches: readonly CardMatch[], facts: PlanFacts, signal?: AbortSignal): AsyncIterable<PlannerEvent>;
+  /** Loads the model ahead of the first request (no-op for the template planner); progress is 0..1. */
+  preload?(options?: { signal?: AbortSignal; onProgress?: (progress: number) => void }): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+/** Options for one kubectl run. */
+export interface KubectlRunOptions {
+  timeoutSeconds?: number;
+  signal?: AbortSignal;
+}
+
+/** Runs kubectl argv (no shell) and streams exec-output then one exec-end. */
+export interface KubectlRunner {
+  run(args: readonly string[], options?: KubectlRunOptions): AsyncIterable<Extract<PipelineEvent, { type: 'exec-output' | 'exec-end' }>>;
+}
+
+/** An audit record before the log adds `prev_hash` and `hash`. */
+export type AuditRecordInput = Omit<AuditRecord, 'prev_hash' | 'hash' | 'timestamp'> & { timestamp?: string };
+
+/** Append-only, hash-chained, fsync'ed JSONL log. */
+export interface AuditLog {
+  readonly path: string;
+  append(record: AuditRecordInput): Promise<AuditRecord>;
+}
+
+/** Resolves a pod's controlling owner so the guardrail can suggest `rollout restart <kind>/<owner>`. */
+export interface OwnerResolver {
+  resolvePodOwner(namespace: string, pod: string, signal?: AbortSignal): Promise<{ kind: string; name: string } | undefined>;
+}
+
+/** A clock, so tests control time. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Cards by id, as loaded. */
+export type CardCatalog = ReadonlyMap<string, Card>;
+
+/** The plan a planner must never be trusted on: re-exported for convenience. */
+export type { Plan };

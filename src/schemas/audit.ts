@@ -1,0 +1,41 @@
+/** One JSONL audit record. Records are hash-chained: `hash` = sha256(canonical record without `hash`). */
+import { z } from 'zod';
+import { SOURCES } from './request.js';
+
+/** Events an operation records. */
+export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'finished', 'dry-run', 'cancelled', 'failed'] as const;
+/** An audit event name. */
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/** The audit record. Optional fields appear where they apply. */
+export const AuditRecordSchema = z.strictObject({
+  timestamp: z.string(),
+  level: z.enum(['INFO', 'WARN', 'ERROR']),
+  operation_id: z.string().uuid(),
+  event: z.enum(AUDIT_EVENTS),
+  user: z.string(),
+  source: z.enum(SOURCES),
+  context: z.string().nullable(),
+  intent: z.string().nullable(),
+  resource: z.string().nullable(),
+  namespace: z.string().nullable(),
+  name: z.string().nullable(),
+  command: z.string().nullable(),
+  args: z.array(z.string()).nullable(),
+  card: z.string().nullable(),
+  planner: z.string().nullable(),
+  decision: z.string().nullable(),
+  risk: z.string().nullable(),
+  violations: z.array(z.string()).optional(),
+  message: z.string().optional(),
+  exit_code: z.number().int().optional(),
+  duration: z.number().optional().describe('seconds'),
+  stdout_sha256: z.string().optional(),
+  stderr_sha256: z.string().optional(),
+  truncated: z.boolean().optional(),
+  timed_out: z.boolean().optional(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+/** An audit record. */
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;

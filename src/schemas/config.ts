@@ -1,0 +1,58 @@
+/** rk8s configuration: every setting has one place, with defaults; loaded from env/.env and flags. */
+import { z } from 'zod';
+
+/** The configuration schema. */
+export const ConfigSchema = z.strictObject({
+  /** Project root: where cards/, org/ and logs/ are found by default. */
+  root: z.string(),
+  cardsDir: z.string(),
+  orgDir: z.string(),
+  cacheDir: z.string(),
+  kubectl: z.strictObject({
+    path: z.string().default('kubectl'),
+    kubeconfig: z.string().optional(),
+    /** The caller's configured context; plans may repeat it but never switch to another. */
+    context: z.string().optional(),
+    cluster: z.string().optional(),
+  }),
+  exec: z.strictObject({
+    timeoutSeconds: z.number().positive().default(15),
+    maxTimeoutSeconds: z.number().positive().default(120),
+    killGraceMs: z.number().int().nonnegative().default(2000),
+    maxOutputBytes: z.number().int().positive().default(256 * 1024),
+    maxOutputLines: z.number().int().positive().default(5000),
+  }),
+  audit: z.strictObject({
+    path: z.string(),
+    maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  }),
+  planner: z.strictObject({
+    /** Path to a GGUF model; undefined means the template planner answers. */
+    model: z.string().optional(),
+    threads: z.number().int().positive(),
+    temperature: z.number().min(0).max(2).default(0.2),
+    maxTokens: z.number().int().positive().default(160),
+    timeoutSeconds: z.number().positive().default(60),
+    contextSize: z.number().int().positive().default(2048),
+    modelsDir: z.string(),
+  }),
+  embedder: z.strictObject({
+    kind: z.enum(['lexical', 'transformers']).default('lexical'),
+    model: z.string().default('Xenova/all-MiniLM-L6-v2'),
+    allowRemoteModels: z.boolean().default(false),
+  }),
+  server: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8000),
+    token: z.string().optional(),
+    bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+    maxQueue: z.number().int().positive().default(64),
+    requestTimeoutSeconds: z.number().positive().default(60),
+    shutdownGraceSeconds: z.number().positive().default(20),
+  }),
+  /** Let MCP agents confirm medium/high-risk commands themselves (off: a human must). */
+  mcpAllowAgentConfirm: z.boolean().default(false),
+  readOnly: z.boolean().default(false),
+});
+/** The resolved configuration. */
+export type Config = z.infer<typeof ConfigSchema>;

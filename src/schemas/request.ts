@@ -1,0 +1,62 @@
+/** The k8s_exec payload: the one request shape shared by the library, CLI, HTTP and MCP. */
+import { z } from 'zod';
+import {
+  CLUSTER_SCOPED_RESOURCES,
+  IntentSchema,
+  NamespaceNameSchema,
+  ObjectNameSchema,
+  ResourceSchema,
+} from './vocabulary.js';
+
+/** Longest free-text query accepted (characters). */
+export const MAX_QUERY_LENGTH = 500;
+/** Longest per-request timeout a payload may ask for (seconds); config may lower it. */
+export const MAX_TIMEOUT_SECONDS = 600;
+
+/** Execution constraints of a request. */
+export const ConstraintsSchema = z.strictObject({
+  confirm: z.boolean().optional().describe('Confirm a medium/high-risk command (a human must have seen it).'),
+  dryRun: z.boolean().optional().describe('Plan and preview only; run nothing.'),
+  timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
+});
+/** Constraints. */
+export type Constraints = z.infer<typeof ConstraintsSchema>;
+
+/** The k8s_exec payload (seed-compatible). Unknown keys are rejected, names are DNS-1123. */
+export const K8sExecPayloadSchema = z
+  .strictObject({
+    intent: IntentSchema.optional(),
+    resource: ResourceSchema.optional(),
+    namespace: NamespaceNameSchema.optional(),
+    name: ObjectNameSchema.optional(),
+    query: z
+      .string()
+      .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)
+      .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must not contain control characters')
+      .optional(),
+    constraints: ConstraintsSchema.optional(),
+  })
+  .superRefine((payload, context) => {
+    const clusterScoped = payload.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(payload.resource);
+    if (payload.namespace === undefined && !clusterScoped) {
+      context.addIssue({
+        code: 'custom',
+        path: ['namespace'],
+        message: 'is required (except for cluster-scoped resources such as node), e.g. "prod"',
+      });
+    }
+    if (payload.intent === undefined && payload.resource === undefined && !payload.query?.trim()) {
+      context.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: 'is required when neither intent nor resource is given: say what you want, e.g. "restart api"',
+      });
+    }
+  });
+/** A validated request. */
+export type K8sExecPayload = z.infer<typeof K8sExecPayloadSchema>;
+
+/** Where a request came from (recorded in the audit log). */
+export const SOURCES = ['tui', 'cli', 'http', 'mcp', 'tool'] as const;
+/** A request source. */
+export type RequestSource = (typeof SOURCES)[number];

@@ -1,0 +1,51 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('rk8s CLI shell', () => {
+  it('--help describes the tool, its global options and exit codes', async () => {
+    const result = await runCli(['--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Usage: rk8s');
+    for (const option of ['--kubeconfig', '--context', '--cards', '--org', '--audit-log', '--json', '--no-color']) {
+      expect(result.stdout).toContain(option);
+    }
+    expect(result.stdout).toContain('check');
+    expect(result.stdout).toMatch(/Exit codes/);
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('an unknown command is a usage error (exit 2) with a suggestion', async () => {
+    const result = await runCli(['chek']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'chek'/);
+    expect(result.stderr).toMatch(/Did you mean check\?/);
+  });
+
+  it('check passes on the bundled corpus and reports the number of cards', async () => {
+    const result = await runCli(['check']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/✔ \d+ cards/);
+  });
+
+  it('check --json lists every problem with file and field, and exits 5', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-cards-'));
+    mkdirSync(path.join(directory, 'pod'));
+    writeFileSync(path.join(directory, 'pod', 'get-pod.yaml'), 'id: get-pod\ntitle: x\nintent: get\nresource: pod\nbogus: 1\n');
+    writeFileSync(path.join(directory, 'pod', 'logs-pod.yaml'), 'id: [unclosed\n');
+    const result = await runCli(['check', '--json', '--cards', directory]);
+    expect(result.exitCode).toBe(5);
+    const summary = JSON.parse(result.stdout) as { ok: boolean; problems: { file: string; field: string; message: string }[] };
+    expect(summary.ok).toBe(false);
+    expect(summary.problems.some((problem) => problem.file.endsWith('get-pod.yaml') && problem.message.includes('"bogus"'))).toBe(true);
+    expect(summary.problems.some((problem) => problem.file.endsWith('logs-pod.yaml') && problem.message.startsWith('invalid YAML'))).toBe(true);
+  });
+});
