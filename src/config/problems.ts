@@ -31,6 +31,7 @@ export function formatFieldPath(segments: readonly PropertyKey[]): string {
 export function zodProblems(file: string, error: z.ZodError): LoadProblem[] {
   return error.issues.map((issue) => {
     let message = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
     if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove or rename them`;
     return { file, field: formatFieldPath(issue.path), message };
   });

@@ -34,9 +34,9 @@ export function checkParamValue(param: CardParam, value: ParamValue): { value: P
     if (value === 'true' || value === 'false') return { value: value === 'true' };
     return { error: 'must be true or false' };
   }
+  if (/[\u0000-\u001f\u007f]/.test(String(value))) return { error: 'must not contain control characters or newlines' };
   const text = String(value).trim();
   if (text.length === 0) return { error: 'must not be empty' };
-  if (/[\u0000-\u001f\u007f]/.test(text)) return { error: 'must not contain control characters or newlines' };
   if (text.startsWith('-') && param.type !== 'integer') return { error: 'must not start with "-" (it would be read as a flag)' };
   switch (param.type) {
     case 'integer': {
