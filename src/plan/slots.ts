@@ -1,0 +1,191 @@
+/**
+ * The slot grammar: the documented phrases the template planner understands in free text
+ * ("to 5", "last 200 lines", "since 15m", "the sidecar container"...). Pure and total: the text is
+ * untrusted, so a slot only ever proposes a value; the caller checks it against the card parameter
+ * (checkParamValue) before it is used. See docs/planner.md for the full table.
+ */
+
+/** A replica request: an absolute count, a change by some replicas, or a factor of the current count. */
+export type ReplicaSlot =
+  | { kind: 'absolute'; value: number; phrase: string }
+  | { kind: 'delta'; value: number; phrase: string }
+  | { kind: 'factor'; value: number; phrase: string };
+
+/** What the slot grammar found in a text; every field is optional. `phrases` says which words produced each slot. */
+export interface Slots {
+  replicas?: ReplicaSlot;
+  tailLines?: number;
+  /** A Go duration such as "15m" or "2h" (days are converted to hours, kubectl has no "d"). */
+  since?: string;
+  previous?: boolean;
+  container?: string;
+  revision?: number;
+  node?: string;
+  output?: 'wide' | 'yaml' | 'json' | 'name';
+  /** A Go duration for how long to wait. */
+  timeout?: string;
+  /** The matched words per slot, for rationales and notes. */
+  phrases: Partial<Record<SlotName, string>>;
+}
+
+/** The names of the slots. */
+export type SlotName = 'replicas' | 'tailLines' | 'since' | 'previous' | 'container' | 'revision' | 'node' | 'output' | 'timeout';
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, fifteen: 15, twenty: 20,
+};
+const NUMBER = `(\\d{1,6}|${Object.keys(NUMBER_WORDS).join('|')})`;
+
+function toNumber(token: string): number {
+  return NUMBER_WORDS[token] ?? Number(token);
+}
+
+/** Duration units in words -> Go duration unit and multiplier (days become hours). */
+const UNIT = '(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)';
+
+function toDuration(amount: number, unit: string): string {
+  if (unit === 'ms') return `${amount}ms`;
+  if (unit.startsWith('s')) return `${amount}s`;
+  if (unit.startsWith('m')) return `${amount}m`;
+  if (unit.startsWith('h')) return `${amount}h`;
+  return `${amount * 24}h`;
+}
+
+/** Words that follow "the"/"container" but are not container names. */
+const NOT_A_CONTAINER = new Set([
+  'crashed', 'crashing', 'previous', 'prior', 'failed', 'failing', 'dead', 'same', 'other', 'first', 'last', 'current',
+  'new', 'old', 'this', 'that', 'a', 'an', 'the', 'its', 'my', 'our', 'their', 'restarted', 'broken', 'logs', 'log',
+  'is', 'was', 'in', 'of', 'for', 'and', 'or', 'which', 'named', 'called', 'container', 'containers', 'pod',
+  'since', 'with', 'from', 'on', 'at', 'to', 'only', 'please', 'restarts', 'keeps', 'crashes', 'died', 'exited', 'output',
+]);
+
+/** Words after "node" that are not node names. */
+const NOT_A_NODE = new Set(['is', 'was', 'the', 'a', 'an', 'that', 'which', 'and', 'or', 'for', 'in', 'on', 'named', 'called', 'pressure', 'pool']);
+
+const LABEL = '([a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)';
+
+interface Rule<Value> {
+  pattern: RegExp;
+  value: (match: RegExpMatchArray) => Value | undefined;
+}
+
+function firstMatch<Value>(text: string, rules: readonly Rule<Value>[]): { value: Value; phrase: string } | undefined {
+  for (const rule of rules) {
+    for (const match of text.matchAll(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`))) {
+      const value = rule.value(match);
+      if (value !== undefined) return { value, phrase: match[0].trim() };
+    }
+  }
+  return undefined;
+}
+
+const REPLICA_RULES: readonly Rule<Omit<ReplicaSlot, 'phrase'>>[] = [
+  { pattern: new RegExp(`\\b(?:scale\\s+)?up\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:scale\\s+)?down\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
+  { pattern: /\b(?:down|decrease|reduce|cut|shrink)\b(?:[^%]*?\s)?by\s+(\d{1,3})\s*%/, value: (m) => ({ kind: 'factor', value: 1 - Number(m[1]) / 100 }) },
+  { pattern: /\bby\s+(\d{1,4})\s*%/, value: (m) => ({ kind: 'factor', value: 1 + Number(m[1]) / 100 }) },
+  { pattern: /\b(double|twice)\b/, value: () => ({ kind: 'factor', value: 2 }) },
+  { pattern: /\btriple\b/, value: () => ({ kind: 'factor', value: 3 }) },
+  { pattern: /\b(halve|half)\b/, value: () => ({ kind: 'factor', value: 0.5 }) },
+  { pattern: new RegExp(`\\b(?:add|plus)\\s+${NUMBER}\\s+(?:more\\s+)?(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:remove|drop)\\s+${NUMBER}\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
+  { pattern: /(?:^|\s)([+-])(\d{1,4})\b(?!\s*%)/, value: (m) => ({ kind: 'delta', value: (m[1] === '-' ? -1 : 1) * Number(m[2]) }) },
+  { pattern: new RegExp(`\\b(?:replicas?\\s*[=:]\\s*|--replicas[= ])${NUMBER}\\b`), value: (m) => ({ kind: 'absolute', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b${NUMBER}\\s+(?:replicas?|pods|instances|copies)\\b`), value: (m) => ({ kind: 'absolute', value: toNumber(m[1]!) }) },
+  // "to 5" but not "to revision 3", "to 5 lines", "to 5m" (a duration) or "to 50%".
+  { pattern: new RegExp(`\\bto\\s+${NUMBER}\\b(?!\\s*(?:%|lines?|${UNIT}\\b))`), value: (m) => ({ kind: 'absolute', value: toNumber(m[1]!) }) },
+];
+
+const TAIL_RULES: readonly Rule<number>[] = [
+  { pattern: /(?:--tail[= ]|\btail[= ]?)(\d{1,6})\b/, value: (m) => Number(m[1]) },
+  { pattern: /\b(?:last|latest|final|first|recent)\s+(\d{1,6})\s+(?:log\s+)?lines?\b/, value: (m) => Number(m[1]) },
+  { pattern: /\b(\d{1,6})\s+(?:log\s+)?lines\b/, value: (m) => Number(m[1]) },
+];
+
+const SINCE_RULES: readonly Rule<string>[] = [
+  { pattern: new RegExp(`(?:--since[= ]|\\bsince\\s+)(\\d{1,5})\\s*${UNIT}\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+  { pattern: new RegExp(`\\b(?:in\\s+the\\s+|over\\s+the\\s+|for\\s+the\\s+)?(?:last|past|previous)\\s+(\\d{1,5})\\s*${UNIT}\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+  { pattern: /\b(?:in\s+the\s+|over\s+the\s+|for\s+the\s+)?(?:last|past|previous)\s+(?:an?\s+|one\s+)?(hour|minute|day)\b/, value: (m) => toDuration(1, m[1]!) },
+  { pattern: /\b(?:last|past)\s+half\s+(?:an?\s+)?hour\b/, value: () => '30m' },
+  { pattern: new RegExp(`\\b(\\d{1,5})\\s*${UNIT}\\s+ago\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+];
+
+const TIMEOUT_RULES: readonly Rule<string>[] = [
+  { pattern: new RegExp(`(?:--timeout[= ]|\\btimeout\\s*(?:of\\s+|=\\s*)?)(\\d{1,5})\\s*${UNIT}\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+  { pattern: new RegExp(`\\b(?:wait|waiting)\\s+(?:up\\s+to\\s+|for\\s+|at\\s+most\\s+)?(\\d{1,5})\\s*${UNIT}\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+  { pattern: new RegExp(`\\b(?:up\\s+to|within|at\\s+most)\\s+(\\d{1,5})\\s*${UNIT}\\b`), value: (m) => toDuration(Number(m[1]), m[2]!) },
+];
+
+const PREVIOUS_RULES: readonly Rule<boolean>[] = [
+  { pattern: /(?:--previous\b|\bprevious\b(?!\s+\d)|\bprior\s+(?:container|instance|run)\b)/, value: () => true },
+  { pattern: /\b(?:the\s+)?(?:crashed|dead|last\s+crashed)\s+(?:container|instance|run)\b/, value: () => true },
+  { pattern: /\bbefore\s+(?:it|the\s+(?:pod|container))\s+(?:crashed|restarted|died)\b/, value: () => true },
+];
+
+const CONTAINER_RULES: readonly Rule<string>[] = [
+  { pattern: new RegExp(`(?:^|\\s)(?:-c|--container)[= ]${LABEL}\\b`), value: (m) => m[1] },
+  { pattern: new RegExp(`\\b(?:the|its|from)\\s+${LABEL}\\s+container\\b`), value: (m) => (NOT_A_CONTAINER.has(m[1]!) ? undefined : m[1]) },
+  { pattern: new RegExp(`\\bcontainer\\s*(?:=|:|\\s+named\\s+|\\s+called\\s+|\\s+)${LABEL}\\b`), value: (m) => (NOT_A_CONTAINER.has(m[1]!) ? undefined : m[1]) },
+];
+
+const REVISION_RULES: readonly Rule<number>[] = [
+  { pattern: /(?:--to-revision[= ]|--revision[= ])(\d{1,6})\b/, value: (m) => Number(m[1]) },
+  { pattern: /\b(?:revision|rev)\s*(?:=|:|#|number\s+|no\.?\s*)?\s*(\d{1,6})\b/, value: (m) => Number(m[1]) },
+];
+
+const NODE_RULES: readonly Rule<string>[] = [
+  { pattern: new RegExp(`\\bnode\\s*(?:=|:|\\s+named\\s+|\\s+called\\s+|\\s+)${LABEL}\\b`), value: (m) => (NOT_A_NODE.has(m[1]!) ? undefined : m[1]) },
+  { pattern: /\b(?:on|from)\s+((?:node|worker|ip-|gke-|aks-|kind-|minikube)[a-z0-9.-]*[a-z0-9])\b/, value: (m) => (/[0-9-]/.test(m[1]!) ? m[1] : undefined) },
+  { pattern: /\b((?:node|worker)-[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\b/, value: (m) => m[1] },
+];
+
+const OUTPUT_RULES: readonly Rule<Slots['output']>[] = [
+  { pattern: /(?:^|\s)(?:-o|--output)[= ]?(wide|yaml|json|name)\b/, value: (m) => m[1] as Slots['output'] },
+  { pattern: /\b(wide|yaml|json)\b/, value: (m) => m[1] as Slots['output'] },
+];
+
+/** Extracts every slot the grammar recognises from free text (case-insensitive). Never throws. */
+export function extractSlots(text: string | undefined): Slots {
+  const slots: Slots = { phrases: {} };
+  if (!text) return slots;
+  const normalized = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const take = <Value>(name: SlotName, rules: readonly Rule<Value>[]): Value | undefined => {
+    const found = firstMatch(normalized, rules);
+    if (found) slots.phrases[name] = found.phrase;
+    return found?.value;
+  };
+  // Revisions and durations are read first so their numbers are not mistaken for replica counts.
+  slots.revision = take('revision', REVISION_RULES);
+  slots.timeout = take('timeout', TIMEOUT_RULES);
+  slots.since = take('since', SINCE_RULES);
+  slots.tailLines = take('tailLines', TAIL_RULES);
+  const replicas = firstMatch(normalized, REPLICA_RULES);
+  if (replicas && !overlapsRevision(replicas.phrase, slots)) {
+    slots.replicas = { ...replicas.value, phrase: replicas.phrase } as ReplicaSlot;
+    slots.phrases.replicas = replicas.phrase;
+  }
+  slots.previous = take('previous', PREVIOUS_RULES);
+  slots.container = take('container', CONTAINER_RULES);
+  slots.node = take('node', NODE_RULES);
+  slots.output = take('output', OUTPUT_RULES);
+  for (const key of Object.keys(slots) as (keyof Slots)[]) {
+    if (slots[key] === undefined) delete slots[key];
+  }
+  return slots;
+}
+
+function overlapsRevision(phrase: string, slots: Slots): boolean {
+  return slots.phrases.revision !== undefined && slots.phrases.revision.includes(phrase.replace(/^to\s+/, ''));
+}
+
+/** Resolves a replica slot to a count, or explains why it cannot (relative forms need the current count). */
+export function resolveReplicas(slot: ReplicaSlot, currentReplicas: number | undefined): { value: number } | { reason: string } {
+  if (slot.kind === 'absolute') return { value: slot.value };
+  if (currentReplicas === undefined) {
+    return { reason: `"${slot.phrase}" is relative and the current replica count is unknown; say the target count, e.g. "to 5"` };
+  }
+  const value = slot.kind === 'delta' ? currentReplicas + slot.value : Math.round(currentReplicas * slot.value);
+  if (value < 0) return { reason: `"${slot.phrase}" from ${currentReplicas} replicas would be ${value}` };
+  return { value };
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { PlanError } from '../../../src/errors.js';
+import type { PlannerEvent } from '../../../src/pipeline/ports.js';
+import { createTemplatePlanner, planFromTemplate } from '../../../src/plan/template-planner.js';
+import type { K8sExecPayload } from '../../../src/schemas/request.js';
+import { matchOf, matchesOf, realCard } from './card-matches.js';
+
+const base = { namespace: 'prod', name: 'api' } as const;
+
+describe('planFromTemplate: filling parameters', () => {
+  it.each<[string, string, K8sExecPayload, Record<string, unknown>, string[]]>([
+    ['restart-deployment', 'from the request only', { ...base, intent: 'restart' }, { namespace: 'prod', name: 'api' }, ['rollout', 'restart', 'deployment/api', '-n', 'prod']],
+    ['scale-deployment', '"to 5"', { ...base, query: 'scale it to 5' }, { replicas: 5 }, ['scale', 'deployment/api', '-n', 'prod', '--replicas=5']],
+    ['scale-deployment', '"7 replicas"', { ...base, query: '7 replicas' }, { replicas: 7 }, ['scale', 'deployment/api', '-n', 'prod', '--replicas=7']],
+    ['logs-deployment', 'tail, since, container', { ...base, query: 'last 50 lines of the envoy container since 15m' }, { tail: 50, since: '15m', container: 'envoy' }, ['logs', 'deployment/api', '-n', 'prod', '--container=envoy', '--tail=50', '--since=15m']],
+    ['logs-deployment', 'the tail default and a boolean flag named in the text', { ...base, query: 'with timestamps' }, { tail: 200, timestamps: true }, ['logs', 'deployment/api', '-n', 'prod', '--tail=200', '--timestamps']],
+    ['rollback-deployment', '"to revision 3"', { ...base, query: 'roll back to revision 3' }, { revision: 3 }, ['rollout', 'undo', 'deployment/api', '-n', 'prod', '--to-revision=3']],
+    ['get-deployment', 'output "wide"', { namespace: 'prod', query: 'list them wide' }, { output: 'wide' }, ['get', 'deployments', '-n', 'prod', '--output=wide']],
+    ['status-deployment', 'a timeout', { ...base, query: 'wait up to 5 minutes' }, { timeout: '5m' }, ['rollout', 'status', 'deployment/api', '-n', 'prod', '--timeout=5m']],
+    ['scale-deployment', 'the name from "deployment/web" when the request has none', { namespace: 'prod', query: 'scale deployment/web to 2' }, { name: 'web', replicas: 2 }, ['scale', 'deployment/web', '-n', 'prod', '--replicas=2']],
+  ])('%s: %s', (cardId, _what, request, params, args) => {
+    const { plan } = planFromTemplate(request, matchesOf(cardId), {});
+    expect(plan.card).toBe(cardId);
+    expect(plan.params).toMatchObject(params);
+    expect(plan.args).toEqual(args);
+    expect(plan.command).toBe(`kubectl ${args.join(' ')}`);
+    expect(plan.missing).toEqual([]);
+    expect(plan.planner).toBe('template');
+    expect(plan.model).toBeUndefined();
+  });
+
+  it.each<[string, number | undefined, number | undefined]>([
+    ['up by 2', 3, 5],
+    ['down by 1', 3, 2],
+    ['double it', 3, 6],
+    ['by 100%', 4, 8],
+    ['halve it', 4, 2],
+    ['up by 2', undefined, undefined],
+    ['double it', undefined, undefined],
+    ['halve', undefined, undefined],
+  ])('relative replicas %j from %s current', (query, currentReplicas, expected) => {
+    const { plan, notes } = planFromTemplate({ ...base, query }, matchesOf('scale-deployment'), { currentReplicas });
+    if (expected === undefined) {
+      expect(plan.missing).toEqual(['replicas']);
+      expect(plan.args).toEqual([]);
+      expect(plan.command).toBe('');
+      expect(notes.join(' ')).toMatch(/current replica count is unknown/);
+    } else {
+      expect(plan.params.replicas).toBe(expected);
+      expect(plan.args).toContain(`--replicas=${expected}`);
+    }
+  });
+});
+
+describe('planFromTemplate: what goes to missing', () => {
+  it.each<[string, K8sExecPayload, string[]]>([
+    ['scale-deployment', { ...base, query: 'scale it please' }, ['replicas']],
+    ['scale-deployment', { namespace: 'prod', query: 'scale to 3' }, ['name']],
+    ['restart-deployment', { namespace: 'prod' }, ['name']],
+    ['scale-deployment', { namespace: 'prod', query: 'more please' }, ['name', 'replicas']],
+  ])('%s with %j is missing %j', (cardId, request, missing) => {
+    const { plan } = planFromTemplate(request, matchesOf(cardId), {});
+    expect(plan.missing).toEqual(missing);
+    expect(plan.args).toEqual([]);
+    expect(plan.rationale).toMatch(/Needs:/);
+  });
+
+  it('drops slot values that fail the parameter check instead of using them', () => {
+    const { plan, notes } = planFromTemplate({ ...base, query: 'scale to 500' }, matchesOf('scale-deployment'), {});
+    expect(plan.params.replicas).toBeUndefined();
+    expect(plan.missing).toEqual(['replicas']);
+    expect(notes.join(' ')).toMatch(/replicas must be at most 100/);
+  });
+
+  it('keeps an out-of-range tail out and falls back to the card default', () => {
+    const { plan, notes } = planFromTemplate({ ...base, query: 'last 999999 lines' }, matchesOf('logs-deployment'), {});
+    expect(plan.params.tail).toBe(200);
+    expect(notes.join(' ')).toMatch(/tail must be at most 10000/);
+  });
+
+  it.each(['--kubeconfig=/tmp/x', 'container --kubeconfig', '-c -n', 'container evil;rm', 'container ../../etc'])(
+    'untrusted text %j never becomes a flag or a bad name',
+    (query) => {
+      const { plan } = planFromTemplate({ ...base, query }, matchesOf('logs-deployment'), {});
+      for (const argument of plan.args) expect(argument.startsWith('--container=-')).toBe(false);
+      expect(plan.args.join(' ')).not.toMatch(/kubeconfig|;|\.\./);
+    },
+  );
+});
+
+describe('planFromTemplate: choosing the card', () => {
+  it('takes the first ranked card that fits intent and resource', () => {
+    const matches = matchesOf('status-deployment', 'restart-deployment', 'scale-deployment');
+    expect(planFromTemplate({ ...base, intent: 'restart' }, matches, {}).plan.card).toBe('restart-deployment');
+    expect(planFromTemplate({ ...base, intent: 'scale', query: 'to 2' }, matches, {}).plan.card).toBe('scale-deployment');
+    expect(planFromTemplate({ ...base, query: 'hmm' }, matches, {}).plan.card).toBe('status-deployment');
+  });
+
+  it('uses an intent match for another resource and says so', () => {
+    const { plan, notes } = planFromTemplate({ ...base, intent: 'restart', resource: 'statefulset' }, matchesOf('status-deployment', 'restart-deployment'), {});
+    expect(plan.card).toBe('restart-deployment');
+    expect(notes.join(' ')).toMatch(/no retrieved card fits intent=restart resource=statefulset/);
+  });
+
+  it('fails with a PlanError when nothing was retrieved', () => {
+    expect(() => planFromTemplate({ ...base }, [], {})).toThrow(PlanError);
+  });
+});
+
+describe('createTemplatePlanner', () => {
+  async function collect(events: AsyncIterable<PlannerEvent>): Promise<PlannerEvent[]> {
+    const result: PlannerEvent[] = [];
+    for await (const event of events) result.push(event);
+    return result;
+  }
+
+  it('yields notes as notices, then exactly one plan-end', async () => {
+    const events = await collect(createTemplatePlanner().plan({ ...base, query: 'scale to 500' }, [matchOf(realCard('scale-deployment'))], {}));
+    expect(events.map((event) => event.type)).toEqual(['notice', 'plan-end']);
+    const last = events.at(-1);
+    expect(last?.type === 'plan-end' && last.planner).toBe('template');
+  });
+
+  it('honours an aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(collect(createTemplatePlanner().plan({ ...base }, matchesOf('restart-deployment'), {}, controller.signal))).rejects.toThrow();
+  });
+});
