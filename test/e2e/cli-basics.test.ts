@@ -33,7 +33,17 @@ describe('rk8s CLI shell', () => {
     const result = await runCli(['check']);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/✔ \d+ cards/);
+    expect(result.stdout).toMatch(/✔ \d+ cards \(15 intents, 15 resources\); policy: \d+ tiers, \d+ namespaces, \d+ grants, \d+ guardrail rules/);
+  });
+
+  it('check fails closed on a broken policy directory, naming each file', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-org-'));
+    writeFileSync(path.join(directory, 'namespaces.yaml'), 'tiers: [oops\n');
+    const result = await runCli(['check', '--org', directory]);
+    expect(result.exitCode).toBe(5);
+    expect(result.stdout).toMatch(/namespaces\.yaml: invalid YAML/);
+    expect(result.stdout).toMatch(/rbac-allowlist\.yaml: file not found/);
+    expect(result.stdout).toMatch(/policy: not loaded/);
   });
 
   it('check --json lists every problem with file and field, and exits 5', async () => {

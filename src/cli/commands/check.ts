@@ -1,6 +1,7 @@
 /** `rk8s check`: validates the card corpus and the org policy, listing every problem. */
 import type { Command } from 'commander';
 import { loadCards } from '../../corpus/load-cards.js';
+import { loadPolicy } from '../../validate/load-policy.js';
 import { formatProblem, type LoadProblem } from '../../config/problems.js';
 import { ExitCode } from '../../errors.js';
 import { action, configFromOptions, globalOptions, printJson } from '../output.js';
@@ -17,7 +18,8 @@ export function registerCheckCommand(program: Command): void {
         const options = globalOptions(command);
         const config = configFromOptions(options);
         const corpus = loadCards(config.cardsDir);
-        const problems: LoadProblem[] = [...corpus.problems];
+        const policy = loadPolicy(config.orgDir);
+        const problems: LoadProblem[] = [...corpus.problems, ...policy.problems];
         const intents = new Set(corpus.cards.map((card) => card.intent));
         const resources = new Set(corpus.cards.map((card) => card.resource));
         const summary = {
@@ -27,15 +29,20 @@ export function registerCheckCommand(program: Command): void {
           cards: corpus.cards.length,
           intents: intents.size,
           resources: resources.size,
+          policy: policy.policy ? { version: policy.policy.version, ...policy.policy.counts } : null,
           problems,
         };
         if (options.json) {
           printJson(summary);
         } else {
           for (const problem of problems) process.stdout.write(`${style.red('✗')} ${formatProblem(problem)}\n`);
-          const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources)`;
+          const counts = policy.policy?.counts;
+          const policyLine = counts
+            ? `policy: ${counts.tiers} tiers, ${counts.namespaces} namespaces, ${counts.grants} grants, ${counts.guardrailRules} guardrail rules`
+            : 'policy: not loaded (nothing can execute until it is fixed)';
+          const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources); ${policyLine}`;
           if (problems.length === 0) process.stdout.write(`${style.green('✔')} ${line}\n`);
-          else process.stdout.write(`${style.red(`${problems.length} problem(s)`)}; ${line} loaded cleanly\n`);
+          else process.stdout.write(`${style.red(`✗ ${problems.length} problem(s)`)}. Loaded cleanly: ${line}\n`);
         }
         return problems.length === 0 ? ExitCode.ok : ExitCode.config;
       }),
