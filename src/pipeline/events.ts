@@ -48,7 +48,19 @@ export type PipelineEvent =
   | { type: 'approval-request'; proposal: Proposal }
   | { type: 'dry-run-end'; output: string; exitCode: number }
   | { type: 'exec-output'; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'exec-end'; exitCode: number; durationMs: number; truncated: boolean; timedOut: boolean; cancelled: boolean; errorMessage?: string }
+  | {
+      type: 'exec-end';
+      exitCode: number;
+      durationMs: number;
+      truncated: boolean;
+      timedOut: boolean;
+      cancelled: boolean;
+      /** One clear line for a failure (kubectl's last meaningful stderr line, or why it could not start). */
+      errorMessage?: string;
+      /** SHA-256 of everything kubectl wrote, including what truncation cut from the display. */
+      stdoutSha256?: string;
+      stderrSha256?: string;
+    }
   | { type: 'audit-end'; operationId: string }
   | { type: 'notice'; level: 'info' | 'warn'; stage: 'retrieve' | 'plan' | 'validate' | 'execute' | 'audit' | 'model'; message: string }
   | { type: 'error'; error: SerializedError };

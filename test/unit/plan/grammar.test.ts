@@ -7,12 +7,12 @@ type Alternative = { properties: { card: { const: string }; params: { properties
 
 describe('buildPlanGrammarSchema', () => {
   it('has one alternative per offered card, the card id a constant', () => {
-    const schema = buildPlanGrammarSchema(matchesOf('scale-deployment', 'logs-deployment', 'get-deployment')) as { oneOf: Alternative[] };
+    const schema = buildPlanGrammarSchema(matchesOf('scale-deployment', 'logs-deployment', 'get-deployment')) as unknown as { oneOf: Alternative[] };
     expect(schema.oneOf.map((alternative) => alternative.properties.card.const)).toEqual(['scale-deployment', 'logs-deployment', 'get-deployment']);
   });
 
   it('types each parameter: integers, enums, booleans, nullable optionals, bounded strings', () => {
-    const schema = buildPlanGrammarSchema(matchesOf('logs-deployment', 'get-deployment')) as { oneOf: Alternative[] };
+    const schema = buildPlanGrammarSchema(matchesOf('logs-deployment', 'get-deployment')) as unknown as { oneOf: Alternative[] };
     const logs = schema.oneOf[0]!.properties.params;
     const get = schema.oneOf[1]!.properties.params;
     expect(logs.required).toEqual(['namespace', 'name', 'container', 'tail', 'since', 'timestamps']);
@@ -24,7 +24,7 @@ describe('buildPlanGrammarSchema', () => {
   });
 
   it('leaves out what the request fixes, and is a single object for a single card', () => {
-    const schema = buildPlanGrammarSchema(matchesOf('scale-deployment'), { namespace: 'prod', name: 'api' }) as Alternative;
+    const schema = buildPlanGrammarSchema(matchesOf('scale-deployment'), { namespace: 'prod', name: 'api' }) as unknown as Alternative;
     expect(schema.properties.card.const).toBe('scale-deployment');
     expect(Object.keys(schema.properties.params.properties)).toEqual(['replicas']);
   });

@@ -1,0 +1,105 @@
+/** `rk8s audit tail` and `rk8s audit verify`: read and check the hash-chained audit log. */
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { readAuditRecords } from '../../audit/audit-log.js';
+import { verifyAuditLog } from '../../audit/verify.js';
+import { ExitCode } from '../../errors.js';
+import type { AuditRecord } from '../../schemas/audit.js';
+import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { riskStyle, style } from '../style.js';
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  // commander turns this into a one-line usage error (exit 2).
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('expected a positive integer, e.g. -n 50');
+  return count;
+}
+
+/** The log to read: the FILE argument, else --audit-log / RK8S_AUDIT_LOG / logs/agent.log. */
+function logPath(file: string | undefined, command: Command): string {
+  if (file !== undefined) return path.resolve(file);
+  return configFromOptions(globalOptions(command)).audit.path;
+}
+
+function eventStyle(event: string): (text: string) => string {
+  switch (event) {
+    case 'denied':
+    case 'failed':
+      return style.red;
+    case 'cancelled':
+      return style.yellow;
+    case 'finished':
+      return style.green;
+    case 'started':
+      return style.cyan;
+    default:
+      return style.bold;
+  }
+}
+
+/** One human-readable line per record. */
+function formatRecord(record: AuditRecord): string {
+  const outcome: string[] = [];
+  if (record.exit_code !== undefined) outcome.push(`exit=${record.exit_code}`);
+  if (record.duration !== undefined) outcome.push(`${record.duration.toFixed(2)}s`);
+  if (record.timed_out) outcome.push('timed out');
+  if (record.truncated) outcome.push('truncated');
+  const risk = record.risk ?? '-';
+  return [
+    style.dim(record.timestamp),
+    eventStyle(record.event)(record.event.padEnd(9)),
+    `${record.source}/${record.user}`,
+    record.context ?? '-',
+    `${record.decision ?? '-'}/${riskStyle(risk)(risk)}`,
+    record.command ?? (record.intent ? `${record.intent} ${record.resource ?? ''} ${record.name ?? ''}`.trim() : '-'),
+    ...outcome,
+    ...(record.message ? [style.dim(`(${record.message})`)] : []),
+    style.gray(record.operation_id.slice(0, 8)),
+  ].join('  ');
+}
+
+/** Adds `rk8s audit tail|verify` to the program. */
+export function registerAuditCommand(program: Command): void {
+  const audit = program
+    .command('audit')
+    .description('read and verify the hash-chained JSONL audit log')
+    .addHelpText('after', '\nExamples:\n  rk8s audit tail -n 50\n  rk8s audit tail --json logs/agent.log\n  rk8s audit verify\n  rk8s audit verify --no-rotated logs/agent.log');
+
+  audit
+    .command('tail')
+    .description('print the newest records (oldest first), continuing into rotated files when needed')
+    .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
+    .addOption(new Option('-n, --lines <count>', 'how many records').default(20).argParser(parseCount))
+    .option('--json', 'one JSON record per line (JSONL), exactly as stored')
+    .action(
+      action(async (file: string | undefined, options: { lines: number }, command: Command) => {
+        const records = await readAuditRecords(logPath(file, command), { limit: options.lines });
+        if (globalOptions(command).json) for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+        else if (records.length === 0) process.stdout.write(`${style.dim('no audit records yet')}\n`);
+        else for (const record of records) process.stdout.write(`${formatRecord(record)}\n`);
+        return ExitCode.ok;
+      }),
+    );
+
+  audit
+    .command('verify')
+    .description('check every record hash and the chain between records; exit 1 naming the file and line of each problem')
+    .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
+    .option('--no-rotated', 'check only FILE (its first record must still link to FILE.1), not FILE.N ... FILE.1 too')
+    .option('--json', 'print the verification result as JSON')
+    .action(
+      action(async (file: string | undefined, options: { rotated: boolean }, command: Command) => {
+        const target = logPath(file, command);
+        const result = await verifyAuditLog(target, { includeRotated: options.rotated });
+        if (globalOptions(command).json) {
+          printJson(result);
+        } else {
+          for (const problem of result.problems) process.stdout.write(`${style.red('✗')} ${problem.file}:${problem.line}: ${problem.message}\n`);
+          const scope = result.files.length > 1 ? ` in ${result.files.length} files` : '';
+          if (result.ok) process.stdout.write(`${style.green('✔')} ${result.count} records verified${scope}; last hash ${result.lastHash ?? '-'}\n`);
+          else process.stdout.write(`${style.red(`${result.problems.length} problem(s)`)} in ${result.count} records${scope} (${target})\n`);
+        }
+        return result.ok ? ExitCode.ok : ExitCode.failure;
+      }),
+    );
+}
