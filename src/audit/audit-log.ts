@@ -90,53 +90,103 @@ export function createAuditLog(input: AuditLogOptions | Config): AuditLog {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   const clock = options.clock ?? { now: () => new Date() };
   const lockPath = `${file}.lock`;
-  // Appends from this process queue here; the file lock serialises them with other processes.
-  let queue: Promise<unknown> = Promise.resolve();
+  // Appends wait here while a batch is being written: the next batch takes them all at once
+  // (group commit), so N concurrent appends cost one lock, one write and one fsync, not N.
+  let pending: PendingAppend[] = [];
+  let flushing = false;
 
-  async function appendLocked(input: AuditRecordInput): Promise<AuditRecord> {
+  function buildRecord(input: AuditRecordInput, prevHash: string): AuditRecord {
+    const redacted = redactRecord(input);
+    const draft = { ...redacted, timestamp: redacted.timestamp ?? clock.now().toISOString(), prev_hash: prevHash, hash: '' };
+    const parsed = AuditRecordSchema.safeParse(draft);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AuditError(`invalid audit record: ${issue.path.join('.') || 'record'}: ${issue.message}`, { details: parsed.error.issues });
+    }
+    return orderFields({ ...parsed.data, hash: hashRecord(parsed.data) });
+  }
+
+  /** Writes text with O_APPEND and fsyncs it; returns the new file size. */
+  async function writeDurably(text: string, size: number): Promise<number> {
+    // Never glue a record onto a torn line (a crashed writer): that would corrupt both.
+    if (await endsWithoutNewline(file, size)) text = `\n${text}`;
+    const buffer = Buffer.from(text);
+    const handle = await fs.open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o640);
+    try {
+      let written = 0;
+      while (written < buffer.length) written += (await handle.write(buffer, written)).bytesWritten;
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return Math.max(size, 0) + buffer.length;
+  }
+
+  async function appendBatchLocked(batch: readonly PendingAppend[]): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const lock = await acquireFileLock(lockPath, { timeoutMs: options.lockTimeoutMs });
+    const written: Array<[PendingAppend, AuditRecord]> = [];
     try {
       let size = await fileSize(file);
       // The chain continues from the newest record on disk, whichever process wrote it.
-      const prevHash = (size > 0 ? await lastRecordHash(file) : undefined) ?? (await lastRecordHash(rotatedPath(file, 1))) ?? GENESIS_HASH;
-      const redacted = redactRecord(input);
-      const draft = { ...redacted, timestamp: redacted.timestamp ?? clock.now().toISOString(), prev_hash: prevHash, hash: '' };
-      const parsed = AuditRecordSchema.safeParse(draft);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new AuditError(`invalid audit record: ${issue.path.join('.') || 'record'}: ${issue.message}`, { details: parsed.error.issues });
+      let prevHash = (size > 0 ? await lastRecordHash(file) : undefined) ?? (await lastRecordHash(rotatedPath(file, 1))) ?? GENESIS_HASH;
+      let buffered = '';
+      let rotated = false;
+      for (const item of batch) {
+        let record: AuditRecord;
+        try {
+          record = buildRecord(item.input, prevHash);
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        const line = `${JSON.stringify(record)}\n`;
+        const projected = Math.max(size, 0) + Buffer.byteLength(buffered);
+        if (projected > 0 && projected + Buffer.byteLength(line) > maxBytes) {
+          if (buffered) size = await writeDurably(buffered, size);
+          buffered = '';
+          await rotate(file);
+          size = -1;
+          rotated = true;
+        }
+        buffered += line;
+        prevHash = record.hash;
+        written.push([item, record]);
       }
-      const record = orderFields({ ...parsed.data, hash: hashRecord(parsed.data) });
-      let line = `${JSON.stringify(record)}\n`;
-      const lineBytes = Buffer.byteLength(line);
-      if (size > 0 && size + lineBytes > maxBytes) {
-        await rotate(file);
-        size = -1;
-      }
-      // Never glue a record onto a torn line: that would corrupt both.
-      if (await endsWithoutNewline(file, size)) line = `\n${line}`;
-      const handle = await fs.open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o640);
-      try {
-        const buffer = Buffer.from(line);
-        let written = 0;
-        while (written < buffer.length) written += (await handle.write(buffer, written)).bytesWritten;
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      if (size === -1) await fsyncDirectory(path.dirname(file));
-      return record;
+      if (buffered) await writeDurably(buffered, size);
+      if (rotated) await fsyncDirectory(path.dirname(file));
+    } catch (error) {
+      // Nothing in this batch is confirmed durable: callers must not act as if it were recorded.
+      for (const [item] of written) item.reject(error);
+      return;
     } finally {
       await lock.release();
+    }
+    for (const [item, record] of written) item.resolve(record);
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        await appendBatchLocked(batch).catch((error: unknown) => {
+          for (const item of batch) item.reject(error);
+        });
+      }
+    } finally {
+      flushing = false;
     }
   }
 
   return {
     path: file,
     append(record: AuditRecordInput): Promise<AuditRecord> {
-      const result = queue.then(() => appendLocked(record));
-      queue = result.catch(() => undefined);
+      const result = new Promise<AuditRecord>((resolve, reject) => {
+        pending.push({ input: record, resolve, reject });
+      });
+      if (!flushing) void flush();
       return result.catch((error: unknown) => {
         if (error instanceof AuditError) throw error;
         throw new AuditError(`cannot write the audit log ${file}: ${(error as Error).message}`, {
@@ -146,6 +196,13 @@ export function createAuditLog(input: AuditLogOptions | Config): AuditLog {
       });
     },
   };
+}
+
+/** One append waiting for the next group commit. */
+interface PendingAppend {
+  input: AuditRecordInput;
+  resolve(record: AuditRecord): void;
+  reject(error: unknown): void;
 }
 
 /** Options for reading records back. */

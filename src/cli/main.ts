@@ -2,10 +2,56 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
-import { registerCheckCommand } from './commands/check.js';
 
-/** Builds the program with the global options every command shares. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, loaded on demand: a run imports only the module of the command it runs, so
+ * `rk8s validate` never parses fastify, the MCP SDK or the pipeline, and `rk8s tui` gets its first
+ * frame sooner. Help and unknown commands load them all (for the listing and suggestions).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  tui: async () => (await import('./commands/tui.js')).registerTuiCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
+  exec: async () => (await import('./commands/exec.js')).registerExecCommand,
+  validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  retrieve: async () => (await import('./commands/retrieve.js')).registerRetrieveCommand,
+  index: async () => (await import('./commands/index.js')).registerIndexCommand,
+  model: async () => (await import('./commands/model.js')).registerModelCommand,
+  audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  mcp: async () => (await import('./commands/mcp.js')).registerMcpCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
+  check: async () => (await import('./commands/check.js')).registerCheckCommand,
+};
+
+/** Global options that take a value (so the value is not mistaken for the command name). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--kubeconfig', '--context', '--cards', '--org', '--audit-log']);
+
+/** The command a command line runs, or undefined for help, version or an unknown command. */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let index = 2; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(argument)) {
+      index++;
+      continue;
+    }
+    if (argument.startsWith('-')) continue;
+    return argument in COMMANDS ? argument : undefined;
+  }
+  return undefined;
+}
+
+/** Builds the program with the global options and the given commands (default: all of them). */
+export async function buildProgram(only?: readonly string[]): Promise<Command> {
+  const program = createRootProgram();
+  const names = only ?? Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
+  return program;
+}
+
+function createRootProgram(): Command {
   const program = new Command();
   program
     .name('rk8s')
@@ -40,14 +86,14 @@ export function buildProgram(): Command {
     }
     process.exit(ExitCode.usage);
   });
-
-  registerCheckCommand(program);
   return program;
 }
 
 /** Runs the CLI with process.argv. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = buildProgram();
+  const name = commandName(argv);
+  const versionOnly = name === undefined && (argv.includes('--version') || argv.includes('-V'));
+  const program = await buildProgram(name !== undefined ? [name] : versionOnly ? [] : undefined);
   if (argv.length <= 2) {
     program.outputHelp();
     return;

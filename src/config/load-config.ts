@@ -111,6 +111,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       bodyLimitBytes: envNumber(environment, 'RK8S_SERVER_BODY_LIMIT'),
       maxQueue: envNumber(environment, 'RK8S_SERVER_MAX_QUEUE'),
       requestTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_REQUEST_TIMEOUT'),
+      shutdownGraceSeconds: envNumber(environment, 'RK8S_SERVER_SHUTDOWN_GRACE'),
+      planConcurrency: envNumber(environment, 'RK8S_SERVER_PLAN_CONCURRENCY'),
     },
     mcpAllowAgentConfirm: envBoolean(environment, 'RK8S_MCP_ALLOW_AGENT_CONFIRM'),
     readOnly: overrides.readOnly ?? envBoolean(environment, 'RK8S_READ_ONLY'),

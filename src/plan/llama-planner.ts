@@ -172,6 +172,7 @@ export function createLlamaPlanner(options: LlamaPlannerOptions): Planner {
           const fixed: Record<string, ParamValue> = {};
           if (request.namespace) fixed.namespace = request.namespace;
           if (request.name) fixed.name = request.name;
+          Object.assign(fixed, request.params ?? {});
           let rejection: string | undefined;
           for (let attempt = 0; attempt < 2; attempt += 1) {
             const history = [

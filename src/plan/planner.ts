@@ -10,7 +10,10 @@ import type { K8sExecPayload } from '../schemas/request.js';
 
 export type { Planner, PlannerEvent, PlanFacts } from '../pipeline/ports.js';
 
-/** The parameters a request fixes by itself (namespace, name): no planner may change them. */
+/**
+ * The parameters a request fixes by itself (namespace, name, explicit params): no planner may change
+ * them. Explicit params the card does not declare are ignored here; renderCard still checks each value.
+ */
 export function payloadParams(card: Card, request: K8sExecPayload): Record<string, ParamValue> {
   const declared = new Set(card.params.map((param) => param.name));
   const values: Record<string, ParamValue> = {};
@@ -18,6 +21,9 @@ export function payloadParams(card: Card, request: K8sExecPayload): Record<strin
   if (request.name !== undefined) {
     const target = declared.has('name') ? 'name' : declared.has(card.resource) ? card.resource : undefined;
     if (target !== undefined) values[target] = request.name;
+  }
+  for (const [key, value] of Object.entries(request.params ?? {})) {
+    if (declared.has(key)) values[key] = value;
   }
   return values;
 }

@@ -49,6 +49,8 @@ export const ConfigSchema = z.strictObject({
     maxQueue: z.number().int().positive().default(64),
     requestTimeoutSeconds: z.number().positive().default(60),
     shutdownGraceSeconds: z.number().positive().default(20),
+    /** Requests planning at once (default: 1 with a model, 4 per core with the template planner). */
+    planConcurrency: z.number().int().positive().optional(),
   }),
   /** Let MCP agents confirm medium/high-risk commands themselves (off: a human must). */
   mcpAllowAgentConfirm: z.boolean().default(false),

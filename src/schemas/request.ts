@@ -1,5 +1,6 @@
 /** The k8s_exec payload: the one request shape shared by the library, CLI, HTTP and MCP. */
 import { z } from 'zod';
+import { ParamValueSchema } from './card.js';
 import {
   CLUSTER_SCOPED_RESOURCES,
   IntentSchema,
@@ -34,6 +35,15 @@ export const K8sExecPayloadSchema = z
       .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)
       .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must not contain control characters')
       .optional(),
+    params: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/, 'parameter names are snake_case, e.g. "replicas" or "tail"'),
+        ParamValueSchema,
+      )
+      .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
+      .refine((params) => !('namespace' in params) && !('name' in params), 'use the "namespace" and "name" fields, not params')
+      .optional()
+      .describe('Explicit card parameters (e.g. {"replicas": 5}); each is still checked against the card.'),
     constraints: ConstraintsSchema.optional(),
   })
   .superRefine((payload, context) => {

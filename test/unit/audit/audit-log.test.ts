@@ -23,6 +23,31 @@ function pidAlive(pid: number): boolean {
 }
 
 describe('createAuditLog', () => {
+  it('group-commits concurrent appends: one chain, in call order, each resolved only once durable', async () => {
+    const { file } = temporaryLog();
+    const log = createAuditLog({ path: file });
+    const records = await Promise.all(Array.from({ length: 150 }, (_, index) => log.append(sampleRecord({ name: `app-${index}` }))));
+    expect(records.map((record) => record.name)).toEqual(Array.from({ length: 150 }, (_, index) => `app-${index}`));
+    for (let index = 1; index < records.length; index++) expect(records[index]!.prev_hash).toBe(records[index - 1]!.hash);
+    const onDisk = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { name: string; hash: string });
+    expect(onDisk.map((record) => record.hash)).toEqual(records.map((record) => record.hash));
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, count: 150 });
+  });
+
+  it('rejects only the invalid record of a batch and chains the rest', async () => {
+    const { file } = temporaryLog();
+    const log = createAuditLog({ path: file });
+    const [first, bad, third] = await Promise.allSettled([
+      log.append(sampleRecord()),
+      log.append(sampleRecord({ operation_id: 'not-a-uuid' })),
+      log.append(sampleRecord()),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect(third.status).toBe('fulfilled');
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, count: 2 });
+  });
+
   it('appends one JSON line per record, chained from the genesis hash', async () => {
     const { file } = temporaryLog();
     const log = createAuditLog({ path: file, clock: fixedClock });

@@ -88,6 +88,25 @@ describe('planFromTemplate: what goes to missing', () => {
   );
 });
 
+describe('planFromTemplate: explicit params', () => {
+  it('fills a parameter from request.params, which wins over the free text', () => {
+    const { plan } = planFromTemplate({ ...base, query: 'scale to 3', params: { replicas: 7 } }, matchesOf('scale-deployment'), {});
+    expect(plan.params.replicas).toBe(7);
+    expect(plan.args).toContain('--replicas=7');
+    expect(plan.missing).toEqual([]);
+  });
+
+  it('checks explicit values like any other: a bad one never renders', () => {
+    const { plan } = planFromTemplate({ ...base, params: { replicas: '--all' } }, matchesOf('scale-deployment'), {});
+    expect(plan.args).toEqual([]);
+  });
+
+  it('ignores params the chosen card does not declare', () => {
+    const { plan } = planFromTemplate({ ...base, params: { bogus: 'x' } }, matchesOf('restart-deployment'), {});
+    expect(plan.args).toEqual(['rollout', 'restart', 'deployment/api', '-n', 'prod']);
+  });
+});
+
 describe('planFromTemplate: choosing the card', () => {
   it('takes the first ranked card that fits intent and resource', () => {
     const matches = matchesOf('status-deployment', 'restart-deployment', 'scale-deployment');

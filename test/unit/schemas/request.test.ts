@@ -81,4 +81,11 @@ describe('K8sExecPayloadSchema', () => {
   it('requires something to act on', () => {
     expect(firstIssue({ namespace: 'prod' }).field).toBe('query');
   });
+
+  it('accepts explicit card params and refuses namespace/name inside them', () => {
+    expect(K8sExecPayloadSchema.parse({ intent: 'scale', resource: 'deploy', namespace: 'prod', name: 'api', params: { replicas: 5 } }).params).toEqual({ replicas: 5 });
+    expect(firstIssue({ intent: 'get', resource: 'pod', namespace: 'prod', params: { namespace: 'kube-system' } }).field).toBe('params');
+    expect(firstIssue({ intent: 'get', resource: 'pod', namespace: 'prod', params: { 'Bad-Key': 1 } }).field).toMatch(/^params/);
+    expect(firstIssue({ intent: 'get', resource: 'pod', namespace: 'prod', params: { tail: { nested: 1 } } }).field).toBe('params.tail');
+  });
 });

@@ -1,0 +1,192 @@
+/**
+ * TuiServices over the real pipeline: propose / previewDryRun / runApproved on a Core, the pickers'
+ * kubectl queries, and a status store. The core may still be starting (sandbox, index, model): every
+ * call waits for it, so the first frame and the pickers never do.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { serializeError } from '../src/errors.js';
+import type { Core } from '../src/pipeline/core.js';
+import type { PipelineEvent } from '../src/pipeline/events.js';
+import type { Card } from '../src/schemas/card.js';
+import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
+import type { Policy } from '../src/validate/policy.js';
+import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices } from './services.js';
+
+/** A tiny observable for the status bar. */
+export interface StatusStore {
+  get(): StatusInfo;
+  update(patch: Partial<StatusInfo>): void;
+  subscribe(listener: (status: StatusInfo) => void): () => void;
+}
+
+/** Creates a status store. */
+export function createStatusStore(initial: StatusInfo): StatusStore {
+  let current = initial;
+  const listeners = new Set<(status: StatusInfo) => void>();
+  return {
+    get: () => current,
+    update(patch) {
+      current = { ...current, ...patch };
+      for (const listener of listeners) listener(current);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** The picker catalog from cards: one entry per card. */
+export function catalogFromCards(cards: Iterable<Card>): CatalogEntry[] {
+  return [...cards].map((card) => ({
+    cardId: card.id,
+    intent: card.intent,
+    resource: card.resource,
+    required: card.params.filter((param) => param.required).map((param) => param.name),
+  }));
+}
+
+/**
+ * A provisional catalog from card file names (cards/<resource>/<intent>-<what>.yaml), read without
+ * parsing YAML so the first frame is not delayed; required parameters are assumed to include the name.
+ */
+export function catalogFromFileNames(cardsDirectory: string): CatalogEntry[] {
+  const entries: CatalogEntry[] = [];
+  let directories: string[];
+  try {
+    directories = readdirSync(cardsDirectory);
+  } catch {
+    return entries;
+  }
+  for (const directory of directories) {
+    const resource = normalizeResource(directory);
+    if (!resource) continue;
+    let files: string[];
+    try {
+      files = readdirSync(path.join(cardsDirectory, directory));
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      const match = /^([a-z]+)-.*\.ya?ml$/.exec(file);
+      if (match && isIntent(match[1]!)) entries.push({ cardId: file.replace(/\.ya?ml$/, ''), intent: match[1], resource, required: ['name'] });
+    }
+  }
+  return entries;
+}
+
+/** "team-*" style patterns, as the policy's namespaces.yaml uses them (see src/validate/policy.ts). */
+function patternMatches(pattern: string, namespace: string): boolean {
+  if (!pattern.includes('*')) return pattern === namespace;
+  const expression = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return expression.test(namespace);
+}
+
+/** The pipeline and cluster modules, loaded on first use: they are not needed for the first frame. */
+const pipelineModules = () =>
+  Promise.all([
+    import('../src/pipeline/propose.js'),
+    import('../src/pipeline/preview-dry-run.js'),
+    import('../src/pipeline/run-approved.js'),
+    import('../src/cluster/list-objects.js'),
+  ]).then(([proposeModule, previewModule, runModule, clusterModule]) => ({ ...proposeModule, ...previewModule, ...runModule, ...clusterModule }));
+
+/** The tier of a namespace under the policy: an exact entry, else a pattern ("team-*"), else "*". */
+export function tierOf(policy: Policy | undefined, namespace: string): string | undefined {
+  const entries = policy?.namespaces.namespaces;
+  if (!entries) return undefined;
+  if (entries[namespace]) return entries[namespace].tier;
+  const patterns = Object.keys(entries).filter((pattern) => pattern !== '*' && patternMatches(pattern, namespace));
+  const pattern = patterns[0];
+  if (pattern) return entries[pattern]?.tier;
+  return entries['*']?.tier;
+}
+
+/** The planner's label for the status bar. */
+export function plannerLabel(core: Pick<Core, 'planner'>): string {
+  return core.planner.kind === 'llm' ? (core.planner.model ?? 'model') : 'template';
+}
+
+/** Options of createCoreServices. */
+export interface CoreServicesOptions {
+  /** The catalog, or a getter when it is refined later (file names first, parsed cards once loaded). */
+  catalog: readonly CatalogEntry[] | (() => readonly CatalogEntry[]);
+  /** The core, possibly still being built. */
+  core: Promise<Core>;
+  status: StatusStore;
+  /** Replace the kubectl-backed picker queries (tests, or a fake cluster). */
+  listNamespaces?(core: Core, signal: AbortSignal): Promise<Array<{ name: string; status: string }>>;
+  listObjects?(core: Core, resource: Parameters<TuiServices['listObjects']>[0], namespace: string | undefined, signal: AbortSignal): Promise<ObjectItem[]>;
+}
+
+async function* guarded(core: Promise<Core>, open: (core: Core, modules: Awaited<ReturnType<typeof pipelineModules>>) => AsyncIterable<PipelineEvent>): AsyncGenerator<PipelineEvent> {
+  let ready: Core;
+  let modules: Awaited<ReturnType<typeof pipelineModules>>;
+  try {
+    [ready, modules] = await Promise.all([core, pipelineModules()]);
+  } catch (error) {
+    yield { type: 'error', error: serializeError(error) };
+    return;
+  }
+  yield* open(ready, modules);
+}
+
+/** Services over a (possibly starting) core. */
+export function createCoreServices(options: CoreServicesOptions): TuiServices {
+  const catalog = options.catalog;
+  return {
+    get catalog() {
+      return typeof catalog === 'function' ? catalog() : catalog;
+    },
+    propose: (request, signal) => guarded(options.core, (core, modules) => modules.propose(request, core, { source: 'tui', signal })),
+    previewDryRun: (proposal, signal) => guarded(options.core, (core, modules) => modules.previewDryRun(proposal, core, { signal })),
+    runApproved: (proposal, confirmed, signal) => guarded(options.core, (core, modules) => modules.runApproved(proposal, core, { confirmed, signal })),
+    async listNamespaces(signal): Promise<NamespaceItem[]> {
+      const core = await options.core;
+      let entries: Array<{ name: string; status: string }>;
+      if (options.listNamespaces) entries = await options.listNamespaces(core, signal);
+      else {
+        const modules = await pipelineModules();
+        entries = await modules.listNamespaces(modules.clusterQueryOptions(core.config, signal));
+      }
+      return entries.map((entry) => {
+        const tier = tierOf(core.policy, entry.name);
+        return { ...entry, ...(tier ? { tier } : {}) };
+      });
+    },
+    async listObjects(resource, namespace, signal) {
+      const core = await options.core;
+      if (options.listObjects) return options.listObjects(core, resource, namespace, signal);
+      const modules = await pipelineModules();
+      return modules.listObjects(resource, namespace, modules.clusterQueryOptions(core.config, signal));
+    },
+    getStatus: () => options.status.get(),
+    subscribeStatus: (listener) => options.status.subscribe(listener),
+  };
+}
+
+/** Fills the status bar from a ready core: planner, embedder, audit log, context and server. */
+export async function describeCore(core: Core, status: StatusStore, signal?: AbortSignal): Promise<void> {
+  status.update({
+    planner: plannerLabel(core),
+    embedder: core.retriever.embedderId,
+    auditLogPath: core.auditLog.path,
+    ...(core.config.kubectl.context ? { context: core.config.kubectl.context } : {}),
+  });
+  try {
+    const modules = await pipelineModules();
+    const cluster = await modules.currentCluster(modules.clusterQueryOptions(core.config, signal));
+    status.update({
+      ...(cluster.context && !status.get().context ? { context: cluster.context } : {}),
+      ...(cluster.server && !status.get().server ? { server: cluster.server } : {}),
+    });
+  } catch {
+    // No kubeconfig yet is not fatal: the pickers will say why they cannot list.
+  }
+}
+
+/** A short model label from a GGUF path. */
+export function modelLabel(modelPath: string | undefined): string {
+  return modelPath ? path.basename(modelPath).replace(/\.gguf$/i, '') : 'template';
+}

@@ -1,0 +1,98 @@
+/**
+ * Every key binding of the TUI, as data (k9s style). The same table dispatches keys, draws the help
+ * bar and the help overlay; bindings flagged `dangerous` (they lead to a cluster mutation) are hidden
+ * and inert in read-only mode.
+ */
+import type { Key } from 'ink';
+import type { Screen } from './state/reducer.js';
+
+/** What a key does. */
+export type KeyAction =
+  | 'quit'
+  | 'help'
+  | 'back'
+  | 'cancel'
+  | 'move'
+  | 'select'
+  | 'filter'
+  | 'submit'
+  | 'accept-suggestion'
+  | 'proceed'
+  | 'run'
+  | 'confirm-key'
+  | 'confirm-typed'
+  | 'new-request';
+
+/** One binding. */
+export interface KeyBinding {
+  action: KeyAction;
+  /** How the key is shown: "Enter", "Esc", "↑↓", "1-9". */
+  keys: string;
+  label: string;
+  /** Screens where the binding is active; 'all' for global keys. */
+  screens: readonly Screen[] | 'all';
+  /** Leads to a cluster mutation: hidden and disabled with --read-only. */
+  dangerous: boolean;
+  /** Whether the key event is this binding. */
+  matches(input: string, key: Key): boolean;
+}
+
+const PICKERS: readonly Screen[] = ['intent', 'resource', 'namespace', 'name'];
+const isPrintable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !/[\u0000-\u001f\u007f]/.test(input);
+
+/** The table. Order is the order of the help bar. */
+export const KEYMAP: readonly KeyBinding[] = [
+  { action: 'move', keys: '↑↓', label: 'move', screens: PICKERS, dangerous: false, matches: (_input, key) => key.upArrow || key.downArrow },
+  { action: 'filter', keys: 'type', label: 'filter', screens: ['namespace', 'name'], dangerous: false, matches: isPrintable },
+  { action: 'select', keys: 'Enter', label: 'select', screens: PICKERS, dangerous: false, matches: (_input, key) => key.return },
+  { action: 'select', keys: '1-9', label: 'pick', screens: ['intent', 'resource'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
+  { action: 'submit', keys: 'Enter', label: 'submit (empty skips)', screens: ['query'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'submit', keys: 'Enter', label: 're-plan with value', screens: ['params'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'accept-suggestion', keys: '1-9', label: 'accept suggestion', screens: ['verdict'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
+  { action: 'proceed', keys: 'Enter', label: 'continue', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'run', keys: 'Enter', label: 'run', screens: ['confirm'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'confirm-key', keys: 'y', label: 'confirm and run', screens: ['confirm'], dangerous: true, matches: (input) => input === 'y' || input === 'Y' },
+  { action: 'confirm-typed', keys: 'Enter', label: 'confirm typed name', screens: ['confirm'], dangerous: true, matches: (_input, key) => key.return },
+  { action: 'new-request', keys: 'Enter', label: 'new request', screens: ['result'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
+  { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
+  { action: 'help', keys: '?', label: 'help', screens: 'all', dangerous: false, matches: (input) => input === '?' },
+  { action: 'quit', keys: 'Ctrl+C', label: 'quit', screens: 'all', dangerous: false, matches: (input, key) => key.ctrl && input === 'c' },
+];
+
+/** Options that change which bindings exist. */
+export interface KeymapOptions {
+  readOnly: boolean;
+  /** On the confirm screen: which of run / confirm-key / confirm-typed applies. */
+  confirmAction?: 'run' | 'confirm-key' | 'confirm-typed';
+  /** On the verdict screen: whether there are suggestions / something to continue to. */
+  hasSuggestions?: boolean;
+  canProceed?: boolean;
+}
+
+function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): boolean {
+  if (binding.screens !== 'all' && !binding.screens.includes(screen)) return false;
+  if (options.readOnly && binding.dangerous) return false;
+  if (screen === 'confirm' && (binding.action === 'run' || binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
+    return binding.action === (options.confirmAction ?? 'run');
+  }
+  if (binding.action === 'accept-suggestion') return options.hasSuggestions === true;
+  if (binding.action === 'proceed') return options.canProceed === true;
+  return true;
+}
+
+/** The bindings active on a screen, in table order (what the help bar draws). */
+export function bindingsFor(screen: Screen, options: KeymapOptions): KeyBinding[] {
+  return KEYMAP.filter((binding) => applies(binding, screen, options));
+}
+
+/** The binding a key event triggers on a screen, if any. Global bindings are checked last. */
+export function findBinding(screen: Screen, input: string, key: Key, options: KeymapOptions): KeyBinding | undefined {
+  const active = bindingsFor(screen, options);
+  return active.find((binding) => binding.screens !== 'all' && binding.matches(input, key)) ?? active.find((binding) => binding.matches(input, key));
+}
+
+/** "↑↓ move · Enter select · Esc back": the help bar's text for a set of bindings. */
+export function helpBarText(bindings: readonly KeyBinding[]): string {
+  return bindings.map((binding) => `${binding.keys} ${binding.label}`).join(' · ');
+}

@@ -1,0 +1,58 @@
+/** Step 3: which namespace? The cluster's namespaces with their policy tier; typing filters. */
+import { Box, Text } from 'ink';
+import { NamespaceNameSchema } from '../src/schemas/vocabulary.js';
+import { FilterList, type FilterItem } from './filter-list.js';
+import { useAsyncList } from './hooks/use-async-list.js';
+import type { NamespaceItem, TuiServices } from './services.js';
+
+/** Props. */
+export interface NamespacePickerProps {
+  services: TuiServices;
+  active: boolean;
+  /** `?` with an empty filter opens help. */
+  onHelp?(): void;
+  limit: number;
+  width: number;
+  onSelect(namespace: string): void;
+}
+
+function tone(tier: string | undefined): FilterItem['detailTone'] {
+  if (tier === 'prod' || tier === 'production') return 'danger';
+  if (tier === 'staging') return 'warning';
+  if (tier === undefined) return 'muted';
+  return 'success';
+}
+
+/** A namespace row: the tier first (it decides how careful to be), then the phase. */
+export function namespaceRow(namespace: NamespaceItem): FilterItem {
+  const tier = namespace.tier ? `tier ${namespace.tier}` : 'no tier (denied by policy)';
+  return { value: namespace.name, label: namespace.name, detail: `${tier}${namespace.status && namespace.status !== 'Active' ? ` · ${namespace.status}` : ''}`, detailTone: tone(namespace.tier) };
+}
+
+/** The picker. */
+export function NamespacePicker(props: NamespacePickerProps) {
+  const list = useAsyncList('namespaces', (signal) => props.services.listNamespaces(signal));
+  return (
+    <Box flexDirection="column">
+      <Text bold>In which namespace?</Text>
+      <FilterList
+        items={list.items.map(namespaceRow)}
+        loading={list.loading}
+        loadingLabel="listing namespaces…"
+        error={list.error}
+        active={props.active}
+        onHelp={props.onHelp}
+        limit={props.limit - 2}
+        width={props.width}
+        allowFreeEntry
+        validateFreeEntry={(text) => {
+          const parsed = NamespaceNameSchema.safeParse(text);
+          return parsed.success ? undefined : `namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`;
+        }}
+        onSelect={(value) => {
+          if (value) props.onSelect(value);
+        }}
+      />
+    </Box>
+  );
+}

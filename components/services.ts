@@ -1,0 +1,76 @@
+/**
+ * What the TUI needs from the outside world, behind one interface: the pipeline streams, the
+ * read-only cluster queries for the pickers, and status facts. The real implementation wires the
+ * core (pipeline-services.ts); component tests pass a fake.
+ */
+import type { PipelineEvent, Proposal } from '../src/pipeline/events.js';
+import type { K8sExecPayload } from '../src/schemas/request.js';
+import type { Intent, Resource } from '../src/schemas/vocabulary.js';
+
+/** One card's (intent, resource) pair and which parameters it requires, for the pickers. */
+export interface CatalogEntry {
+  cardId: string;
+  intent: Intent;
+  resource: Resource;
+  /** Required parameter names (e.g. "name", "replicas"). */
+  required: string[];
+}
+
+/** A namespace in the picker, with the org policy tier when known. */
+export interface NamespaceItem {
+  name: string;
+  status: string;
+  tier?: string;
+}
+
+/** A live object in the name picker. */
+export interface ObjectItem {
+  name: string;
+  /** e.g. "Running 1/1", "CrashLoopBackOff", "3/3 ready". */
+  status: string;
+}
+
+/** Facts the status bar shows; fields fill in as the session starts up. */
+export interface StatusInfo {
+  context?: string;
+  server?: string;
+  namespace?: string;
+  /** "template", or the model's name. */
+  planner: string;
+  /** 0..1 while the model loads; undefined when loaded or when there is no model. */
+  modelProgress?: number;
+  /** Set when loading the model failed (the template planner answers instead). */
+  modelError?: string;
+  embedder?: string;
+  auditLogPath?: string;
+  sandbox: boolean;
+  readOnly: boolean;
+  /** What the session is waiting for, e.g. "starting sandbox…"; undefined when ready. */
+  starting?: string;
+  /** A startup failure worth showing (e.g. the sandbox did not start). */
+  error?: string;
+}
+
+/** The TUI's view of the pipeline and the cluster. Every long call takes an AbortSignal. */
+export interface TuiServices {
+  /** Cards as (intent, resource) pairs: drives which intents and resources are offered. */
+  readonly catalog: readonly CatalogEntry[];
+  /** retrieve -> plan -> validate (-> approval-request). */
+  propose(request: K8sExecPayload, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  /**
+   * Re-proposes an exact argv (a guardrail suggestion the user accepted): validated again, never
+   * run without a new confirmation. Optional: without it the TUI re-plans from a request derived
+   * from the argv.
+   */
+  proposeCommand?(args: readonly string[], request: K8sExecPayload, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  /** Server-side dry-run preview (or a notice when the card has none). */
+  previewDryRun(proposal: Proposal, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  /** Re-validate -> execute -> audit. `confirmed` is true only after the user confirmed on screen. */
+  runApproved(proposal: Proposal, confirmed: boolean, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  listNamespaces(signal: AbortSignal): Promise<NamespaceItem[]>;
+  listObjects(resource: Resource, namespace: string | undefined, signal: AbortSignal): Promise<ObjectItem[]>;
+  /** Current status facts. */
+  getStatus(): StatusInfo;
+  /** Calls back whenever a status fact changes; returns the unsubscribe function. */
+  subscribeStatus(listener: (status: StatusInfo) => void): () => void;
+}

@@ -1,0 +1,143 @@
+/** `rk8s exec`: plan, validate, preview, confirm and run one kubectl command, streaming its output. */
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { ExitCode, InputError } from '../../errors.js';
+import type { Proposal } from '../../pipeline/events.js';
+import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
+import { k8s_exec, type K8sExecResult } from '../../tool/k8s-exec.js';
+import { action, globalOptions, printJson } from '../output.js';
+import { style } from '../style.js';
+import {
+  EventPrinter,
+  addRequestOptions,
+  coreFromOptions,
+  exitCodeForError,
+  interruptSignal,
+  printErrorEvent,
+  requestFromOptions,
+  type RequestOptions,
+} from './plan.js';
+
+/** Flags of `rk8s exec`. */
+interface ExecOptions extends RequestOptions {
+  dryRun?: boolean;
+  confirm?: boolean;
+  timeout?: string;
+  quiet?: boolean;
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(`--timeout ${value}: must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`, { hint: 'e.g. --timeout 30' });
+  }
+  return seconds;
+}
+
+/** What a human must type for a high-risk command: the object's name, so the target is read, not skimmed. */
+function confirmationWord(proposal: Proposal): string {
+  const named = proposal.request.name ?? proposal.plan.params.name;
+  return typeof named === 'string' && named !== '' ? named : 'yes';
+}
+
+/** Asks on the terminal: y/N for medium risk, the object's name for high risk. */
+async function askOnTerminal(proposal: Proposal, signal: AbortSignal): Promise<boolean> {
+  const readline = createInterface({ input: process.stdin, output: process.stderr });
+  readline.on('SIGINT', () => readline.close());
+  try {
+    if (proposal.verdict.risk === 'high') {
+      const word = confirmationWord(proposal);
+      const answer = await readline.question(`${style.red('HIGH RISK.')} Type ${style.bold(word)} to run ${style.cyan(proposal.plan.command)}: `, { signal });
+      return answer.trim() === word;
+    }
+    const answer = await readline.question(`Run ${style.cyan(proposal.plan.command)}? [y/N] `, { signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch {
+    // Ctrl-C or a closed stdin answers "no".
+    return false;
+  } finally {
+    readline.close();
+  }
+}
+
+/** The exit code of a k8s_exec result: kubectl's when it ran, else the status's. */
+function exitCodeForResult(result: K8sExecResult): number {
+  if (result.result) return result.result.exit_code === 0 && result.status !== 'executed' ? ExitCode.failure : result.result.exit_code;
+  switch (result.status) {
+    case 'executed':
+    case 'dry-run':
+      return ExitCode.ok;
+    case 'needs-confirmation':
+      return ExitCode.needsConfirmation;
+    case 'blocked':
+      return ExitCode.denied;
+    case 'failed':
+      return result.error ? exitCodeForError(result.error) : ExitCode.failure;
+  }
+}
+
+/** Adds `rk8s exec` to the program. */
+export function registerExecCommand(program: Command): void {
+  addRequestOptions(program.command('exec').description('plan, check, preview, confirm and run one kubectl command (every step is audited)'))
+    .option('--dry-run', 'show the plan, the verdict and the server-side dry-run; run nothing')
+    .option('--confirm', 'confirm a medium/high-risk command without a prompt (a human has read it)')
+    .option('--timeout <seconds>', `kill kubectl after this many seconds (1-${MAX_TIMEOUT_SECONDS}; capped by RK8S_EXEC_MAX_TIMEOUT)`)
+    .option('--quiet', 'print only kubectl\'s output (and warnings/errors)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  rk8s exec -n prod --intent status --resource deployment --name api\n' +
+        '  rk8s exec -n prod --intent restart --resource deploy --name api --dry-run\n' +
+        '  rk8s exec -n staging --intent scale --resource deploy --name web --query "to 5" --confirm\n' +
+        '  rk8s exec -n dev --intent get --resource pod --json\n' +
+        '\nOn a terminal, a medium-risk command asks y/N and a high-risk one asks you to type the object name.\n' +
+        'Without a terminal (or with --json), such a command runs only with --confirm; otherwise it exits 3.\n' +
+        'kubectl\'s output goes to stdout/stderr as it comes; the plan and verdict go to stderr.\n' +
+        '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 130 cancelled.',
+    )
+    .action(
+      action(async (words: string[], options: ExecOptions, command: Command) => {
+        const globals = globalOptions(command);
+        const constraints: Constraints = {
+          ...(options.confirm ? { confirm: true } : {}),
+          ...(options.dryRun ? { dryRun: true } : {}),
+          ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
+        };
+        const request = requestFromOptions(words, options, constraints);
+        const interrupt = interruptSignal();
+        const core = await coreFromOptions(globals, options, {}, interrupt.signal);
+        const interactive = !globals.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+        try {
+          const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet });
+          const result = await k8s_exec(request, {
+            core,
+            source: 'cli',
+            signal: interrupt.signal,
+            onEvent: (event) => {
+              if (globals.json || event.type === 'error') return;
+              printer.print(event);
+            },
+            ...(interactive ? { confirm: (proposal: Proposal) => askOnTerminal(proposal, interrupt.signal) } : {}),
+          });
+          if (globals.json) {
+            printJson(result);
+          } else if (result.status === 'needs-confirmation') {
+            process.stderr.write(
+              interactive
+                ? `${style.yellow('not run:')} not confirmed\n`
+                : `${style.yellow('not run:')} this ${result.plan?.risk ?? ''}-risk command needs confirmation: read it, then pass --confirm (or run on a terminal to be asked)\n`,
+            );
+          } else if (result.status === 'dry-run') {
+            process.stderr.write(`${style.dim('dry run: nothing was changed')}\n`);
+          } else if (result.error && !result.result) {
+            printErrorEvent(result.error);
+          }
+          return exitCodeForResult(result);
+        } finally {
+          interrupt.dispose();
+          await core.close();
+        }
+      }),
+    );
+}

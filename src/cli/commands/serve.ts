@@ -1,0 +1,122 @@
+/** `rk8s serve`: the HTTP API (GET /health, POST /k8s-exec, POST /plan) over one core kept in memory. */
+import type { Command } from 'commander';
+import { ExitCode, InputError } from '../../errors.js';
+import type { Core } from '../../pipeline/core.js';
+import { createCore } from '../../pipeline/create-core.js';
+import { assertServerExposure } from '../../server/auth.js';
+import { createHttpServer } from '../../server/http.js';
+import { action, configFromOptions, globalOptions } from '../output.js';
+import { style } from '../style.js';
+
+/** Flags of `rk8s serve`. */
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  preload?: boolean;
+  /** A path, or false for --no-model. */
+  model?: string | false;
+}
+
+/** The --port value as a number, or an InputError naming the flag. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InputError(`--port: "${value}" is not a port number (0-65535)`, { hint: 'e.g. --port 8000' });
+  }
+  return port;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${style.dim(new Date().toISOString())} ${message}\n`);
+}
+
+/** Adds `rk8s serve` to the program. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API: GET /health, POST /k8s-exec and POST /plan (NDJSON event stream with Accept: application/x-ndjson)')
+    .option('--host <host>', 'address to listen on (default: RK8S_SERVER_HOST or 127.0.0.1); a non-loopback address needs RK8S_SERVER_TOKEN')
+    .option('--port <port>', 'port to listen on (default: RK8S_SERVER_PORT or 8000; 0 picks a free one)')
+    .option('--preload', 'load the card index and the model before listening (otherwise they load behind the first requests)')
+    .option('--model <path>', 'GGUF model for the planner (default: RK8S_MODEL; without one the template planner answers)')
+    .option('--no-model', 'use the template planner even when RK8S_MODEL is set')
+    .addHelpText(
+      'after',
+      '\nThe bearer token comes from RK8S_SERVER_TOKEN only (never a flag: argv is visible to every user).\n' +
+        '\nExamples:\n' +
+        '  rk8s serve --preload\n' +
+        '  rk8s serve --host 127.0.0.1 --port 8000 --no-model\n' +
+        '  RK8S_SERVER_TOKEN=$(openssl rand -hex 32) rk8s serve --host 0.0.0.0 --preload\n' +
+        '  curl -s localhost:8000/health\n' +
+        `  curl -s localhost:8000/plan -H 'content-type: application/json' -d '{"intent":"restart","resource":"deployment","namespace":"prod","name":"api"}'`,
+    )
+    .action(
+      action(async (options: ServeOptions, command: Command) => {
+        const globals = globalOptions(command);
+        const modelOverride = options.model === false ? { model: null } : typeof options.model === 'string' ? { model: options.model } : {};
+        const config = configFromOptions(globals, modelOverride);
+        const host = options.host ?? config.server.host;
+        const port = options.port === undefined ? config.server.port : parsePort(options.port);
+        // Refuse an exposed address before spending seconds loading a model.
+        assertServerExposure(host, config.server.token);
+
+        const loading = new AbortController();
+        const stopLoading = () => loading.abort();
+        process.once('SIGINT', stopLoading);
+        process.once('SIGTERM', stopLoading);
+        const loadStarted = performance.now();
+        const corePromise = createCore(config, {}, { signal: loading.signal, strictModel: typeof options.model === 'string' });
+        let core: Core | undefined;
+        let modelPreloaded = false;
+        try {
+          if (options.preload) {
+            core = await corePromise;
+            log(`card index ready: ${core.retriever.size} cards, embedder ${core.retriever.embedderId}`);
+            if (core.planner.preload) {
+              log(`loading model ${core.planner.model ?? ''}`);
+              await core.planner.preload({ signal: loading.signal });
+              modelPreloaded = core.planner.kind === 'llm';
+            }
+            log(`preloaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (planner: ${core.planner.kind}${core.planner.model ? ` ${core.planner.model}` : ''})`);
+          }
+        } finally {
+          process.off('SIGINT', stopLoading);
+          process.off('SIGTERM', stopLoading);
+        }
+        let stop: (reason: string) => void = () => undefined;
+        const stopped = new Promise<string>((resolve) => (stop = resolve));
+        let loadError: unknown;
+        corePromise.then(
+          (loaded) => {
+            core = loaded;
+            if (!options.preload) log(`core ready: ${loaded.retriever.size} cards, planner ${loaded.planner.kind}`);
+          },
+          (error: unknown) => {
+            // Nothing can be served without cards and policy: stop rather than answer 503 forever.
+            loadError = error;
+            stop('the core could not load');
+          },
+        );
+        const server = createHttpServer({ config, core: corePromise, host, port, modelPreloaded, onLog: log });
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        await server.listen();
+        const reason = await stopped;
+        log(`${reason}: shutting down (a second signal forces it)`);
+        const force = () => {
+          log('forced exit');
+          process.exit(ExitCode.cancelled);
+        };
+        process.once('SIGINT', force);
+        process.once('SIGTERM', force);
+        const summary = await server.shutdown();
+        log(
+          `stopped: ${summary.inFlight} request(s) in flight, ${summary.runningCommands} running command(s), ${summary.aborted} cancelled` +
+            (summary.deadlineReached ? ' (grace deadline reached)' : ''),
+        );
+        await core?.close();
+        if (loadError !== undefined) throw loadError;
+        return ExitCode.ok;
+      }),
+    );
+}

@@ -1,0 +1,112 @@
+/**
+ * `rk8s tui`: the interactive front-end. The only module that loads components/ (and so React and
+ * Ink), with a dynamic import, so every other command starts without parsing them.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { NamespaceNameSchema } from '../../schemas/vocabulary.js';
+import { action, configFromOptions, globalOptions } from '../output.js';
+
+/** Flags of `rk8s tui`. */
+interface TuiOptions {
+  sandbox?: boolean;
+  readOnly?: boolean;
+  namespace?: string;
+  /** A path, or false for --no-model. */
+  model?: string | false;
+}
+
+/** What the sandbox module returns (src/sandbox/index.ts). */
+interface SandboxHandle {
+  kubeconfigPath: string;
+  url: string;
+  contextName: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * When the command line is `rk8s tui`, start loading the UI (Ink, React: a few hundred ms) while the
+ * rest of the CLI loads, so the first frame comes sooner. Other commands never pay for it.
+ */
+const tuiModule = process.argv.slice(2).includes('tui') ? import('../../../components/run-tui.js') : undefined;
+tuiModule?.catch(() => undefined);
+
+/** Adds `rk8s tui` to the program. */
+export function registerTuiCommand(program: Command): void {
+  program
+    .command('tui')
+    .description('open the interactive TUI: pick an intent, resource, namespace and object; see the plan, the verdict and the dry-run; confirm; watch kubectl run')
+    .option('--sandbox', 'start the simulated cluster in-process and use it (stopped on exit)')
+    .option('--read-only', 'hide mutating intents and confirmation keys; nothing that changes the cluster can run')
+    .option('-n, --namespace <name>', 'preselect a namespace (the namespace picker is skipped; Esc reaches it)')
+    .option('--model <path>', 'GGUF model for the planner (default: RK8S_MODEL; loads in the background)')
+    .option('--no-model', 'use the template planner only')
+    .addHelpText(
+      'after',
+      '\nKeys: arrows move, typing filters, Enter selects, Esc goes back or cancels (aborting kubectl), ? help, Ctrl+C quits.\n' +
+        '\nExamples:\n' +
+        '  rk8s tui --sandbox                      try it on a simulated cluster\n' +
+        '  rk8s tui --read-only -n prod            look, but never change anything\n' +
+        '  rk8s tui --context staging --no-model   a real cluster, template planner',
+    )
+    .action(
+      action(async (options: TuiOptions, command: Command) => {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          throw new InputError('rk8s tui needs an interactive terminal (stdin and stdout must be a TTY)', {
+            hint: 'run it in a terminal; for scripts use rk8s plan / rk8s exec (add --json for machine-readable output)',
+          });
+        }
+        if (options.namespace !== undefined) {
+          const parsed = NamespaceNameSchema.safeParse(options.namespace);
+          if (!parsed.success) throw new InputError(`--namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { hint: 'e.g. --namespace prod' });
+        }
+        const globals = globalOptions(command);
+        const overrides = {
+          ...(options.model === false ? { model: null } : options.model ? { model: options.model } : {}),
+          ...(options.readOnly ? { readOnly: true } : {}),
+        };
+        const initialConfig = configFromOptions(globals, overrides);
+
+        let sandboxStarted: Promise<SandboxHandle> | undefined;
+        let kubeconfigDirectory: string | undefined;
+        // Called by runTui after the first frame: starting the sandbox (certificates) takes a while.
+        const boot = () => {
+          if (!options.sandbox) return { config: Promise.resolve(initialConfig) };
+          const started = (async (): Promise<SandboxHandle> => {
+            const [{ startSandbox }, { mkdtemp }, os, path] = await Promise.all([
+              import('../../sandbox/index.js'),
+              import('node:fs/promises'),
+              import('node:os'),
+              import('node:path'),
+            ]);
+            kubeconfigDirectory = await mkdtemp(path.join(os.tmpdir(), 'rk8s-sandbox-'));
+            return startSandbox({ kubeconfigPath: path.join(kubeconfigDirectory, 'kubeconfig') });
+          })();
+          started.catch(() => undefined);
+          sandboxStarted = started;
+          return {
+            config: started.then((sandbox) => configFromOptions(globals, { ...overrides, kubeconfig: sandbox.kubeconfigPath, context: sandbox.contextName })),
+            sandbox: started,
+          };
+        };
+
+        const { runTui } = await (tuiModule ?? import('../../../components/run-tui.js'));
+        try {
+          return await runTui({
+            initialConfig,
+            boot,
+            sandbox: options.sandbox === true,
+            readOnly: options.readOnly === true,
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+            color: globals.color !== false,
+          });
+        } finally {
+          if (sandboxStarted) await sandboxStarted.then((sandbox) => sandbox.stop(), () => undefined);
+          if (kubeconfigDirectory) {
+            const { rm } = await import('node:fs/promises');
+            await rm(kubeconfigDirectory, { recursive: true, force: true });
+          }
+        }
+      }),
+    );
+}

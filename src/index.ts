@@ -1,0 +1,33 @@
+/** The rk8s library: `import { k8s_exec } from 'rk8s'`, plus the pipeline for front-ends that want the event stream. */
+export { k8s_exec, getDefaultCore, closeDefaultCore, K8sExecResultSchema, K8S_EXEC_STATUSES } from './tool/k8s-exec.js';
+export type { K8sExecOptions, K8sExecResult, K8sExecStatus } from './tool/k8s-exec.js';
+export { k8s_plan, K8sPlanResultSchema } from './tool/k8s-plan.js';
+export type { K8sPlanOptions, K8sPlanResult } from './tool/k8s-plan.js';
+
+export { createCore, reloadPolicy, loadPolicyOrThrow } from './pipeline/create-core.js';
+export type { CoreOverrides, CreateCoreOptions } from './pipeline/create-core.js';
+export type { Core, CommandValidator, CommandTarget } from './pipeline/core.js';
+export { propose, parsePayload } from './pipeline/propose.js';
+export type { ProposeOptions } from './pipeline/propose.js';
+export { runApproved, verifyApproval } from './pipeline/run-approved.js';
+export type { RunApprovedOptions } from './pipeline/run-approved.js';
+export { previewDryRun } from './pipeline/preview-dry-run.js';
+export type { PreviewOptions } from './pipeline/preview-dry-run.js';
+export { APPROVAL_TTL_MS } from './pipeline/approval-token.js';
+export { assertNever } from './pipeline/events.js';
+export type { PipelineEvent, PipelineEventType, CardMatch, Proposal } from './pipeline/events.js';
+export type * from './pipeline/ports.js';
+
+export { loadConfig } from './config/load-config.js';
+export type { ConfigOverrides } from './config/load-config.js';
+export * from './schemas/index.js';
+export * from './errors.js';
+
+import type { Sandbox, SandboxOptions } from './sandbox/index.js';
+export type { Sandbox, SandboxOptions } from './sandbox/index.js';
+
+/** Starts the simulated cluster (loaded on first use, so importing rk8s stays light). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = await import('./sandbox/index.js');
+  return sandbox.startSandbox(options);
+}

@@ -1,0 +1,113 @@
+/** createCore(): loads cards, policy, embedder, index, planner, executor and audit log once per process. */
+import { createAuditLog } from '../audit/audit-log.js';
+import { createOwnerResolver } from '../cluster/owner-resolver.js';
+import { formatProblem, type LoadProblem } from '../config/problems.js';
+import { loadCards } from '../corpus/load-cards.js';
+import { ConfigError } from '../errors.js';
+import { createKubectlRunner } from '../execute/kubectl-runner.js';
+import { createPlanner } from '../plan/create-planner.js';
+import { createRetriever } from '../retrieve/create-retriever.js';
+import { createEmbedder } from '../retrieve/embedder.js';
+import type { Card } from '../schemas/card.js';
+import type { Config } from '../schemas/config.js';
+import { loadPolicy } from '../validate/load-policy.js';
+import type { Policy } from '../validate/policy.js';
+import { createApprovalSigner } from './approval-token.js';
+import type { CommandValidator, Core } from './core.js';
+import { createPolicyValidator } from './policy-validator.js';
+import type { AuditLog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
+
+/** Parts a caller (tests, front-ends) may supply instead of the real ones. */
+export interface CoreOverrides {
+  retriever: Retriever;
+  planner: Planner;
+  kubectl: KubectlRunner;
+  auditLog: AuditLog;
+  ownerResolver: OwnerResolver;
+  clock: Clock;
+  policy: Policy;
+  cards: Card[];
+  embedder: Embedder;
+  /** Replaces policy + validate() entirely (tests). */
+  validator: CommandValidator;
+}
+
+/** How createCore loads. */
+export interface CreateCoreOptions {
+  signal?: AbortSignal;
+  /** An explicitly given model file that is missing is an error (true) rather than a warning (false). */
+  strictModel?: boolean;
+}
+
+function problemsError(what: string, problems: readonly LoadProblem[], hint: string): ConfigError {
+  const shown = problems.slice(0, 10).map(formatProblem);
+  const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+  return new ConfigError(`${what} (${problems.length} problem(s)):\n  ${shown.join('\n  ')}${more}`, { hint, details: { problems } });
+}
+
+/** Loads the org policy or throws: a policy with any problem means nothing runs (fail closed). */
+export function loadPolicyOrThrow(orgDir: string): Policy {
+  const loaded = loadPolicy(orgDir);
+  if (loaded.problems.length > 0 || !loaded.policy) {
+    throw problemsError(`the org policy in ${orgDir} cannot be used`, loaded.problems, 'fix the files (rk8s check lists every problem) or point --org / RK8S_ORG_DIR elsewhere');
+  }
+  return loaded.policy;
+}
+
+/**
+ * Wires the core. Throws ConfigError listing every problem when the cards or the policy do not load.
+ * Anything in `overrides` is used as given.
+ */
+export async function createCore(config: Config, overrides: Partial<CoreOverrides> = {}, options: CreateCoreOptions = {}): Promise<Core> {
+  let cards = overrides.cards;
+  if (!cards) {
+    const loaded = loadCards(config.cardsDir);
+    if (loaded.problems.length > 0) {
+      throw problemsError(`the command cards in ${config.cardsDir} have problems`, loaded.problems, 'fix the cards (rk8s check lists every problem) or point --cards / RK8S_CARDS_DIR elsewhere');
+    }
+    cards = loaded.cards;
+  }
+  let policy: Policy | undefined = overrides.policy;
+  let validator = overrides.validator;
+  if (!validator) {
+    policy ??= loadPolicyOrThrow(config.orgDir);
+    validator = createPolicyValidator(policy, config);
+  }
+  options.signal?.throwIfAborted();
+  const embedder = overrides.embedder ?? (overrides.retriever ? undefined : await createEmbedder(config, { signal: options.signal }));
+  const retriever = overrides.retriever ?? (await createRetriever({ cards, embedder: embedder!, cacheDir: config.cacheDir, signal: options.signal }));
+  const planner = overrides.planner ?? createPlanner(config, { strictModel: options.strictModel });
+  const kubectl = overrides.kubectl ?? createKubectlRunner(config);
+  let closed = false;
+  const core: Core = {
+    config,
+    cards: new Map(cards.map((card) => [card.id, card])),
+    ...(embedder ? { embedder } : {}),
+    retriever,
+    planner,
+    policy,
+    validator,
+    kubectl,
+    auditLog: overrides.auditLog ?? createAuditLog(config),
+    ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
+    clock: overrides.clock ?? { now: () => new Date() },
+    approvals: createApprovalSigner(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await planner.dispose?.();
+    },
+  };
+  return core;
+}
+
+/**
+ * Reloads the org policy into a running core. Approvals issued under the old version stop working
+ * (runApproved refuses them). Throws ConfigError, leaving the old policy in place, when the files are broken.
+ */
+export function reloadPolicy(core: Core): Policy {
+  const policy = loadPolicyOrThrow(core.config.orgDir);
+  core.validator = createPolicyValidator(policy, core.config);
+  core.policy = policy;
+  return policy;
+}

@@ -1,0 +1,174 @@
+/** runApproved(): re-validate the exact argv, check the approval, record `started`, run kubectl, record the outcome. */
+import { createHash } from 'node:crypto';
+import {
+  ApprovalMismatchError,
+  AuditError,
+  CancelledError,
+  ConfirmationRequiredError,
+  KubectlError,
+  PolicyDeniedError,
+  Rk8sError,
+  isAbortError,
+  serializeError,
+} from '../errors.js';
+import type { AuditEvent } from '../schemas/audit.js';
+import type { Verdict } from '../schemas/verdict.js';
+import { APPROVAL_TTL_MS } from './approval-token.js';
+import { auditRecord, type AuditSubject } from './audit-fields.js';
+import { checkCommand } from './check-command.js';
+import type { Core } from './core.js';
+import type { PipelineEvent, Proposal } from './events.js';
+import type { AuditRecordInput } from './ports.js';
+import { boundContext } from './propose.js';
+
+/** How a proposal is run. */
+export interface RunApprovedOptions {
+  /** A human confirmed this exact command (required for confirm-level verdicts). */
+  confirmed: boolean;
+  signal?: AbortSignal;
+  /** Overrides the request's and the config's timeout; capped by config.exec.maxTimeoutSeconds. */
+  timeoutSeconds?: number;
+}
+
+/** The namespace an approval is bound to. */
+export function approvalNamespace(proposal: Proposal): string | null {
+  return proposal.verdict.namespace ?? proposal.request.namespace ?? null;
+}
+
+/**
+ * Throws ApprovalMismatchError unless the proposal's token was issued by this core for exactly
+ * these args, namespace, context and policy version, and has not expired.
+ */
+export function verifyApproval(proposal: Proposal, core: Core): void {
+  const fields = {
+    operationId: proposal.operationId,
+    args: proposal.plan.args,
+    namespace: approvalNamespace(proposal),
+    context: proposal.context,
+    policyVersion: proposal.policyVersion,
+    createdAt: proposal.createdAt,
+  };
+  const again = { hint: 'propose the command again and confirm what is shown' };
+  if (!core.approvals.verify(proposal.approvalToken, fields)) {
+    throw new ApprovalMismatchError('the approval does not match this command: its argv, namespace, context or operation changed after it was shown', again);
+  }
+  if (proposal.policyVersion !== core.validator.policyVersion) {
+    throw new ApprovalMismatchError('the org policy changed since this command was approved', again);
+  }
+  if (proposal.context !== boundContext(core)) {
+    throw new ApprovalMismatchError(`the approval was for kube context ${proposal.context ?? '(current)'}, not ${boundContext(core) ?? '(current)'}`, again);
+  }
+  const age = core.clock.now().getTime() - Date.parse(proposal.createdAt);
+  if (!(age <= APPROVAL_TTL_MS)) {
+    throw new ApprovalMismatchError(`the approval expired (approvals are valid for ${APPROVAL_TTL_MS / 60_000} minutes)`, again);
+  }
+}
+
+function timeoutFor(proposal: Proposal, core: Core, requested: number | undefined): number {
+  const wanted = requested ?? proposal.request.constraints?.timeoutSeconds ?? core.config.exec.timeoutSeconds;
+  return Math.min(wanted, core.config.exec.maxTimeoutSeconds);
+}
+
+function denialMessage(verdict: Verdict): string {
+  return verdict.violations.map((violation) => violation.message).join('; ') || 'denied by policy';
+}
+
+/**
+ * Re-validates, checks the approval, writes `confirmed` and `started` (fsync'ed) before kubectl runs,
+ * streams exec-output, then writes `finished`, `failed` or `cancelled` and yields exec-end and audit-end.
+ * Refusals and failures are yielded as one `error` event.
+ */
+export async function* runApproved(proposal: Proposal, core: Core, options: RunApprovedOptions): AsyncGenerator<PipelineEvent> {
+  const signal = options.signal;
+  const subject: AuditSubject = {
+    operationId: proposal.operationId,
+    source: proposal.source,
+    user: proposal.user,
+    context: proposal.context,
+    request: proposal.request,
+    plan: proposal.plan,
+    verdict: proposal.verdict,
+  };
+  const record = (event: AuditEvent, extra: Partial<AuditRecordInput> = {}) =>
+    core.auditLog.append(auditRecord(event, subject, { timestamp: core.clock.now().toISOString(), ...extra }));
+
+  let started = false;
+  let finished = false;
+  try {
+    verifyApproval(proposal, core);
+    signal?.throwIfAborted();
+
+    // The card's risk comes from our own corpus, never from the proposal object a client sent back.
+    const check = await checkCommand(core, proposal.plan.args, core.cards.get(proposal.plan.card)?.risk_level, signal);
+    for (const notice of check.notices) yield notice;
+    subject.verdict = check.verdict;
+    if (check.verdict.decision === 'deny') {
+      const message = denialMessage(check.verdict);
+      await record('denied', { message: `re-validation before execution: ${message}` });
+      throw new PolicyDeniedError(`denied: ${message}`, { details: { verdict: check.verdict } });
+    }
+    if (check.verdict.decision === 'confirm' && !options.confirmed) {
+      throw new ConfirmationRequiredError(`this ${check.verdict.risk}-risk command needs confirmation`, {
+        hint: 'confirm it (in the API: constraints.confirm: true; on the CLI: --confirm) after a human has read it',
+        details: { verdict: check.verdict },
+      });
+    }
+    signal?.throwIfAborted();
+    if (!core.approvals.consume(proposal.operationId)) {
+      throw new ApprovalMismatchError('this approval was already used: an approval runs its command once', { hint: 'propose the command again to run it again' });
+    }
+
+    try {
+      if (check.verdict.decision === 'confirm') await record('confirmed');
+      await record('started');
+    } catch (error) {
+      throw new AuditError(`cannot write the audit log, so the command was not run: ${(error as Error).message}`, { cause: error });
+    }
+    started = true;
+
+    const stdoutHash = createHash('sha256');
+    const stderrHash = createHash('sha256');
+    const timeoutSeconds = timeoutFor(proposal, core, options.timeoutSeconds);
+    for await (const event of core.kubectl.run(proposal.plan.args, { timeoutSeconds, signal })) {
+      if (event.type === 'exec-output') {
+        (event.stream === 'stdout' ? stdoutHash : stderrHash).update(`${event.line}\n`);
+        yield event;
+        continue;
+      }
+      const outcome: AuditEvent = event.cancelled ? 'cancelled' : event.exitCode === 0 && !event.timedOut ? 'finished' : 'failed';
+      finished = true;
+      await record(outcome, {
+        exit_code: event.exitCode,
+        duration: event.durationMs / 1000,
+        stdout_sha256: stdoutHash.digest('hex'),
+        stderr_sha256: stderrHash.digest('hex'),
+        truncated: event.truncated,
+        timed_out: event.timedOut,
+        ...(event.errorMessage ? { message: event.errorMessage } : {}),
+      });
+      yield event;
+      yield { type: 'audit-end', operationId: proposal.operationId };
+      return;
+    }
+    throw new KubectlError('kubectl ended without reporting an exit code');
+  } catch (error) {
+    const cancelled = isAbortError(error) || signal?.aborted === true;
+    let reported: unknown = error;
+    if (cancelled) reported = new CancelledError('cancelled', { cause: error });
+    else if (started && !(error instanceof Rk8sError)) reported = new KubectlError(`kubectl could not be run: ${(error as Error).message}`, { cause: error });
+    if (started && !finished) {
+      finished = true;
+      try {
+        await record(cancelled ? 'cancelled' : 'failed', { message: serializeError(reported).message });
+      } catch (auditError) {
+        yield { type: 'error', error: serializeError(new AuditError(`cannot write the audit log: ${(auditError as Error).message}`, { cause: auditError })) };
+      }
+    }
+    yield { type: 'error', error: serializeError(reported) };
+  } finally {
+    // A consumer that stops reading mid-run (generator return) still leaves a closing record.
+    if (started && !finished) {
+      await record('cancelled', { message: 'the consumer stopped reading before kubectl finished' }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import type { Pod, Service } from 'kubernetes-types/core/v1.js';
+import type { SandboxCluster } from './cluster.js';
+import type { ResourceType } from './resources.js';
+import { cloneJson, type KubeObject } from './types.js';
+
+function podSpecDefaults(spec: Record<string, unknown> | undefined): void {
+  if (!spec) return;
+  spec['restartPolicy'] ??= 'Always';
+  spec['dnsPolicy'] ??= 'ClusterFirst';
+  spec['schedulerName'] ??= 'default-scheduler';
+  spec['terminationGracePeriodSeconds'] ??= 30;
+  spec['securityContext'] ??= {};
+  for (const container of (spec['containers'] as Record<string, unknown>[] | undefined) ?? []) {
+    container['imagePullPolicy'] ??= String(container['image'] ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent';
+    container['terminationMessagePath'] ??= '/dev/termination-log';
+    container['terminationMessagePolicy'] ??= 'File';
+    container['resources'] ??= {};
+    for (const port of (container['ports'] as Record<string, unknown>[] | undefined) ?? []) port['protocol'] ??= 'TCP';
+    for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      const probe = container[probeName] as Record<string, unknown> | undefined;
+      if (!probe) continue;
+      probe['timeoutSeconds'] ??= 1;
+      probe['periodSeconds'] ??= 10;
+      probe['successThreshold'] ??= 1;
+      probe['failureThreshold'] ??= 3;
+      const httpGet = probe['httpGet'] as Record<string, unknown> | undefined;
+      if (httpGet) httpGet['scheme'] ??= 'HTTP';
+    }
+  }
+}
+
+function templateDefaults(spec: Record<string, unknown> | undefined): void {
+  const template = spec?.['template'] as Record<string, unknown> | undefined;
+  podSpecDefaults(template?.['spec'] as Record<string, unknown> | undefined);
+}
+
+function allocateClusterIp(cluster: SandboxCluster): string {
+  const used = new Set(cluster.store.list(cluster.type('Service')).map((service) => (service as unknown as Service).spec?.clusterIP));
+  for (let index = 10; index < 65_000; index += 1) {
+    const candidate = `10.96.${Math.floor(index / 250)}.${(index % 250) + 1}`;
+    if (!used.has(candidate)) return candidate;
+  }
+  return '10.96.255.254';
+}
+
+/**
+ * API server defaulting on create (what a real server fills in so that `-o yaml` and the
+ * controllers see complete objects). The uid must already be set: Jobs select on it.
+ */
+export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType, input: KubeObject): KubeObject {
+  const object = cloneJson(input);
+  const spec = object['spec'] as Record<string, unknown> | undefined;
+  switch (type.kind) {
+    case 'Namespace':
+      object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name };
+      object['spec'] = { finalizers: ['kubernetes'] };
+      object['status'] = { phase: 'Active' };
+      break;
+    case 'Pod': {
+      object['spec'] ??= { containers: [] };
+      podSpecDefaults(object['spec'] as Record<string, unknown>);
+      const pod = object as unknown as Pod;
+      (object['spec'] as Record<string, unknown>)['serviceAccountName'] ??= 'default';
+      if (!object['status']) object['status'] = { phase: 'Pending', qosClass: pod.spec ? undefined : 'BestEffort' };
+      break;
+    }
+    case 'Deployment':
+      if (!spec) break;
+      spec['replicas'] ??= 1;
+      spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      spec['revisionHistoryLimit'] ??= 10;
+      spec['progressDeadlineSeconds'] ??= 600;
+      templateDefaults(spec);
+      break;
+    case 'ReplicaSet':
+      if (spec) { spec['replicas'] ??= 1; templateDefaults(spec); }
+      break;
+    case 'StatefulSet':
+      if (!spec) break;
+      spec['replicas'] ??= 1;
+      spec['podManagementPolicy'] ??= 'OrderedReady';
+      spec['updateStrategy'] ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+      spec['revisionHistoryLimit'] ??= 10;
+      spec['persistentVolumeClaimRetentionPolicy'] ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+      templateDefaults(spec);
+      break;
+    case 'DaemonSet':
+      if (!spec) break;
+      spec['updateStrategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+      spec['revisionHistoryLimit'] ??= 10;
+      templateDefaults(spec);
+      break;
+    case 'Job': {
+      if (!spec) break;
+      const uid = object.metadata.uid ?? '';
+      const labels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': object.metadata.name, 'controller-uid': uid, 'job-name': object.metadata.name };
+      if (!spec['manualSelector']) spec['selector'] = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+      const template = (spec['template'] ?? {}) as Record<string, Record<string, unknown>>;
+      template['metadata'] = { ...template['metadata'], labels: { ...(template['metadata']?.['labels'] as Record<string, string> | undefined), ...labels } };
+      spec['template'] = template;
+      object.metadata.labels = { ...object.metadata.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': object.metadata.name, 'controller-uid': uid, 'job-name': object.metadata.name };
+      spec['completions'] ??= 1;
+      spec['parallelism'] ??= 1;
+      spec['backoffLimit'] ??= 6;
+      spec['completionMode'] ??= 'NonIndexed';
+      spec['suspend'] ??= false;
+      spec['podReplacementPolicy'] ??= 'TerminatingOrFailed';
+      templateDefaults(spec);
+      break;
+    }
+    case 'CronJob':
+      if (!spec) break;
+      spec['concurrencyPolicy'] ??= 'Allow';
+      spec['suspend'] ??= false;
+      spec['successfulJobsHistoryLimit'] ??= 3;
+      spec['failedJobsHistoryLimit'] ??= 1;
+      break;
+    case 'Service': {
+      if (!spec) break;
+      spec['type'] ??= 'ClusterIP';
+      spec['sessionAffinity'] ??= 'None';
+      spec['internalTrafficPolicy'] ??= 'Cluster';
+      spec['ipFamilies'] ??= ['IPv4'];
+      spec['ipFamilyPolicy'] ??= 'SingleStack';
+      if (spec['clusterIP'] !== 'None') {
+        spec['clusterIP'] ??= allocateClusterIp(cluster);
+        spec['clusterIPs'] ??= [spec['clusterIP']];
+      }
+      for (const port of (spec['ports'] as Record<string, unknown>[] | undefined) ?? []) {
+        port['protocol'] ??= 'TCP';
+        port['targetPort'] ??= port['port'];
+      }
+      object['status'] ??= { loadBalancer: {} };
+      break;
+    }
+    case 'PersistentVolumeClaim':
+      if (spec) spec['volumeMode'] ??= 'Filesystem';
+      object['status'] ??= { phase: 'Pending' };
+      break;
+    case 'ServiceAccount':
+    case 'ConfigMap':
+    case 'Secret':
+      if (type.kind === 'Secret') object['type'] ??= 'Opaque';
+      break;
+    default:
+      break;
+  }
+  return object;
+}

@@ -1,0 +1,180 @@
+/** `rk8s plan` and `rk8s exec` through the built binary, against the sandbox cluster with the real kubectl. */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { execa } from 'execa';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAuditRecords } from '../../src/audit/audit-log.js';
+import { K8sExecResultSchema } from '../../src/tool/k8s-exec-result.js';
+import { RK8S_BIN, runCli } from '../helpers/cli.js';
+import { createSandboxHarness, hasKubectl, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+
+if (!hasKubectl) console.warn('skipping the sandbox part of test/e2e/cli-exec.test.ts: kubectl is not installed');
+
+let workDirectory: string;
+let harness: SandboxHarness | undefined;
+let auditLog: string;
+
+beforeAll(async () => {
+  workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-cli-exec-'));
+  auditLog = path.join(workDirectory, 'agent.log');
+  if (hasKubectl) harness = await createSandboxHarness();
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+/** Runs rk8s with the sandbox kubeconfig, a private audit log and cache, and the template planner. */
+function rk8s(args: readonly string[], input?: string) {
+  return runCli(['--audit-log', auditLog, ...(harness ? ['--kubeconfig', harness.sandbox.kubeconfigPath] : []), ...args], {
+    env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness?.env, RK8S_MODEL: '' },
+    ...(input !== undefined ? { input } : { stdin: 'ignore' }),
+  });
+}
+
+describe('rk8s plan', () => {
+  it.each([
+    [['-n', 'dev', '--intent', 'get', '--resource', 'pod'], 0, 'allowed'],
+    [['-n', 'prod', '--intent', 'restart', '--resource', 'deploy', '--name', 'api'], 3, 'needs confirmation'],
+    [['-n', 'prod', '--intent', 'restart', '--resource', 'deploy'], 4, 'denied'],
+  ])('rk8s plan %j exits %i (%s)', async (args, exitCode, decision) => {
+    const result = await rk8s(['plan', ...args]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.stdout).toMatch(/^cards {2}\S+/m);
+    expect(result.stdout).toMatch(/^plan {3}/m);
+    expect(result.stdout).toContain(decision);
+  });
+
+  it('--json prints {plan, verdict, cards}', async () => {
+    const result = await rk8s(['plan', '--json', '-n', 'prod', '--intent', 'restart', '--resource', 'deployment', '--name', 'api']);
+    expect(result.exitCode).toBe(3);
+    const document = JSON.parse(result.stdout) as { plan: { args: string[]; planner: string }; verdict: { decision: string; risk: string }; cards: { id: string }[] };
+    expect(document.plan.args).toEqual(['rollout', 'restart', 'deployment/api', '-n', 'prod']);
+    expect(document.plan.planner).toBe('template');
+    expect(document.verdict).toMatchObject({ decision: 'confirm', risk: 'medium' });
+    expect(document.cards[0]!.id).toBe('restart-deployment');
+  });
+
+  it('names the flag when input is invalid (exit 2)', async () => {
+    const result = await rk8s(['plan', '--intent', 'restart', '--resource', 'deploy', '--name', 'api']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^error: --namespace: is required/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
+  const kubectl = async (...args: string[]) => {
+    const result = await harness!.kubectl(args);
+    if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.trimEnd();
+  };
+
+  it('runs a read-only command and streams kubectl output to stdout (exit 0)', async () => {
+    const result = await rk8s(['exec', '-n', 'prod', '--intent', 'get', '--resource', 'pod']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^NAME\s+READY\s+STATUS/);
+    expect(result.stdout).toMatch(/\napi-\S+\s+2\/2\s+Running/);
+    expect(result.stderr).toContain('plan   kubectl get pods -n prod');
+  });
+
+  it('--dry-run shows the preview and changes nothing', async () => {
+    const before = await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}');
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--query', 'to 5', '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/preview/);
+    expect(result.stderr).toMatch(/kind: Deployment/);
+    expect(result.stderr).toMatch(/dry run: nothing was changed/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe(before);
+  });
+
+  it('without a terminal and without --confirm, a medium-risk command is not run (exit 3)', async () => {
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--query', 'to 5']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/pass --confirm/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).not.toBe('5');
+  });
+
+  it('--confirm runs it, exits with kubectl\'s code, and the audit log has the whole story', async () => {
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--query', 'to 5', '--confirm']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('deployment.apps/web scaled');
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe('5');
+    const records = await readAuditRecords(auditLog);
+    const last = records.filter((record) => record.operation_id === records.at(-1)!.operation_id);
+    expect(last.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
+    expect(last.every((record) => record.source === 'cli')).toBe(true);
+  });
+
+  it('--json prints the k8s_exec result document', async () => {
+    const result = await rk8s(['exec', '--json', '-n', 'prod', '--intent', 'restart', '--resource', 'deploy', '--name', 'api']);
+    expect(result.exitCode).toBe(3);
+    const document = K8sExecResultSchema.parse(JSON.parse(result.stdout));
+    expect(document.status).toBe('needs-confirmation');
+    expect(document.plan?.command).toBe('kubectl rollout restart deployment/api -n prod');
+  });
+
+  it('a denied command exits 4 and shows the suggestion', async () => {
+    const pod = await kubectl('get', 'pods', '-n', 'staging', '-l', 'app=api', '-o', 'jsonpath={.items[0].metadata.name}');
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'delete', '--resource', 'pod', '--name', pod, '--confirm']);
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/denied/);
+    expect(result.stderr).toContain('kubectl rollout restart deployment/api -n staging');
+  });
+
+  it('a failing kubectl passes its exit code through', async () => {
+    const result = await rk8s(['exec', '-n', 'prod', '--intent', 'logs', '--resource', 'pod', '--name', 'no-such-pod']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/not found/);
+  });
+
+  it('--timeout is checked', async () => {
+    const result = await rk8s(['exec', '-n', 'prod', '--intent', 'get', '--resource', 'pod', '--timeout', '0']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--timeout 0/);
+  });
+});
+
+/** `script` gives the command a real terminal, so the interactive confirmation path runs for real. */
+const scriptPath = ['/usr/bin/script', '/bin/script'].find((candidate) => existsSync(candidate));
+if (!scriptPath) console.warn('skipping the terminal-prompt tests of test/e2e/cli-exec.test.ts: util-linux `script` is not installed');
+
+describe.skipIf(!hasKubectl || !scriptPath)('rk8s exec on a terminal', () => {
+  function onTerminal(args: readonly string[], answer: string) {
+    const command = ['node', RK8S_BIN, '--audit-log', auditLog, '--kubeconfig', harness!.sandbox.kubeconfigPath, '--no-color', ...args]
+      .map((argument) => `'${argument.replaceAll("'", `'\\''`)}'`)
+      .join(' ');
+    return execa(scriptPath!, ['-qec', command, '/dev/null'], {
+      input: `${answer}\n`,
+      reject: false,
+      timeout: 60_000,
+      env: { NO_COLOR: '1', RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness!.env, RK8S_MODEL: '' },
+    });
+  }
+
+  it('asks y/N for a medium-risk command; "n" runs nothing (exit 3), "y" runs it', async () => {
+    const args = ['exec', '-n', 'dev', '--intent', 'scale', '--resource', 'deploy', '--name', 'api', '--query', 'to 2'];
+    const declined = await onTerminal(args, 'n');
+    expect(declined.stdout).toMatch(/Run kubectl scale deployment\/api -n dev --replicas=2\? \[y\/N\]/);
+    expect(declined.stdout).toMatch(/not run: not confirmed/);
+    expect(declined.exitCode).toBe(3);
+    const accepted = await onTerminal(args, 'y');
+    expect(accepted.stdout).toMatch(/deployment\.apps\/api scaled/);
+    expect(accepted.exitCode).toBe(0);
+  });
+
+  it('asks a high-risk command to be confirmed by typing the object name', async () => {
+    // A rollback needs a previous revision: restart first and wait for the new one.
+    expect((await harness!.kubectl(['rollout', 'restart', 'deployment/api', '-n', 'prod'])).exitCode).toBe(0);
+    await waitFor(async () => /^2\s/m.test((await harness!.kubectl(['rollout', 'history', 'deployment/api', '-n', 'prod'])).stdout), { what: 'revision 2 of deployment/api' });
+    const args = ['exec', '-n', 'prod', '--intent', 'rollback', '--resource', 'deploy', '--name', 'api'];
+    const wrong = await onTerminal(args, 'y');
+    expect(wrong.stdout).toMatch(/HIGH RISK\. Type api to run kubectl rollout undo deployment\/api -n prod/);
+    expect(wrong.exitCode).toBe(3);
+    const right = await onTerminal(args, 'api');
+    expect(right.stdout).toMatch(/deployment\.apps\/api rolled back/);
+    expect(right.exitCode).toBe(0);
+  });
+});

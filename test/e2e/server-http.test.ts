@@ -1,0 +1,75 @@
+/** `rk8s serve` end to end: the built binary on 127.0.0.1, the sandbox cluster and the real kubectl. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RK8S_BIN, runCli } from '../helpers/cli.js';
+import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
+
+if (!hasKubectl) console.warn('skipping the rk8s serve end-to-end tests: kubectl is not installed');
+
+describe('rk8s serve refuses an exposed address without a token', () => {
+  it.each(['0.0.0.0', '::'])('--host %s exits 5 naming RK8S_SERVER_TOKEN', async (host) => {
+    const result = await runCli(['serve', '--host', host, '--port', '0', '--no-model'], { env: { RK8S_SERVER_TOKEN: '' } });
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/refusing to listen on .* without a token/);
+    expect(result.stderr).toContain('RK8S_SERVER_TOKEN');
+  });
+});
+
+describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () => {
+  const sandbox = useSandbox();
+  const children: ChildProcess[] = [];
+  const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-serve-e2e-')), 'agent.log');
+
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  async function serve(): Promise<{ url: string; child: ChildProcess; stderr: () => string; exited: Promise<number | null> }> {
+    const child = spawn(process.execPath, [RK8S_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-model', '--preload'], {
+      env: { ...process.env, ...sandbox().env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', RK8S_SERVER_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1], { what: 'rk8s serve to listen', timeoutMs: 30_000 });
+    return { url, child, stderr: () => stderr, exited };
+  }
+
+  const post = (url: string, body: unknown, accept = 'application/json') =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+
+  it('answers /health, runs /k8s-exec with the real kubectl, streams NDJSON, and stops cleanly on SIGTERM', async () => {
+    const server = await serve();
+    const health = (await (await fetch(`${server.url}/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', planner: { kind: 'template' }, kubectl: { found: true } });
+    expect(health.index_size).toBeGreaterThan(0);
+
+    const response = await post(`${server.url}/k8s-exec`, { intent: 'get', resource: 'deployment', namespace: 'prod' });
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { operation_id: string; status: string; result: { stdout: string } };
+    expect(document.status).toBe('executed');
+    expect(document.result.stdout).toMatch(/\bapi\b/);
+
+    const streamed = await post(`${server.url}/k8s-exec`, { intent: 'get', resource: 'deployment', namespace: 'staging' }, 'application/x-ndjson');
+    const lines = (await streamed.text()).trim().split('\n').map((line) => JSON.parse(line) as { type: string; line?: string; result?: { status: string } });
+    expect(lines.some((line) => line.type === 'exec-output' && /\bweb\b/.test(line.line ?? ''))).toBe(true);
+    expect(lines.at(-1)?.result?.status).toBe('executed');
+
+    const invalid = await post(`${server.url}/plan`, { intent: 'restart', resource: 'deployment', namespace: 'Prod', name: 'api' });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { fields: Array<{ path: string }> } }).error.fields[0]?.path).toBe('namespace');
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).toMatch(/stopped: /);
+    const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { operation_id: string; event: string; source: string; user: string });
+    const ours = records.filter((record) => record.operation_id === document.operation_id);
+    expect(ours.map((record) => record.event)).toEqual(['proposed', 'started', 'finished']);
+    expect(ours.every((record) => record.source === 'http' && record.user === 'anonymous@loopback')).toBe(true);
+  });
+});

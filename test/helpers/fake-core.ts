@@ -1,0 +1,421 @@
+/**
+ * A Core built from fakes: cards, retriever, planner, validator, kubectl, audit log, owner resolver and
+ * clock, all in memory and scriptable. Used by the pipeline tests and by front-end tests (TUI, servers)
+ * that need the real event stream without a cluster or a model. Keep its API stable.
+ */
+import { createHash } from 'node:crypto';
+import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
+import type { CommandTarget, CommandValidator, Core } from '../../src/pipeline/core.js';
+import type { CardMatch, PipelineEvent } from '../../src/pipeline/events.js';
+import type {
+  AuditLog,
+  AuditRecordInput,
+  Clock,
+  KubectlRunOptions,
+  KubectlRunner,
+  OwnerResolver,
+  Planner,
+  PlannerEvent,
+  Retriever,
+} from '../../src/pipeline/ports.js';
+import { renderCard } from '../../src/corpus/render.js';
+import { AuditRecordSchema, type AuditRecord } from '../../src/schemas/audit.js';
+import { CardSchema, type Card } from '../../src/schemas/card.js';
+import { ConfigSchema, type Config } from '../../src/schemas/config.js';
+import type { PlannerKind } from '../../src/schemas/plan.js';
+import type { K8sExecPayload } from '../../src/schemas/request.js';
+import type { Verdict, Violation } from '../../src/schemas/verdict.js';
+import { maxRisk, normalizeResource, type RiskLevel } from '../../src/schemas/vocabulary.js';
+
+const example = (request: string, params: Record<string, string | number>, command: string) => ({ request, params, command });
+
+/** The cards of the fake corpus (valid per CardSchema). */
+export const FAKE_CARDS: Card[] = [
+  {
+    id: 'restart-deployment', title: 'Rolling restart of a deployment', intent: 'restart', resource: 'deployment',
+    description: 'Replaces the pods of a deployment a few at a time.',
+    command_template: ['rollout', 'restart', 'deployment/{{name}}', '-n', '{{namespace}}'],
+    params: [
+      { name: 'namespace', type: 'name', required: true, description: 'Namespace.' },
+      { name: 'name', type: 'name', required: true, description: 'Deployment.' },
+    ],
+    risk_level: 'medium', verbs: ['get', 'patch'], dry_run: 'none',
+    examples: [example('bounce api in prod', { namespace: 'prod', name: 'api' }, 'kubectl rollout restart deployment/api -n prod')],
+    keywords: ['bounce', 'restart'],
+  },
+  {
+    id: 'scale-deployment', title: 'Scale a deployment', intent: 'scale', resource: 'deployment',
+    description: 'Sets the replica count of a deployment.',
+    command_template: ['scale', 'deployment/{{name}}', '-n', '{{namespace}}', '--replicas={{replicas}}'],
+    params: [
+      { name: 'namespace', type: 'name', required: true, description: 'Namespace.' },
+      { name: 'name', type: 'name', required: true, description: 'Deployment.' },
+      { name: 'replicas', type: 'integer', required: true, minimum: 0, maximum: 50, description: 'Replicas.' },
+    ],
+    risk_level: 'medium', verbs: ['patch'], dry_run: 'server',
+    examples: [example('scale api to 3', { namespace: 'prod', name: 'api', replicas: 3 }, 'kubectl scale deployment/api -n prod --replicas=3')],
+    keywords: ['scale', 'replicas'],
+  },
+  {
+    id: 'get-pods', title: 'List pods', intent: 'get', resource: 'pod',
+    description: 'Lists the pods of a namespace.',
+    command_template: ['get', 'pods', '-n', '{{namespace}}'],
+    params: [{ name: 'namespace', type: 'name', required: true, description: 'Namespace.' }],
+    risk_level: 'none', verbs: ['list'], dry_run: 'none',
+    examples: [example('list pods in dev', { namespace: 'dev' }, 'kubectl get pods -n dev')],
+    keywords: ['list', 'pods'],
+  },
+  {
+    id: 'delete-pod', title: 'Delete a pod', intent: 'delete', resource: 'pod',
+    description: 'Deletes one pod.',
+    command_template: ['delete', 'pod', '{{name}}', '-n', '{{namespace}}'],
+    params: [
+      { name: 'namespace', type: 'name', required: true, description: 'Namespace.' },
+      { name: 'name', type: 'name', required: true, description: 'Pod.' },
+    ],
+    risk_level: 'high', verbs: ['delete'], dry_run: 'server',
+    examples: [example('delete pod web-1 in dev', { namespace: 'dev', name: 'web-1' }, 'kubectl delete pod web-1 -n dev')],
+    keywords: ['delete', 'kill'],
+  },
+].map((card) => CardSchema.parse(card));
+
+/** A scripted kubectl answer. */
+export interface FakeKubectlResponse {
+  stdout?: string[];
+  stderr?: string[];
+  exitCode?: number;
+  timedOut?: boolean;
+  /** Emit the output, then wait until the run's signal aborts and report a cancelled exec-end. */
+  hang?: boolean;
+  /** Throw instead of running (e.g. kubectl not installed). */
+  throws?: Error;
+}
+
+/** One recorded kubectl call. */
+export interface FakeKubectlCall {
+  args: string[];
+  options: KubectlRunOptions;
+}
+
+/** A KubectlRunner whose answers come from a script; it records every call on the shared timeline. */
+export interface FakeKubectl extends KubectlRunner {
+  readonly calls: FakeKubectlCall[];
+  script: (args: readonly string[]) => FakeKubectlResponse;
+}
+
+/** Creates a fake kubectl. `timeline` (shared with the audit log) gets "kubectl <args>" per run. */
+export function createFakeKubectl(script: (args: readonly string[]) => FakeKubectlResponse = () => ({ stdout: ['ok'] }), timeline: string[] = []): FakeKubectl {
+  const fake: FakeKubectl = {
+    calls: [],
+    script,
+    async *run(args, options = {}) {
+      fake.calls.push({ args: [...args], options });
+      timeline.push(`kubectl ${args.join(' ')}`);
+      const response = fake.script(args);
+      if (response.throws) throw response.throws;
+      for (const line of response.stdout ?? []) yield { type: 'exec-output', stream: 'stdout', line };
+      for (const line of response.stderr ?? []) yield { type: 'exec-output', stream: 'stderr', line };
+      if (response.hang) {
+        const signal = options.signal;
+        if (!signal) throw new Error('fake kubectl: hang needs a signal');
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) resolve();
+          else signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        yield { type: 'exec-end', exitCode: 130, durationMs: 5, truncated: false, timedOut: false, cancelled: true };
+        return;
+      }
+      yield { type: 'exec-end', exitCode: response.exitCode ?? 0, durationMs: 12, truncated: false, timedOut: response.timedOut ?? false, cancelled: false };
+    },
+  };
+  return fake;
+}
+
+/** An in-memory audit log that checks every record against AuditRecordSchema and chains hashes. */
+export interface FakeAuditLog extends AuditLog {
+  readonly records: AuditRecord[];
+  /** Make append() throw for this event (to test "no audit, no run"). */
+  failOn?: string;
+}
+
+/** Creates the fake audit log; appends go on the shared timeline as "audit <event>". */
+export function createFakeAuditLog(timeline: string[] = []): FakeAuditLog {
+  const log: FakeAuditLog = {
+    path: '/fake/agent.log',
+    records: [],
+    async append(input: AuditRecordInput) {
+      if (log.failOn === input.event) throw new Error('disk full');
+      const prev_hash = log.records.at(-1)?.hash ?? '0'.repeat(64);
+      const withoutHash = { timestamp: new Date(0).toISOString(), ...input, prev_hash };
+      const hash = createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex');
+      const record = AuditRecordSchema.parse({ ...withoutHash, hash });
+      log.records.push(record);
+      timeline.push(`audit ${record.event}`);
+      return record;
+    },
+  };
+  return log;
+}
+
+/** Parses argv the simple way the fake validator needs (verb, resource, name, namespace). */
+export function fakeTarget(args: readonly string[]): CommandTarget | undefined {
+  const positional: string[] = [];
+  let namespace: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const argument = args[index]!;
+    if (argument === '-n' || argument === '--namespace') namespace = args[++index];
+    else if (argument.startsWith('--namespace=')) namespace = argument.slice('--namespace='.length);
+    else if (!argument.startsWith('-')) positional.push(argument);
+  }
+  if (positional.length === 0) return undefined;
+  const verb = positional[0] === 'rollout' ? `rollout ${positional[1] ?? ''}` : positional[0]!;
+  const rest = positional.slice(positional[0] === 'rollout' ? 2 : 1);
+  let resource = rest[0];
+  let name = rest[1];
+  if (resource?.includes('/')) [resource, name] = resource.split('/', 2) as [string, string];
+  return { verb, resource: resource ? (normalizeResource(resource) ?? resource) : undefined, name, namespace };
+}
+
+const MUTATING = new Set(['delete', 'scale', 'rollout restart', 'rollout undo', 'patch', 'cordon', 'uncordon', 'drain']);
+const FORBIDDEN = ['--kubeconfig', '--token', '--server', '--as', '-A', '--all-namespaces', '--context'];
+
+/** A validator with a small fixed policy: namespaces prod/staging/dev, forbidden flags, a delete-pod guardrail. */
+export interface FakeValidator extends CommandValidator {
+  policyVersion: string;
+  namespaces: Set<string>;
+  /** Denies these verbs (to simulate a policy edit between proposal and run). */
+  deniedVerbs: Set<string>;
+  /** Forces this risk for mutations (to simulate a raised guardrail). */
+  forcedRisk?: RiskLevel;
+}
+
+/** Creates the fake validator. */
+export function createFakeValidator(): FakeValidator {
+  const validator: FakeValidator = {
+    policyVersion: 'policy-v1',
+    namespaces: new Set(['prod', 'staging', 'dev']),
+    deniedVerbs: new Set(),
+    target: fakeTarget,
+    ownerLookup(args) {
+      const target = fakeTarget(args);
+      return target?.verb === 'delete' && target.resource === 'pod' && target.name && target.namespace ? { namespace: target.namespace, pod: target.name } : undefined;
+    },
+    validate(args, context) {
+      const target = fakeTarget(args);
+      const violations: Violation[] = [];
+      const suggestions: Verdict['suggestions'] = [];
+      const mutating = target !== undefined && MUTATING.has(target.verb);
+      for (const flag of FORBIDDEN) {
+        if (args.some((argument) => argument === flag || argument.startsWith(`${flag}=`))) violations.push({ code: 'FLAG_FORBIDDEN', message: `${flag} is not allowed` });
+      }
+      if (!target) violations.push({ code: 'PARSE', message: 'no verb' });
+      else {
+        if (validator.deniedVerbs.has(target.verb)) violations.push({ code: 'VERB_NOT_ALLOWED', message: `${target.verb} is not allowed` });
+        if (target.namespace && !validator.namespaces.has(target.namespace)) violations.push({ code: 'NAMESPACE_UNKNOWN', message: `namespace ${target.namespace} is not managed by rk8s` });
+        if (target.verb === 'delete' && target.resource === 'pod' && context.owner) {
+          violations.push({ code: 'GUARDRAIL', message: `pod ${target.name} belongs to ${context.owner.kind} ${context.owner.name}` });
+          suggestions.push({ message: 'restart the owner instead', command: ['rollout', 'restart', `${context.owner.kind.toLowerCase()}/${context.owner.name}`, '-n', target.namespace ?? ''] });
+        }
+      }
+      let risk: RiskLevel = mutating ? (target?.verb === 'delete' ? 'high' : 'medium') : 'none';
+      if (mutating && validator.forcedRisk) risk = validator.forcedRisk;
+      risk = maxRisk(risk, context.cardRisk ?? 'none');
+      const decision = violations.length > 0 ? 'deny' : mutating && (risk === 'medium' || risk === 'high') ? 'confirm' : 'allow';
+      return { decision, risk, violations, suggestions, mutating, ...(target?.namespace ? { namespace: target.namespace } : {}) };
+    },
+  };
+  return validator;
+}
+
+/** A retriever over the given cards: intent and resource filter, then keyword overlap with the query. */
+export function createFakeRetriever(cards: readonly Card[]): Retriever {
+  return {
+    embedderId: 'fake-v1',
+    size: cards.length,
+    async retrieve(query, signal) {
+      signal?.throwIfAborted();
+      const words = (query.query ?? '').toLowerCase().split(/\W+/).filter(Boolean);
+      const scored = cards
+        .map((card) => {
+          let score = 0;
+          const why: string[] = [];
+          if (query.intent && card.intent === query.intent) {
+            score += 0.5;
+            why.push('intent matches');
+          }
+          if (query.resource && card.resource === query.resource) {
+            score += 0.3;
+            why.push('resource matches');
+          }
+          for (const word of words) {
+            if (!card.keywords.includes(word)) continue;
+            score += 0.1;
+            why.push(`keyword: ${word}`);
+          }
+          return { card, score, why };
+        })
+        .filter((entry) => entry.score > 0 && (!query.intent || entry.card.intent === query.intent))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, query.limit ?? 3);
+      const matches: CardMatch[] = scored.map(({ card, score, why }) => ({ id: card.id, card, score: Math.min(1, score), why, snippet: `${card.id}: ${card.title}`, tokens: 8 }));
+      return { matches, notes: [], embedder: 'fake-v1' };
+    },
+  };
+}
+
+/** Options of the fake planner. */
+export interface FakePlannerOptions {
+  kind?: PlannerKind;
+  /** Wait for the signal to abort before planning (to test cancellation). */
+  hang?: boolean;
+  /** Override the planner's params (e.g. to inject a bad value). */
+  params?: Record<string, string | number | boolean>;
+  /** Replace the rendered args (to test that the pipeline re-renders from the card). */
+  args?: string[];
+}
+
+/** A planner that fills the best card from the request (name, namespace, explicit params, first number in the query as replicas). */
+export function createFakePlanner(options: FakePlannerOptions = {}): Planner & { options: FakePlannerOptions } {
+  const kind = options.kind ?? 'template';
+  return {
+    kind,
+    options,
+    async *plan(request: K8sExecPayload, matches: readonly CardMatch[], facts, signal): AsyncGenerator<PlannerEvent> {
+      if (this.options.hang) {
+        await new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
+        signal?.throwIfAborted();
+      }
+      const card = matches[0]!.card;
+      const number = /\b(\d+)\b/.exec(request.query ?? '')?.[1];
+      const values: Record<string, string | number | boolean> = {};
+      if (request.namespace) values.namespace = request.namespace;
+      if (request.name) values.name = request.name;
+      if (card.params.some((param) => param.name === 'replicas')) {
+        if (number) values.replicas = Number(number);
+        else if (facts.currentReplicas !== undefined && /double/.test(request.query ?? '')) values.replicas = facts.currentReplicas * 2;
+      }
+      // Explicit params fix their values, as in the real planners (planner.ts payloadParams).
+      for (const [key, value] of Object.entries(request.params ?? {})) {
+        if (card.params.some((param) => param.name === key)) values[key] = value;
+      }
+      Object.assign(values, this.options.params);
+      const rendered = renderCard(card, values);
+      if (kind === 'llm') {
+        const json = JSON.stringify({ card: card.id, params: values });
+        for (let index = 0; index < json.length; index += 8) yield { type: 'plan-delta', text: json.slice(index, index + 8) };
+      }
+      const args = this.options.args ?? rendered.args;
+      yield {
+        type: 'plan-end',
+        planner: kind,
+        plan: {
+          card: card.id,
+          // The values as the planner chose them (like a model would), before any checking.
+          params: values,
+          args,
+          command: args.length ? `kubectl ${args.join(' ')}` : '',
+          rationale: `fake plan from ${card.id}`,
+          planner: kind,
+          missing: rendered.missing,
+        },
+      };
+    },
+  };
+}
+
+/** An owner resolver answering from a table "namespace/pod" -> owner. */
+export function createFakeOwnerResolver(owners: Record<string, { kind: string; name: string }> = {}): OwnerResolver & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async resolvePodOwner(namespace, pod, signal) {
+      signal?.throwIfAborted();
+      calls.push(`${namespace}/${pod}`);
+      return owners[`${namespace}/${pod}`];
+    },
+  };
+}
+
+/** A clock tests move by hand. */
+export interface FakeClock extends Clock {
+  advance(milliseconds: number): void;
+}
+
+/** Creates a fake clock starting at the given instant. */
+export function createFakeClock(start = new Date('2026-01-01T00:00:00.000Z')): FakeClock {
+  let current = start.getTime();
+  return { now: () => new Date(current), advance: (milliseconds) => void (current += milliseconds) };
+}
+
+/** A configuration for tests (no files are read). */
+export function fakeConfig(overrides: { readOnly?: boolean; context?: string } = {}): Config {
+  return ConfigSchema.parse({
+    root: '/fake',
+    cardsDir: '/fake/cards',
+    orgDir: '/fake/org',
+    cacheDir: '/fake/cache',
+    kubectl: { path: 'kubectl', ...(overrides.context ? { context: overrides.context } : {}) },
+    exec: {},
+    audit: { path: '/fake/agent.log' },
+    planner: { threads: 1, modelsDir: '/fake/models' },
+    embedder: {},
+    server: {},
+    readOnly: overrides.readOnly ?? false,
+  });
+}
+
+/** Options of createFakeCore. */
+export interface FakeCoreOptions {
+  cards?: Card[];
+  planner?: FakePlannerOptions;
+  kubectl?: (args: readonly string[]) => FakeKubectlResponse;
+  owners?: Record<string, { kind: string; name: string }>;
+  readOnly?: boolean;
+  context?: string;
+}
+
+/** A Core of fakes, with handles on each fake and one timeline of audit appends and kubectl runs. */
+export interface FakeCore extends Core {
+  readonly kubectl: FakeKubectl;
+  readonly auditLog: FakeAuditLog;
+  validator: FakeValidator;
+  readonly planner: ReturnType<typeof createFakePlanner>;
+  readonly ownerResolver: ReturnType<typeof createFakeOwnerResolver>;
+  readonly clock: FakeClock;
+  /** "audit proposed", "kubectl rollout restart ...", in the order they happened. */
+  readonly timeline: string[];
+  closed: boolean;
+}
+
+/** Builds a Core of fakes. */
+export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
+  const cards = options.cards ?? FAKE_CARDS;
+  const timeline: string[] = [];
+  const validator = createFakeValidator();
+  const core: FakeCore = {
+    config: fakeConfig({ readOnly: options.readOnly, context: options.context }),
+    cards: new Map(cards.map((card) => [card.id, card])),
+    retriever: createFakeRetriever(cards),
+    planner: createFakePlanner(options.planner),
+    policy: undefined,
+    validator,
+    kubectl: createFakeKubectl(options.kubectl, timeline),
+    auditLog: createFakeAuditLog(timeline),
+    ownerResolver: createFakeOwnerResolver(options.owners),
+    clock: createFakeClock(),
+    approvals: createApprovalSigner(),
+    timeline,
+    closed: false,
+    async close() {
+      core.closed = true;
+    },
+  };
+  return core;
+}
+
+/** Collects every event of a stream. */
+export async function collectEvents(stream: AsyncIterable<PipelineEvent>): Promise<PipelineEvent[]> {
+  const events: PipelineEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}

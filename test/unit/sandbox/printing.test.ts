@@ -1,0 +1,70 @@
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { humanDuration, parseDuration } from '../../../src/sandbox/age.js';
+import { generateServingCertificate } from '../../../src/sandbox/certificate.js';
+import { buildTable, podStatusReason } from '../../../src/sandbox/tables.js';
+import type { KubeObject } from '../../../src/sandbox/types.js';
+
+describe('humanDuration (kubectl AGE)', () => {
+  it.each([
+    [-5_000, '<invalid>'], [0, '0s'], [59_000, '59s'], [119_000, '119s'], [125_000, '2m5s'], [600_000, '10m'],
+    [179 * 60_000, '179m'], [3 * 3_600_000 + 5 * 60_000, '3h5m'], [8 * 3_600_000, '8h'], [47 * 3_600_000, '47h'],
+    [2 * 86_400_000, '2d'], [3 * 86_400_000 + 4 * 3_600_000, '3d4h'], [120 * 86_400_000, '120d'], [800 * 86_400_000, '2y70d'], [9 * 365 * 86_400_000, '9y'],
+  ])('%d ms -> %s', (milliseconds, expected) => {
+    expect(humanDuration(milliseconds)).toBe(expected);
+  });
+
+  it.each([['90s', 90_000], ['15m', 900_000], ['1d12h', 129_600_000], ['500ms', 500]])('parseDuration(%s) = %d', (text, expected) => {
+    expect(parseDuration(text)).toBe(expected);
+  });
+
+  it('rejects a malformed duration', () => {
+    expect(() => parseDuration('ten minutes')).toThrow(/invalid duration/);
+  });
+});
+
+const pod = (status: Pod['status'], deleting = false): Pod => ({
+  metadata: { name: 'p', ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
+  spec: { containers: [{ name: 'a' }, { name: 'b' }] },
+  status,
+});
+
+describe('podStatusReason (kubectl STATUS column)', () => {
+  it.each([
+    ['running and ready', pod({ phase: 'Running', containerStatuses: [
+      { name: 'a', image: '', imageID: '', ready: true, restartCount: 0, state: { running: {} } },
+      { name: 'b', image: '', imageID: '', ready: true, restartCount: 1, state: { running: {} } }] }), 'Running', '2/2', 1],
+    ['crash loop wins over running', pod({ phase: 'Running', containerStatuses: [
+      { name: 'a', image: '', imageID: '', ready: false, restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+      { name: 'b', image: '', imageID: '', ready: true, restartCount: 0, state: { running: {} } }] }), 'CrashLoopBackOff', '1/2', 5],
+    ['terminating', pod({ phase: 'Running', containerStatuses: [] }, true), 'Terminating', '0/2', 0],
+    ['pending without statuses', pod({ phase: 'Pending' }), 'Pending', '0/2', 0],
+    ['terminated with exit code', pod({ phase: 'Failed', containerStatuses: [
+      { name: 'a', image: '', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 2 } } }] }), 'ExitCode:2', '0/2', 0],
+  ])('%s', (_name, input, reason, ready, restarts) => {
+    const status = podStatusReason(input);
+    expect(status.reason).toBe(reason);
+    expect(`${status.ready}/${status.total}`).toBe(ready);
+    expect(status.restarts).toBe(restarts);
+  });
+});
+
+describe('buildTable', () => {
+  it('never prints Secret data, only a count', () => {
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', creationTimestamp: '2026-01-01T00:00:00Z' }, type: 'Opaque', data: { password: 'c2VjcmV0' } };
+    const table = buildTable('Secret', [secret], { now: new Date('2026-01-02T00:00:00Z'), resourceVersion: '1', includeObject: 'Metadata' });
+    expect(JSON.stringify(table)).not.toContain('c2VjcmV0');
+    expect((table['rows'] as { cells: unknown[] }[])[0]?.cells).toEqual(['s', 'Opaque', 1, '24h']);
+  });
+});
+
+describe('generateServingCertificate', () => {
+  it('is a valid self-signed certificate for the loopback addresses', () => {
+    const certificate = new X509Certificate(generateServingCertificate(['127.0.0.1', 'localhost', '::1']).certificatePem);
+    expect(certificate.verify(certificate.publicKey)).toBe(true);
+    expect(certificate.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(certificate.checkHost('localhost')).toBe('localhost');
+    expect(certificate.subjectAltName).toContain('IP Address:0:0:0:0:0:0:0:1');
+  });
+});

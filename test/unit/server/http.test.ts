@@ -1,0 +1,306 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors.js';
+import type { Core } from '../../../src/pipeline/core.js';
+import type { KubectlRunner } from '../../../src/pipeline/ports.js';
+import type { Config } from '../../../src/schemas/config.js';
+import { tokenUser } from '../../../src/server/auth.js';
+import { createHttpServer, type HttpServer } from '../../../src/server/http.js';
+import { createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+interface Started {
+  url: string;
+  server: HttpServer;
+  core: FakeCore;
+}
+
+const running: HttpServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.shutdown()));
+});
+
+function withServerSettings(config: Config, server: Partial<Config['server']>): Config {
+  return { ...config, server: { ...config.server, ...server } };
+}
+
+/** A server on 127.0.0.1 with a free port over a fake core. */
+async function start(
+  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; token?: string; kubectl?: KubectlRunner; planConcurrency?: number } = {},
+): Promise<Started> {
+  const core = createFakeCore(options.fake);
+  const config = withServerSettings(core.config, options.server ?? {});
+  const served: Core = { ...core, config, ...(options.kubectl ? { kubectl: options.kubectl } : {}) };
+  const server = createHttpServer({ config, core: served, host: '127.0.0.1', port: 0, token: options.token, planConcurrency: options.planConcurrency });
+  running.push(server);
+  const url = await server.listen();
+  return { url, server, core };
+}
+
+function post(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), signal });
+}
+
+/** Polls until the predicate holds (no fixed sleeps), failing after the deadline. */
+async function waitFor(predicate: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function health(url: string): Promise<{ queue: { running: number; waiting: number }; running_commands: number } & Record<string, unknown>> {
+  return (await (await fetch(`${url}/health`)).json()) as never;
+}
+
+/** A kubectl that runs until the test calls finish() (or its signal aborts). */
+function slowKubectl(): { runner: KubectlRunner; finish: () => void } {
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    finish: () => finish(),
+    runner: {
+      async *run(_args, options = {}) {
+        const aborted = new Promise<'aborted'>((resolve) => options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+        const outcome = await Promise.race([finished.then(() => 'finished' as const), aborted]);
+        if (outcome === 'aborted') {
+          yield { type: 'exec-end', exitCode: 130, durationMs: 1, truncated: false, timedOut: false, cancelled: true };
+          return;
+        }
+        yield { type: 'exec-output', stream: 'stdout', line: 'deployment.apps/api restarted' };
+        yield { type: 'exec-end', exitCode: 0, durationMs: 1, truncated: false, timedOut: false, cancelled: false };
+      },
+    },
+  };
+}
+
+const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
+const listPods = { intent: 'get', resource: 'pod', namespace: 'dev' };
+
+describe('HTTP server', () => {
+  it('GET /health reports the planner, embedder, index, kubectl and policy version', async () => {
+    const { url } = await start();
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'ok',
+      planner: { kind: 'template', model_loaded: null },
+      embedder: 'fake-v1',
+      index_size: 4,
+      policy_version: 'policy-v1',
+      kubectl: { path: 'kubectl' },
+    });
+    expect(typeof body.version).toBe('string');
+    expect(typeof (body.kubectl as { found: unknown }).found).toBe('boolean');
+  });
+
+  it('POST /k8s-exec runs an allowed command and records source http and the loopback user', async () => {
+    const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['NAME   READY', 'web-1  1/1'] }) } });
+    const response = await post(`${url}/k8s-exec`, listPods);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; plan: { args: string[] }; result: { stdout: string; exit_code: number } };
+    expect(body.status).toBe('executed');
+    expect(body.plan.args).toEqual(['get', 'pods', '-n', 'dev']);
+    expect(body.result).toMatchObject({ exit_code: 0, stdout: 'NAME   READY\nweb-1  1/1' });
+    expect(core.auditLog.records.map((record) => [record.event, record.source, record.user])).toEqual([
+      ['proposed', 'http', 'anonymous@loopback'],
+      ['started', 'http', 'anonymous@loopback'],
+      ['finished', 'http', 'anonymous@loopback'],
+    ]);
+  });
+
+  it('POST /k8s-exec does not run a medium-risk command without confirm', async () => {
+    const { url, core } = await start();
+    const body = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string };
+    expect(body.status).toBe('needs-confirmation');
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('POST /plan answers the plan and the verdict and runs nothing', async () => {
+    const { url, core } = await start();
+    const response = await post(`${url}/plan`, restart);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; plan: { command: string }; verdict: { risk: string }; cards: Array<{ id: string }> };
+    expect(body.status).toBe('needs-confirmation');
+    expect(body.plan.command).toBe('kubectl rollout restart deployment/api -n prod');
+    expect(body.verdict.risk).toBe('medium');
+    expect(body.cards[0]?.id).toBe('restart-deployment');
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it.each([
+    ['an invalid namespace', { ...restart, namespace: 'Prod!' }, ['namespace']],
+    ['a bad intent and a bad timeout', { ...restart, intent: 'explode', constraints: { timeoutSeconds: 0 } }, ['intent', 'constraints.timeoutSeconds']],
+    ['a missing namespace', { intent: 'restart', resource: 'deployment', name: 'api' }, ['namespace']],
+    ['an unknown key', { ...restart, shell: 'rm -rf /' }, ['(payload)']],
+  ])('answers 400 with the field paths for %s', async (_label, payload, paths) => {
+    const { url, core } = await start();
+    for (const route of ['/k8s-exec', '/plan']) {
+      const response = await post(`${url}${route}`, payload);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; message: string; fields: Array<{ path: string; message: string }> } };
+      expect(body.error.code).toBe('INPUT_INVALID');
+      expect(body.error.fields.map((field) => field.path)).toEqual(paths);
+      expect(body.error.message.startsWith(`${paths[0]}: `)).toBe(true);
+    }
+    expect(core.auditLog.records).toEqual([]);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const { url } = await start();
+    const response = await post(`${url}/plan`, '{"intent": ');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('INPUT_INVALID');
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const { url, core } = await start({ server: { bodyLimitBytes: 1024 } });
+    const response = await post(`${url}/k8s-exec`, { ...listPods, query: 'x'.repeat(2000) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE');
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('with a token, answers 401 without a valid bearer token on every route but /health, and records the token user', async () => {
+    const { url, core } = await start({ token: TOKEN, fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const wrong: Array<Record<string, string>> = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }, { authorization: 'Bearer' }];
+    for (const headers of wrong) {
+      const response = await post(`${url}/k8s-exec`, listPods, headers);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    }
+    expect(core.auditLog.records).toEqual([]);
+    const response = await post(`${url}/k8s-exec`, listPods, { authorization: `Bearer ${TOKEN}` });
+    expect(response.status).toBe(200);
+    expect(core.auditLog.records[0]?.user).toBe(tokenUser(TOKEN));
+    expect(core.auditLog.records[0]?.user).not.toContain(TOKEN.slice(0, 6));
+  });
+
+  it('answers 429 when the planner queue is full', async () => {
+    const { url } = await start({ fake: { planner: { hang: true } }, server: { maxQueue: 1 }, planConcurrency: 1 });
+    const clients = new AbortController();
+    const first = post(`${url}/plan`, restart, {}, clients.signal).catch(() => undefined);
+    const second = post(`${url}/plan`, restart, {}, clients.signal).catch(() => undefined);
+    await waitFor(async () => {
+      const { queue } = await health(url);
+      return queue.running === 1 && queue.waiting === 1;
+    }, 'one request planning and one waiting');
+    const third = await post(`${url}/plan`, restart);
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(((await third.json()) as { error: { code: string } }).error.code).toBe('SERVER_BUSY');
+    clients.abort();
+    await Promise.all([first, second]);
+    // Disconnected clients free their slots.
+    await waitFor(async () => (await health(url)).queue.running === 0, 'the queue to drain');
+  });
+
+  it('answers 504 when a request outlives the per-request timeout, and records it as cancelled', async () => {
+    const { url, core } = await start({ fake: { planner: { hang: true } }, server: { requestTimeoutSeconds: 0.2 } });
+    const response = await post(`${url}/plan`, restart);
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('REQUEST_TIMEOUT');
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['cancelled']);
+  });
+
+  it('streams the pipeline events as NDJSON with Accept: application/x-ndjson, ending with the result', async () => {
+    const { url } = await start({ fake: { kubectl: () => ({ stdout: ['line one', 'line two'] }) } });
+    const response = await post(`${url}/k8s-exec`, listPods, { accept: 'application/x-ndjson' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const text = await response.text();
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; line?: string; proposal?: Record<string, unknown>; result?: { status: string } });
+    expect(lines.map((line) => line.type)).toEqual([
+      'retrieve-end',
+      'plan-end',
+      'validate-end',
+      'approval-request',
+      'audit-end',
+      'exec-output',
+      'exec-output',
+      'exec-end',
+      'audit-end',
+      'result',
+    ]);
+    expect(lines.filter((line) => line.type === 'exec-output').map((line) => line.line)).toEqual(['line one', 'line two']);
+    const approval = lines.find((line) => line.type === 'approval-request');
+    expect(approval?.proposal).toHaveProperty('plan');
+    expect(approval?.proposal).not.toHaveProperty('approvalToken');
+    expect(lines.at(-1)?.result?.status).toBe('executed');
+  });
+
+  it('streams /plan too', async () => {
+    const { url } = await start();
+    const response = await post(`${url}/plan`, restart, { accept: 'application/x-ndjson' });
+    const lines = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; result?: { status: string } });
+    expect(lines.map((line) => line.type)).toEqual(['retrieve-end', 'plan-end', 'validate-end', 'approval-request', 'audit-end', 'result']);
+    expect(lines.at(-1)?.result?.status).toBe('needs-confirmation');
+  });
+
+  it('answers 404 with the list of routes', async () => {
+    const { url } = await start();
+    const response = await fetch(`${url}/nope`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('POST /k8s-exec');
+  });
+
+  it('on shutdown, stops accepting, lets a running kubectl command finish, and records it as finished', async () => {
+    const slow = slowKubectl();
+    const { url, server, core } = await start({ kubectl: slow.runner });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } });
+    await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
+    const stopping = server.shutdown();
+    // New connections are refused (or answered 503) while the command finishes.
+    await waitFor(async () => {
+      try {
+        return (await fetch(`${url}/health`)).status === 503;
+      } catch {
+        return true;
+      }
+    }, 'the server to stop accepting');
+    slow.finish();
+    const response = await request;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('executed');
+    const summary = await stopping;
+    expect(summary).toMatchObject({ inFlight: 1, runningCommands: 1, aborted: 0, deadlineReached: false });
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
+  });
+
+  it('on shutdown, cancels a command still running at the grace deadline and records it as cancelled', async () => {
+    const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } });
+    await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
+    const summary = await server.shutdown();
+    expect(summary).toMatchObject({ runningCommands: 1, deadlineReached: true, aborted: 1 });
+    const response = await request;
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { status: string; error: { code: string } };
+    expect(body.status).toBe('failed');
+    expect(body.error.code).toBe('SERVER_SHUTTING_DOWN');
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'cancelled']);
+  });
+
+  it('on shutdown, cancels at once a request that has not started a command', async () => {
+    const { url, server, core } = await start({ fake: { planner: { hang: true } }, server: { shutdownGraceSeconds: 30 } });
+    const request = post(`${url}/k8s-exec`, restart);
+    await waitFor(async () => (await health(url)).queue.running === 1, 'the request to be planning');
+    const summary = await server.shutdown();
+    expect(summary).toMatchObject({ inFlight: 1, runningCommands: 0, aborted: 1, deadlineReached: false });
+    expect((await request).status).toBe(503);
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['cancelled']);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com'])('refuses to start on %s without a token', (host) => {
+    const core = createFakeCore();
+    expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(ConfigError);
+    expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(/RK8S_SERVER_TOKEN/);
+    expect(() => createHttpServer({ config: core.config, core, host, port: 0, token: TOKEN })).not.toThrow();
+  });
+});
