@@ -35,6 +35,7 @@ function redactRecord(record: AuditRecordInput): AuditRecordInput {
     command: record.command === null ? null : redactText(record.command),
     args: record.args === null ? null : redactArgs(record.args),
     ...(record.message === undefined ? {} : { message: redactText(record.message) }),
+    ...(record.query === undefined ? {} : { query: redactText(record.query) }),
     ...(record.violations === undefined ? {} : { violations: record.violations.map(redactText) }),
   };
 }

@@ -3,6 +3,12 @@
 import { main } from './main.js';
 import { reportError } from './output.js';
 
+// `rk8s retrieve ... | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main().catch((error: unknown) => {
   process.exitCode = reportError(error, process.argv.includes('--json'));
 });

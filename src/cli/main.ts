@@ -56,18 +56,19 @@ function createRootProgram(): Command {
   program
     .name('rk8s')
     .description(
-      'A Kubernetes copilot for on-call engineers: pick an intent, say what you want, and rk8s plans\n' +
-        'a kubectl command from curated cards, checks it against RBAC and guardrails, asks you to\n' +
-        'confirm risky actions, previews with a dry-run, runs it and records it in an audit log.',
+      'A Kubernetes copilot for on-call engineers: pick an intent, say what you want, and rk8s plans a kubectl ' +
+        'command from curated cards, checks it against RBAC and guardrails, asks you to confirm risky actions, ' +
+        'previews it with a dry-run, runs it and records it in an audit log.',
     )
     .version(packageVersion(), '-V, --version', 'print the rk8s version')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kube context to use (plans can never switch it)')
     .option('--cards <dir>', 'command-card directory (default: the bundled cards/)')
     .option('--org <dir>', 'org policy directory with namespaces.yaml, rbac-allowlist.yaml, guardrails.yaml')
-    .option('--audit-log <path>', 'audit log file (default: logs/agent.log)')
+    .option('--audit-log <path>', 'audit log file (default: logs/agent.log in the rk8s directory; RK8S_AUDIT_LOG)')
     .option('--json', 'machine-readable JSON output')
     .addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'))
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .addHelpText(

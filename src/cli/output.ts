@@ -1,6 +1,7 @@
 /** Shared CLI plumbing: global options, JSON output, and turning errors into one clear line and an exit code. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExitCode, Rk8sError, isAbortError, serializeError } from '../errors.js';
+import { ExitCode, InputError, Rk8sError, isAbortError, serializeError } from '../errors.js';
 import { loadConfig, loadDotEnv, type ConfigOverrides } from '../config/load-config.js';
 import type { Config } from '../schemas/config.js';
 import { setColor, style } from './style.js';
@@ -21,8 +22,13 @@ export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-/** Loads .env and the configuration with the global flags applied. */
+/** Loads the package root's .env (never the working directory's) and the configuration with the global flags applied. */
 export function configFromOptions(options: GlobalOptions, extra: ConfigOverrides = {}): Config {
+  if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
+    throw new InputError(`--kubeconfig ${options.kubeconfig}: file not found`, {
+      hint: 'pass the path of an existing kubeconfig, or omit --kubeconfig to use $KUBECONFIG / ~/.kube/config',
+    });
+  }
   loadDotEnv();
   return loadConfig({
     kubeconfig: options.kubeconfig,

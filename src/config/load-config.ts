@@ -49,8 +49,17 @@ function envString(environment: Environment, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-/** Loads `.env` from the working directory into process.env once (existing variables win). */
-export function loadDotEnv(file = path.resolve('.env')): void {
+/**
+ * The one `.env` rk8s reads: the package root's (where the README says to `cp .env.example .env`).
+ * Never the working directory's: a cloned repo's `.env` could otherwise set RK8S_KUBECTL (any binary),
+ * RK8S_MCP_ALLOW_AGENT_CONFIRM, RK8S_ORG_DIR or RK8S_AUDIT_LOG just because rk8s ran inside it.
+ */
+export function defaultDotEnvPath(): string {
+  return path.join(packageRoot(), '.env');
+}
+
+/** Loads a `.env` file (default: the package root's, never cwd's) into process.env; real environment variables win. */
+export function loadDotEnv(file = defaultDotEnvPath()): void {
   if (!existsSync(file)) return;
   try {
     process.loadEnvFile(file);
@@ -87,7 +96,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       maxOutputLines: envNumber(environment, 'RK8S_MAX_OUTPUT_LINES'),
     },
     audit: {
-      path: resolve(overrides.auditLog) ?? resolve(envString(environment, 'RK8S_AUDIT_LOG')) ?? path.resolve('logs', 'agent.log'),
+      path: resolve(overrides.auditLog) ?? resolve(envString(environment, 'RK8S_AUDIT_LOG')) ?? path.join(root, 'logs', 'agent.log'),
       maxBytes: envNumber(environment, 'RK8S_AUDIT_MAX_BYTES'),
     },
     planner: {

@@ -5,6 +5,7 @@ import type { Plan } from '../schemas/plan.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { AuditRecordInput } from './ports.js';
+import type { Proposal } from './events.js';
 
 /** What an audit record is built from. */
 export interface AuditSubject {
@@ -15,6 +16,19 @@ export interface AuditSubject {
   request: K8sExecPayload;
   plan?: Plan;
   verdict?: Verdict;
+}
+
+/** The audit subject of an existing proposal (the later stages of one operation). */
+export function subjectOfProposal(proposal: Proposal): AuditSubject {
+  return {
+    operationId: proposal.operationId,
+    source: proposal.source,
+    user: proposal.user,
+    context: proposal.context,
+    request: proposal.request,
+    plan: proposal.plan,
+    verdict: proposal.verdict,
+  };
 }
 
 /** The user recorded when a front-end does not name one: the OS account running rk8s. */
@@ -59,6 +73,7 @@ export function auditRecord(event: AuditEvent, subject: AuditSubject, extra: Par
     planner: plan?.planner ?? null,
     decision: verdict?.decision ?? null,
     risk: verdict?.risk ?? null,
+    ...(request.query ? { query: request.query } : {}),
     ...(verdict && verdict.violations.length > 0 ? { violations: verdict.violations.map((violation) => `${violation.code}: ${violation.message}`) } : {}),
     ...extra,
   };

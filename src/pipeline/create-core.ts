@@ -10,6 +10,7 @@ import { createRetriever } from '../retrieve/create-retriever.js';
 import { createEmbedder } from '../retrieve/embedder.js';
 import type { Card } from '../schemas/card.js';
 import type { Config } from '../schemas/config.js';
+import { withPinnedContext } from '../cluster/current-context.js';
 import { loadPolicy } from '../validate/load-policy.js';
 import type { Policy } from '../validate/policy.js';
 import { createApprovalSigner } from './approval-token.js';
@@ -45,6 +46,14 @@ function problemsError(what: string, problems: readonly LoadProblem[], hint: str
   return new ConfigError(`${what} (${problems.length} problem(s)):\n  ${shown.join('\n  ')}${more}`, { hint, details: { problems } });
 }
 
+/** Stamps every record with the version of the policy in force when it is written (reloads included). */
+function withPolicyVersion(log: AuditLog, version: () => string | undefined): AuditLog {
+  return {
+    path: log.path,
+    append: (record) => log.append({ policy_version: version() ?? null, ...record }),
+  };
+}
+
 /** Loads the org policy or throws: a policy with any problem means nothing runs (fail closed). */
 export function loadPolicyOrThrow(orgDir: string): Policy {
   const loaded = loadPolicy(orgDir);
@@ -59,6 +68,8 @@ export function loadPolicyOrThrow(orgDir: string): Policy {
  * Anything in `overrides` is used as given.
  */
 export async function createCore(config: Config, overrides: Partial<CoreOverrides> = {}, options: CreateCoreOptions = {}): Promise<Core> {
+  // With the real kubectl, every command runs against (and is recorded with) one pinned context.
+  if (!overrides.kubectl) config = await withPinnedContext(config, options.signal);
   let cards = overrides.cards;
   if (!cards) {
     const loaded = loadCards(config.cardsDir);
@@ -88,7 +99,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     policy,
     validator,
     kubectl,
-    auditLog: overrides.auditLog ?? createAuditLog(config),
+    auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
     ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
     clock: overrides.clock ?? { now: () => new Date() },
     approvals: createApprovalSigner(),

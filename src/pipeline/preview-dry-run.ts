@@ -3,7 +3,7 @@ import { PolicyDeniedError, isAbortError, CancelledError, serializeError } from 
 import { dryRunArgs } from '../execute/dry-run.js';
 import { formatCommand } from '../corpus/format-command.js';
 import { redactText } from '../audit/redact.js';
-import { auditRecord, type AuditSubject } from './audit-fields.js';
+import { auditRecord, subjectOfProposal, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import type { Core } from './core.js';
 import type { PipelineEvent, Proposal } from './events.js';
@@ -52,15 +52,7 @@ function currentStateArgs(core: Core, args: readonly string[]): string[] | undef
  */
 export async function* previewDryRun(proposal: Proposal, core: Core, options: PreviewOptions = {}): AsyncGenerator<PipelineEvent> {
   const signal = options.signal;
-  const subject: AuditSubject = {
-    operationId: proposal.operationId,
-    source: proposal.source,
-    user: proposal.user,
-    context: proposal.context,
-    request: proposal.request,
-    plan: proposal.plan,
-    verdict: proposal.verdict,
-  };
+  const subject: AuditSubject = subjectOfProposal(proposal);
   try {
     verifyApproval(proposal, core);
     const check = await checkCommand(core, proposal.plan.args, core.cards.get(proposal.plan.card)?.risk_level, signal);

@@ -14,6 +14,7 @@ import { checkCommand } from './check-command.js';
 import type { Core } from './core.js';
 import type { CardMatch, PipelineEvent, Proposal } from './events.js';
 import { gatherPlanFacts } from './plan-facts.js';
+import { checkedExplicitParams, explicitParamProblems } from '../plan/planner.js';
 import type { AuditRecordInput } from './ports.js';
 
 /** Who is asking, from where, and how to stop. */
@@ -123,7 +124,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     if (!planned) throw new PlanError('the planner finished without a plan');
 
     const card = findCard(core, retrieved.matches, planned.plan.card);
-    const { plan, invalid, rerendered } = settlePlan(planned.plan, card);
+    const { plan, invalid, rerendered } = settlePlan(planned.plan, card, request);
     if (rerendered) {
       yield { type: 'notice', level: 'warn', stage: 'plan', message: `the planner's argv did not match card ${plan.card}; using the argv rendered from the card` };
     }
@@ -195,13 +196,23 @@ function findCard(core: Core, matches: readonly CardMatch[], id: string): Card |
   return core.cards.get(id) ?? matches.find((match) => match.id === id)?.card;
 }
 
-/** Re-renders the argv from the card: a plan's args are only ever what the card template produces. */
-function settlePlan(plan: Plan, card: Card | undefined): { plan: Plan; invalid: string[]; rerendered: boolean } {
+/**
+ * Re-renders the argv from the card: a plan's args are only ever what the card template produces.
+ * The request's explicit params are checked against the card here, whatever the planner did with
+ * them: one the card does not declare, or whose value fails its check, empties the plan (the caller
+ * denies it with PARAMS_INVALID), and a valid one always wins over the planner's value, so an
+ * explicit value is never replaced by a default or a free-text slot.
+ */
+function settlePlan(plan: Plan, card: Card | undefined, request: K8sExecPayload): { plan: Plan; invalid: string[]; rerendered: boolean } {
   if (!card) return { plan: { ...plan, args: [], command: '' }, invalid: [`card "${plan.card}" is not in the loaded corpus`], rerendered: false };
-  const rendered = renderCard(card, plan.params);
-  const invalid = rendered.invalid.map((problem) => problem.message);
-  const missing = rendered.missing;
-  const args = rendered.args;
-  const rerendered = plan.args.length > 0 && JSON.stringify(args) !== JSON.stringify(plan.args);
+  const explicit = explicitParamProblems(card, request);
+  const rendered = renderCard(card, { ...plan.params, ...checkedExplicitParams(card, request) });
+  const invalid = [
+    ...explicit.map((problem) => problem.message),
+    ...rendered.invalid.filter((problem) => !explicit.some((fixed) => fixed.param === problem.param)).map((problem) => problem.message),
+  ];
+  const missing = rendered.missing.filter((name) => !explicit.some((fixed) => fixed.param === name));
+  const args = explicit.length > 0 ? [] : rendered.args;
+  const rerendered = explicit.length === 0 && plan.args.length > 0 && JSON.stringify(args) !== JSON.stringify(plan.args);
   return { plan: { ...plan, params: rendered.params, args, command: args.length > 0 ? formatCommand(args) : '', missing }, invalid, rerendered };
 }

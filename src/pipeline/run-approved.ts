@@ -14,7 +14,7 @@ import {
 import type { AuditEvent } from '../schemas/audit.js';
 import type { Verdict } from '../schemas/verdict.js';
 import { APPROVAL_TTL_MS } from './approval-token.js';
-import { auditRecord, type AuditSubject } from './audit-fields.js';
+import { auditRecord, subjectOfProposal, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import type { Core } from './core.js';
 import type { PipelineEvent, Proposal } from './events.js';
@@ -80,15 +80,7 @@ function denialMessage(verdict: Verdict): string {
  */
 export async function* runApproved(proposal: Proposal, core: Core, options: RunApprovedOptions): AsyncGenerator<PipelineEvent> {
   const signal = options.signal;
-  const subject: AuditSubject = {
-    operationId: proposal.operationId,
-    source: proposal.source,
-    user: proposal.user,
-    context: proposal.context,
-    request: proposal.request,
-    plan: proposal.plan,
-    verdict: proposal.verdict,
-  };
+  const subject: AuditSubject = subjectOfProposal(proposal);
   const record = (event: AuditEvent, extra: Partial<AuditRecordInput> = {}) =>
     core.auditLog.append(auditRecord(event, subject, { timestamp: core.clock.now().toISOString(), ...extra }));
 

@@ -15,7 +15,7 @@ import type { Plan } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { buildPlanGrammarSchema } from './grammar.js';
 import { acquireLlamaRuntime, raceAbort, releaseLlamaRuntime, type LlamaRuntime } from './llama-runtime.js';
-import { buildPlan, payloadParams } from './planner.js';
+import { buildPlan, explicitParamProblems, payloadParams } from './planner.js';
 import { buildSystemPrompt, buildUserMessage } from './prompt.js';
 
 /** Options of the LLM planner (config.planner supplies them). */
@@ -61,8 +61,17 @@ export function interpretModelAnswer(
   // The request's own namespace and name always win over anything the model wrote.
   Object.assign(values, payloadParams(match.card, request));
   const rationale = parsed.data.rationale.trim() || match.card.title;
+  const explicit = explicitParamProblems(match.card, request);
+  if (explicit.length > 0) {
+    // The request's own params do not fit this card. If another offered card takes them, the model
+    // chose badly (retry); otherwise no answer can fix the user's value, so the plan stays empty and
+    // the pipeline denies it with PARAMS_INVALID.
+    const fitting = matches.find((candidate) => explicitParamProblems(candidate.card, request).length === 0);
+    if (fitting) return { rejection: `${explicit.map((problem) => problem.message).join('; ')}; card ${fitting.id} takes them` };
+  }
   const { plan, invalid } = buildPlan({ card: match.card, values, rationale, planner: 'llm', model });
-  if (invalid.length > 0) return { rejection: invalid.map((problem) => problem.message).join('; ') };
+  const modelProblems = invalid.filter((problem) => !explicit.some((fixed) => fixed.param === problem.param));
+  if (modelProblems.length > 0) return { rejection: modelProblems.map((problem) => problem.message).join('; ') };
   return { plan };
 }
 

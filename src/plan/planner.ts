@@ -3,7 +3,7 @@
  * pipeline/ports.ts) and the one function that turns a card and parameter values into a Plan.
  * Both planners go through buildPlan, so argv is always rendered by code from a card template.
  */
-import { renderCard, type ParamProblem } from '../corpus/render.js';
+import { checkParamValue, renderCard, type ParamProblem } from '../corpus/render.js';
 import type { Card, ParamValue } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
@@ -12,7 +12,8 @@ export type { Planner, PlannerEvent, PlanFacts } from '../pipeline/ports.js';
 
 /**
  * The parameters a request fixes by itself (namespace, name, explicit params): no planner may change
- * them. Explicit params the card does not declare are ignored here; renderCard still checks each value.
+ * them. Explicit params the card does not declare are passed through too, so renderCard refuses to
+ * render (explicitParamProblems says why); an explicit value is never dropped in favour of a default.
  */
 export function payloadParams(card: Card, request: K8sExecPayload): Record<string, ParamValue> {
   const declared = new Set(card.params.map((param) => param.name));
@@ -22,8 +23,47 @@ export function payloadParams(card: Card, request: K8sExecPayload): Record<strin
     const target = declared.has('name') ? 'name' : declared.has(card.resource) ? card.resource : undefined;
     if (target !== undefined) values[target] = request.name;
   }
+  for (const [key, value] of Object.entries(request.params ?? {})) values[key] = value;
+  return values;
+}
+
+/** The parameters of a card a caller may set with explicit params (namespace and name have their own fields). */
+export function settableParams(card: Card): string[] {
+  return card.params.map((param) => param.name).filter((name) => name !== 'namespace' && name !== 'name');
+}
+
+/**
+ * What is wrong with the request's explicit params for this card: a key the card does not declare,
+ * or a value that fails the parameter's check. Each message names the param and the fix. Such a
+ * request must stop (PARAMS_INVALID): an explicit value is never replaced by a default or a slot.
+ */
+export function explicitParamProblems(card: Card, request: K8sExecPayload): ParamProblem[] {
+  const problems: ParamProblem[] = [];
   for (const [key, value] of Object.entries(request.params ?? {})) {
-    if (declared.has(key)) values[key] = value;
+    const param = card.params.find((candidate) => candidate.name === key);
+    if (!param) {
+      const settable = settableParams(card);
+      const choices = settable.length > 0 ? `its parameters are: ${settable.join(', ')}` : 'it takes no parameters besides namespace and name';
+      problems.push({ param: key, message: `param "${key}": card ${card.id} has no such parameter; ${choices}` });
+      continue;
+    }
+    const checked = checkParamValue(param, value);
+    if ('error' in checked) {
+      const example = param.default !== undefined ? ` (card default: ${String(param.default)})` : '';
+      problems.push({ param: key, message: `param ${key}=${JSON.stringify(value)}: ${key} ${checked.error}${example}` });
+    }
+  }
+  return problems;
+}
+
+/** The request's explicit params checked and normalised for the card (only the ones that pass). */
+export function checkedExplicitParams(card: Card, request: K8sExecPayload): Record<string, ParamValue> {
+  const values: Record<string, ParamValue> = {};
+  for (const [key, value] of Object.entries(request.params ?? {})) {
+    const param = card.params.find((candidate) => candidate.name === key);
+    if (!param) continue;
+    const checked = checkParamValue(param, value);
+    if (!('error' in checked)) values[key] = checked.value;
   }
   return values;
 }

@@ -11,8 +11,8 @@ import type { Planner, PlanFacts, PlannerEvent } from '../pipeline/ports.js';
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import type { Plan } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import { RESOURCE_ALIASES } from '../schemas/vocabulary.js';
-import { buildPlan, payloadParams } from './planner.js';
+import { readObjectName } from './object-name.js';
+import { buildPlan, explicitParamProblems, payloadParams } from './planner.js';
 import { extractSlots, resolveReplicas, type Slots } from './slots.js';
 
 /** Which slot fills a parameter, by the parameter names cards use for it. */
@@ -34,7 +34,10 @@ type SlotKey = keyof typeof SLOT_PARAMS;
 export function chooseCard(request: K8sExecPayload, matches: readonly CardMatch[]): { match: CardMatch; notes: string[] } {
   const fitsIntent = (match: CardMatch) => request.intent === undefined || match.card.intent === request.intent;
   const fitsResource = (match: CardMatch) => request.resource === undefined || match.card.resource === request.resource;
-  const both = matches.find((match) => fitsIntent(match) && fitsResource(match));
+  // Among the cards that fit, one that takes every explicit param ("--param previous=true" -> the
+  // card that has "previous"); the explicit params never make a card fit that otherwise would not.
+  const takesParams = (match: CardMatch) => explicitParamProblems(match.card, request).length === 0;
+  const both = matches.find((match) => fitsIntent(match) && fitsResource(match) && takesParams(match)) ?? matches.find((match) => fitsIntent(match) && fitsResource(match));
   if (both) return { match: both, notes: [] };
   const fallback = matches.find(fitsIntent) ?? matches.find(fitsResource) ?? matches[0];
   if (!fallback) {
@@ -68,12 +71,22 @@ function flagMentioned(flag: string, text: string): boolean {
   return new RegExp(`(?:^|[^a-z0-9-])-{0,2}${pattern}(?![a-z0-9])`).test(text.toLowerCase());
 }
 
-/** An object named in the text as "deployment/api" or "pod named web-1" (resource word of the card only). */
-function objectNameFromText(card: Card, text: string): { value: string; phrase: string } | undefined {
-  const aliases = RESOURCE_ALIASES[card.resource].map((alias) => alias.replace(/\./g, '\\.')).join('|');
-  const pattern = new RegExp(`\\b(?:${aliases})(?:/|\\s+(?:named|called)\\s+)([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)\\b`);
-  const match = pattern.exec(text.toLowerCase());
-  return match ? { value: match[1]!, phrase: match[0] } : undefined;
+/**
+ * The object named in the free text (object-name.ts). A required name is read from every phrasing
+ * ("restart api", "the web deployment"); an optional one (e.g. on list cards) only from the explicit
+ * forms "deployment/web" and "pod named web-1", so "list pods sorted by age" never names a pod.
+ */
+function objectNameFromText(param: CardParam, card: Card, request: K8sExecPayload, text: string): Candidate | undefined {
+  const result = readObjectName(text, {
+    resource: card.resource,
+    ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+    kinds: param.required ? ['explicit', 'qualified', 'phrase'] : ['explicit'],
+  });
+  if (result === undefined) return undefined;
+  if ('ambiguous' in result) {
+    return { ambiguousReason: `the text names several objects (${result.ambiguous.join(', ')}); give the one you mean as the name (--name)` };
+  }
+  return result;
 }
 
 interface Candidate {
@@ -81,9 +94,12 @@ interface Candidate {
   phrase?: string;
   /** Why a parameter the text asked for cannot be filled (it goes to `missing`). */
   missingReason?: string;
+  /** Why a name was not taken from the text although it mentions some (the parameter stays unfilled). */
+  ambiguousReason?: string;
 }
 
-function candidateFor(param: CardParam, card: Card, slots: Slots, text: string, facts: PlanFacts): Candidate | undefined {
+function candidateFor(param: CardParam, card: Card, slots: Slots, request: K8sExecPayload, facts: PlanFacts): Candidate | undefined {
+  const text = request.query ?? '';
   const slot = slotFor(param, card);
   if (slot === 'replicas') {
     if (!slots.replicas) return undefined;
@@ -98,10 +114,7 @@ function candidateFor(param: CardParam, card: Card, slots: Slots, text: string, 
   if (param.type === 'boolean' && param.flag && flagMentioned(param.flag, text)) {
     return { value: true, phrase: param.flag.replace(/^-+/, '') };
   }
-  if (param.name === 'name' || param.name === card.resource) {
-    const named = objectNameFromText(card, text);
-    if (named) return named;
-  }
+  if (param.name === 'name' || param.name === card.resource) return objectNameFromText(param, card, request, text);
   return undefined;
 }
 
@@ -117,8 +130,12 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
   const extraMissing: string[] = [];
   for (const param of card.params) {
     if (values[param.name] !== undefined) continue;
-    const candidate = candidateFor(param, card, slots, text, facts);
+    const candidate = candidateFor(param, card, slots, request, facts);
     if (!candidate) continue;
+    if (candidate.ambiguousReason !== undefined) {
+      notes.push(`${param.name}: ${candidate.ambiguousReason}`);
+      continue;
+    }
     if (candidate.missingReason !== undefined) {
       extraMissing.push(param.name);
       notes.push(`${param.name}: ${candidate.missingReason}`);
@@ -137,7 +154,9 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
   if (fromRequest.length > 0) parts.push(`${fromRequest.join(', ')} from the request.`);
   if (filled.length > 0) parts.push(`${filled.join('; ')}.`);
   const { plan, invalid } = buildPlan({ card, values, rationale: parts.join(' '), planner: 'template', missing: extraMissing });
-  for (const problem of invalid) notes.push(problem.message);
+  // Problems with the request's own params are not notes: the pipeline denies them (PARAMS_INVALID).
+  const explicit = new Set(Object.keys(request.params ?? {}));
+  for (const problem of invalid) if (!explicit.has(problem.param)) notes.push(problem.message);
   if (plan.missing.length > 0) plan.rationale += ` Needs: ${plan.missing.join(', ')}.`;
   return { plan, notes };
 }

@@ -16,6 +16,8 @@ export interface LogInstance {
   style: string;
   fault?: Fault;
   image: string;
+  /** Exited 0 (a job's pod): the log ends with its success lines. */
+  completed?: boolean;
 }
 
 function hash(text: string): number {
@@ -103,7 +105,7 @@ export function logLine(instance: LogInstance, index: number): { time: number; t
   // A little jitter within the interval so timestamps look like a real process wrote them.
   const time = instance.startedAt + index * instance.intervalMs + (hash(`${instance.seed}#${index}`) % Math.max(1, Math.min(999, Math.floor(instance.intervalMs / 2))));
   if (instance.endedAt !== undefined) {
-    const failure = failureLines(instance);
+    const failure = instance.completed ? ['level=info msg="report written" rows=1843211 destination=s3://reports/daily/', 'level=info msg="done" exit=0'] : failureLines(instance);
     const total = lineCount(instance);
     const fromEnd = total - index;
     if (fromEnd <= failure.length && failure.length > 0) return { time, text: failure[failure.length - fromEnd] ?? '' };
@@ -167,7 +169,7 @@ export function resolveLogInstance(cluster: SandboxCluster, pod: Pod, options: L
   if (terminated) {
     const ended = Date.parse(terminated.finishedAt ?? '');
     const attemptMs = fault?.type === 'OOMKilled' ? 40 * base.intervalMs : terminated.reason === 'Completed' ? Math.max(base.intervalMs, ended - Date.parse(terminated.startedAt ?? '')) : 5 * base.intervalMs;
-    return { ...base, ...(crashing ? { fault } : {}), startedAt: ended - attemptMs, endedAt: ended };
+    return { ...base, ...(crashing ? { fault } : {}), ...(terminated.exitCode === 0 ? { completed: true } : {}), startedAt: ended - attemptMs, endedAt: ended };
   }
   const waiting = status?.state?.waiting;
   const reason = waiting?.reason === 'ImagePullBackOff' || waiting?.reason === 'ErrImagePull' ? 'trying and failing to pull image' : waiting?.reason ?? 'ContainerCreating';
@@ -185,7 +187,8 @@ export function formatLogLine(line: { time: number; text: string }, timestamps: 
 /** The lines a non-follow request returns: retention, --since and --tail applied. */
 export function selectLogLines(instance: LogInstance, options: LogOptions, now = Date.now()): { first: number; last: number } {
   const total = lineCount(instance, now);
-  let first = Math.max(0, Math.ceil((now - retentionMs - instance.startedAt) / instance.intervalMs));
+  // A stopped container keeps its last hour of output until the pod goes away.
+  let first = Math.max(0, Math.ceil(((instance.endedAt ?? now) - retentionMs - instance.startedAt) / instance.intervalMs));
   const since = options.sinceTime ? Date.parse(options.sinceTime) : options.sinceSeconds !== undefined ? now - options.sinceSeconds * 1000 : undefined;
   if (since !== undefined && !Number.isNaN(since)) first = Math.max(first, Math.ceil((since - instance.startedAt) / instance.intervalMs));
   if (options.tailLines !== undefined) first = Math.max(first, total - options.tailLines);

@@ -368,6 +368,9 @@ function handleWatch(context: HandlerContext, resource: ResourceRequest): void {
   const since = sendInitial ? cluster.store.resourceVersion : Number(versionText);
   if (Number.isNaN(since)) throw badRequest(`invalid resource version "${versionText}"`);
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Headers go out now: client-go's reflector blocks until it sees them and only then notices
+  // that kubectl no longer needs the watch (rollout status would hang after its last line).
+  response.flushHeaders();
   if (sendInitial) {
     for (const object of cluster.store.list(type, options)) response.write(encode('ADDED', object));
     if (query.get('sendInitialEvents') === 'true') {
@@ -441,7 +444,8 @@ function handleLogs(context: HandlerContext, resource: ResourceRequest): void {
     return;
   }
   response.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  response.write(text);
+  response.flushHeaders();
+  if (text) response.write(text);
   let next = last;
   let finished = false;
   const interval = setInterval(() => {

@@ -217,10 +217,26 @@ function expandDeployment(cluster: SandboxCluster, deployment: KubeObject, sandb
   }
 }
 
+/** Older ControllerRevisions from `sandbox.history` (oldest first), so `rollout undo` has somewhere to go. */
+function createHistory(cluster: SandboxCluster, owner: KubeObject, template: PodTemplateSpec | undefined, sandbox: Record<string, unknown>): void {
+  const history = (sandbox['history'] as { age?: string; images?: Record<string, string> }[] | undefined) ?? [];
+  for (const entry of history) {
+    const old = cloneJson(template) as PodTemplateSpec;
+    for (const container of old.spec?.containers ?? []) {
+      const image = entry.images?.[container.name];
+      if (image) container.image = image;
+    }
+    const name = ensureControllerRevision(cluster, owner, old);
+    cluster.store.backdate(cluster.type('ControllerRevision'), owner.metadata.namespace, name, cluster.timestamp(ago(cluster, entry.age, '30d')));
+  }
+}
+
 function expandStatefulSet(cluster: SandboxCluster, set: KubeObject, sandbox: Record<string, unknown>): void {
   const spec = (set as unknown as StatefulSet).spec;
+  createHistory(cluster, set, spec?.template, sandbox);
   const revision = ensureControllerRevision(cluster, set, spec?.template);
   const pods = (sandbox['pods'] as ScenarioPod[] | undefined) ?? [];
+  cluster.store.backdate(cluster.type('ControllerRevision'), set.metadata.namespace, revision, cluster.timestamp(ago(cluster, pods[0]?.age ?? (sandbox['age'] as string | undefined), '30d')));
   pods.forEach((pod, ordinal) => {
     const name = `${set.metadata.name}-${ordinal}`;
     const template = cloneJson(spec?.template) as PodTemplateSpec;
@@ -242,8 +258,11 @@ function expandStatefulSet(cluster: SandboxCluster, set: KubeObject, sandbox: Re
 
 function expandDaemonSet(cluster: SandboxCluster, set: KubeObject, sandbox: Record<string, unknown>): void {
   const spec = (set as unknown as DaemonSet).spec;
+  createHistory(cluster, set, spec?.template, sandbox);
   const revision = ensureControllerRevision(cluster, set, spec?.template);
   const hash = revision.slice(set.metadata.name.length + 1);
+  const firstPod = ((sandbox['pods'] as ScenarioPod[] | undefined) ?? [])[0];
+  cluster.store.backdate(cluster.type('ControllerRevision'), set.metadata.namespace, revision, cluster.timestamp(ago(cluster, firstPod?.age ?? (sandbox['age'] as string | undefined), '30d')));
   for (const pod of (sandbox['pods'] as ScenarioPod[] | undefined) ?? []) {
     const template = cloneJson(spec?.template) as PodTemplateSpec;
     placePod(cluster, template, set, pod.name ?? `${set.metadata.name}-${pod.suffix}`, pod, { 'controller-revision-hash': hash, 'pod-template-generation': '1' });
@@ -384,7 +403,7 @@ export function loadScenario(cluster: SandboxCluster, path: string): void {
   }
   const eventType = cluster.type('Event');
   for (const event of cluster.store.list(eventType)) cluster.store.remove(eventType, event.metadata.namespace, event.metadata.name);
-  for (const event of scenario.events ?? []) {
+  for (const [index, event] of (scenario.events ?? []).entries()) {
     const involved = findObject(cluster, event.namespace, event.object);
     if (!involved) throw new ConfigError(`scenario ${path}: events: ${event.object} does not exist in namespace ${event.namespace}`);
     const first = ago(cluster, event.firstSeen, '10m');
@@ -392,7 +411,7 @@ export function loadScenario(cluster: SandboxCluster, path: string): void {
     const message = event.message.replace('{uid}', involved.metadata.uid ?? '').replace('{scheduler}', schedulerMessage);
     cluster.store.create(eventType, {
       apiVersion: 'v1', kind: 'Event',
-      metadata: { name: `${involved.metadata.name}.${(first.getTime() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, namespace: event.namespace, creationTimestamp: cluster.timestamp(first) },
+      metadata: { name: `${involved.metadata.name}.${(BigInt(first.getTime()) * 1_000_000n + BigInt(index)).toString(16)}`, namespace: event.namespace, creationTimestamp: cluster.timestamp(first) },
       involvedObject: {
         kind: involved.kind, namespace: involved.metadata.namespace, name: involved.metadata.name, uid: involved.metadata.uid, apiVersion: involved.apiVersion,
         resourceVersion: involved.metadata.resourceVersion, ...(event.fieldPath ? { fieldPath: event.fieldPath } : {}),

@@ -26,6 +26,10 @@ export const AuditRecordSchema = z.strictObject({
   planner: z.string().nullable(),
   decision: z.string().nullable(),
   risk: z.string().nullable(),
+  /** sha256 of the org policy files the decision was made under. */
+  policy_version: z.string().nullable().optional(),
+  /** The free text as the requester wrote it (redacted): where prompt injection would arrive. */
+  query: z.string().optional(),
   violations: z.array(z.string()).optional(),
   message: z.string().optional(),
   exit_code: z.number().int().optional(),

@@ -14,11 +14,23 @@ export const MAX_QUERY_LENGTH = 500;
 /** Longest per-request timeout a payload may ask for (seconds); config may lower it. */
 export const MAX_TIMEOUT_SECONDS = 600;
 
+/** Most items `constraints.expectArgs` may hold (no card renders more). */
+export const MAX_EXPECT_ARGS = 64;
+/** Longest item of `constraints.expectArgs` (characters). */
+export const MAX_EXPECT_ARG_LENGTH = 1024;
+
 /** Execution constraints of a request. */
 export const ConstraintsSchema = z.strictObject({
-  confirm: z.boolean().optional().describe('Confirm a medium/high-risk command (a human must have seen it).'),
+  confirm: z.boolean().optional().describe('Confirm a medium/high-risk command (a human must have seen it); send expectArgs with it.'),
   dryRun: z.boolean().optional().describe('Plan and preview only; run nothing.'),
   timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
+  expectArgs: z
+    .array(z.string().max(MAX_EXPECT_ARG_LENGTH, `each item must be at most ${MAX_EXPECT_ARG_LENGTH} characters`))
+    .max(MAX_EXPECT_ARGS, `must have at most ${MAX_EXPECT_ARGS} items`)
+    .optional()
+    .describe(
+      'The argv (after kubectl) the human confirmed: plan.args from the needs-confirmation answer. Nothing runs unless the fresh plan has exactly these args. Always send it with confirm (required over HTTP).',
+    ),
 });
 /** Constraints. */
 export type Constraints = z.infer<typeof ConstraintsSchema>;

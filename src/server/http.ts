@@ -1,6 +1,7 @@
 /**
  * The HTTP server (fastify): GET /health, POST /k8s-exec and POST /plan, each a thin consumer of the
- * pipeline (k8s_exec and propose). It adds only what a network door needs: a bearer token, a body
+ * pipeline (k8s_exec and propose). It adds only what a network door needs: a bearer token, Host and
+ * Origin checks (DNS rebinding, browsers), `constraints.expectArgs` with every confirm, a body
  * limit, a bounded queue in front of planning, per-request deadlines, NDJSON streaming, and a
  * graceful shutdown that lets running kubectl commands finish and records every outcome.
  */
@@ -14,13 +15,14 @@ import type { PipelineEvent } from '../pipeline/events.js';
 import { parsePayload } from '../pipeline/propose.js';
 import type { Config } from '../schemas/config.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import { k8s_exec } from '../tool/k8s-exec.js';
+import { assertConfirmNamesArgs, k8s_exec } from '../tool/k8s-exec.js';
 import { assertServerExposure, createBearerCheck } from './auth.js';
 import { findExecutable } from './find-executable.js';
 import { createKubectlGate, type KubectlGate } from './kubectl-gate.js';
 import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from './ndjson.js';
 import { planRequest } from './plan-document.js';
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
+import { checkRequestOrigin } from './request-origin.js';
 
 /** How to build the HTTP server. Host, port, token and limits default to `config.server`. */
 export interface HttpServerOptions {
@@ -147,6 +149,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    // Before the token and on every route (/health too): a browser must never get an answer.
+    const refusal = checkRequestOrigin(request.headers, token !== undefined);
+    if (refusal) {
+      return reply.code(403).send(errorBody(refusal.code, refusal.message, {
+        hint: refusal.code === 'HOST_NOT_ALLOWED' ? 'call http://127.0.0.1:<port>/ or http://localhost:<port>/ directly, not through another host name' : 'call the server from a script, an agent or curl, not from a web page',
+      }));
+    }
     if (request.url === '/health' || request.url.startsWith('/health?')) return;
     const user = checkBearer(request.headers.authorization);
     if (user === undefined) {
@@ -235,6 +244,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     let payload: K8sExecPayload;
     try {
       payload = parsePayload(request.body);
+      // Checked before any stream starts, so a streaming client gets the 400 too.
+      if (kind === 'exec') assertConfirmNamesArgs(payload);
     } catch (error) {
       if (error instanceof InputError) return reply.code(400).send(inputErrorBody(error));
       throw error;

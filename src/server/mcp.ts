@@ -16,7 +16,7 @@ import type { Proposal } from '../pipeline/events.js';
 import type { Config } from '../schemas/config.js';
 import { K8sExecPayloadSchema, MAX_QUERY_LENGTH, type K8sExecPayload } from '../schemas/request.js';
 import { IntentSchema, ResourceSchema, RiskLevelSchema } from '../schemas/vocabulary.js';
-import { K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
+import { EXPECT_ARGS_REQUIRED_MESSAGE, K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
 import { PlanDocumentSchema, planRequest } from './plan-document.js';
 
 /** How to build the MCP server. */
@@ -60,7 +60,8 @@ const INSTRUCTIONS = [
   'rk8s plans kubectl commands from curated command cards, checks them against the org RBAC policy and guardrails, and runs them with an audit log.',
   'Use k8s_plan to see the command and the verdict without running anything; k8s_exec plans and runs.',
   'Statuses: executed (ran), dry-run (previewed only), needs-confirmation (medium/high risk: show the exact command to the human and let them confirm; do not retry with confirm yourself),',
-  'blocked (denied by policy: read verdict.violations and offer verdict.suggestions instead), failed (read error and result.stderr).',
+  'blocked (denied by policy: read verdict.violations and offer verdict.suggestions instead; APPROVAL_MISMATCH means the fresh plan differs from constraints.expectArgs and nothing ran), failed (read error and result.stderr).',
+  'When a confirmation is sent, constraints.expectArgs must be plan.args from the needs-confirmation answer: nothing else can run.',
   'Namespace is required for namespaced resources. Use constraints.dryRun to preview a mutation.',
 ].join(' ');
 
@@ -172,6 +173,11 @@ export function createMcpServer(options: McpServerOptions): McpServer {
         const { confirm: _confirm, ...constraints } = payload.constraints;
         payload = { ...payload, constraints };
         notes.push('constraints.confirm was ignored: over MCP a human confirms (the operator can allow agents with RK8S_MCP_ALLOW_AGENT_CONFIRM=true)');
+      } else if (payload.constraints?.confirm && payload.constraints.expectArgs === undefined) {
+        // A bare confirm would approve whatever the re-plan produces, which nobody was shown.
+        const { confirm: _confirm, ...constraints } = payload.constraints;
+        payload = { ...payload, constraints };
+        notes.push(`constraints.confirm was ignored: constraints.expectArgs is ${EXPECT_ARGS_REQUIRED_MESSAGE}`);
       }
       const canAsk = server.server.getClientCapabilities()?.elicitation?.form !== undefined;
       const confirm = canAsk

@@ -10,15 +10,26 @@ export function wantsNdjson(accept: string | undefined): boolean {
 }
 
 /**
- * One event as a line. The approval token is dropped: it only means something inside this process,
- * and an HTTP client never hands a proposal back.
+ * One event as a line, without what only means something inside this process or what a client does
+ * not need: the approval token (an HTTP client never hands a proposal back; confirmations name the
+ * argv in constraints.expectArgs instead) and the full card objects (templates, examples, policy
+ * hints); cards travel by id, with their score and why they matched.
  */
 export function eventLine(event: PipelineEvent): string {
+  return `${JSON.stringify(streamedEvent(event))}\n`;
+}
+
+/** The client-facing form of an event (see eventLine). */
+export function streamedEvent(event: PipelineEvent): object {
   if (event.type === 'approval-request') {
-    const { approvalToken: _approvalToken, ...proposal } = event.proposal;
-    return `${JSON.stringify({ type: event.type, proposal })}\n`;
+    const { approvalToken: _approvalToken, card: _card, ...proposal } = event.proposal;
+    return { type: event.type, proposal: { ...proposal, cardId: event.proposal.plan.card } };
   }
-  return `${JSON.stringify(event)}\n`;
+  if (event.type === 'retrieve-end') {
+    const cards = event.cards.map((match) => ({ id: match.id, title: match.card.title, score: match.score, why: match.why, risk: match.card.risk_level }));
+    return { ...event, cards };
+  }
+  return event;
 }
 
 /** The last line of a stream: the same document a non-streaming request gets. */

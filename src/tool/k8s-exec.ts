@@ -1,15 +1,17 @@
 /** k8s_exec(payload): the whole flow in one call, for agents and scripts (seed-compatible). */
-import type { SerializedError } from '../errors.js';
+import { AuditError, InputError, serializeError, type SerializedError } from '../errors.js';
 import { loadConfig } from '../config/load-config.js';
+import { formatCommand } from '../corpus/format-command.js';
 import { summarizeKubectlError } from '../execute/kubectl-errors.js';
 import type { Core } from '../pipeline/core.js';
 import { createCore } from '../pipeline/create-core.js';
+import { auditRecord } from '../pipeline/audit-fields.js';
 import type { PipelineEvent, Proposal } from '../pipeline/events.js';
 import { previewDryRun } from '../pipeline/preview-dry-run.js';
 import { parsePayload, propose } from '../pipeline/propose.js';
 import { runApproved } from '../pipeline/run-approved.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
-import type { RequestSource } from '../schemas/request.js';
+import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { K8sExecResult } from './k8s-exec-result.js';
 
@@ -31,6 +33,32 @@ export interface K8sExecOptions {
    * Without it, such a command ends as `needs-confirmation`.
    */
   confirm?: (proposal: Proposal, preview: { output?: string; note?: string }) => Promise<boolean>;
+  /**
+   * Reject `constraints.confirm: true` without `constraints.expectArgs` (InputError). Default: true
+   * for source "http", false otherwise (the library stays seed-compatible).
+   */
+  requireExpectArgs?: boolean;
+}
+
+/** The one-line rule an HTTP client (and an agent allowed to confirm) must follow. */
+export const EXPECT_ARGS_REQUIRED_MESSAGE = 'required with confirm: send back plan.args from the needs-confirmation answer';
+
+/**
+ * Throws InputError (field constraints.expectArgs) when a payload confirms without saying what it
+ * confirms: a bare `confirm: true` would approve whatever the re-plan produces, which nobody saw.
+ */
+export function assertConfirmNamesArgs(request: K8sExecPayload): void {
+  const constraints = request.constraints;
+  if (constraints?.confirm !== true || constraints.expectArgs !== undefined) return;
+  throw new InputError(`invalid request: constraints.expectArgs: ${EXPECT_ARGS_REQUIRED_MESSAGE}`, {
+    hint: 'see the confirmation round trip in docs/prompts.md',
+    details: { issues: [{ field: 'constraints.expectArgs', message: EXPECT_ARGS_REQUIRED_MESSAGE }] },
+  });
+}
+
+/** True when both argv arrays are identical, item by item. */
+function sameArgs(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((argument, index) => argument === right[index]);
 }
 
 let defaultCore: Promise<Core> | undefined;
@@ -87,13 +115,40 @@ function documentOf(state: Collected, status: K8sExecResult['status'], extra: Pa
 }
 
 /**
+ * Answers `blocked` (violation APPROVAL_MISMATCH) for a fresh plan that differs from the confirmed
+ * argv, records it as denied, and burns the approval so nothing can run from it.
+ */
+async function refuseMismatch(state: Collected, proposal: Proposal, expected: readonly string[], core: Core): Promise<K8sExecResult> {
+  core.approvals.consume(proposal.operationId);
+  const message = `the plan changed since it was confirmed: confirmed "${formatCommand(expected)}", planned now "${proposal.plan.command}"; nothing was run`;
+  const verdict: Verdict = {
+    ...proposal.verdict,
+    decision: 'deny',
+    violations: [{ code: 'APPROVAL_MISMATCH', message }],
+    suggestions: [],
+  };
+  state.verdict = verdict;
+  const subject = { operationId: proposal.operationId, source: proposal.source, user: proposal.user, context: proposal.context, request: proposal.request, plan: proposal.plan, verdict };
+  try {
+    await core.auditLog.append(auditRecord('denied', subject, { timestamp: core.clock.now().toISOString(), message }));
+  } catch (error) {
+    state.error = serializeError(new AuditError(`cannot write the audit log: ${(error as Error).message}`, { cause: error }));
+    return documentOf(state, 'failed');
+  }
+  state.error = { code: 'APPROVAL_MISMATCH', message, hint: 'show the new plan.args to the human; if they confirm it, send those args back as constraints.expectArgs' };
+  return documentOf(state, 'blocked');
+}
+
+/**
  * Plans, validates and (when allowed) runs one request; never runs a medium/high-risk command
- * without `constraints.confirm: true` (or the `confirm` callback saying yes).
+ * without `constraints.confirm: true` (or the `confirm` callback saying yes), and never runs anything
+ * but `constraints.expectArgs` when that is given.
  * Throws InputError (code INPUT_INVALID, details.issues with field paths) for an invalid payload;
  * every other outcome is a result document with a status.
  */
 export async function k8s_exec(payload: unknown, options: K8sExecOptions = {}): Promise<K8sExecResult> {
   const request = parsePayload(payload);
+  if (options.requireExpectArgs ?? options.source === 'http') assertConfirmNamesArgs(request);
   const core = options.core ?? (await getDefaultCore());
   const signal = options.signal;
   const emit = options.onEvent ?? (() => undefined);
@@ -134,6 +189,12 @@ export async function k8s_exec(payload: unknown, options: K8sExecOptions = {}): 
   if (!proposal) return documentOf(state, 'blocked');
   state.operationId = proposal.operationId;
   const constraints = request.constraints ?? {};
+
+  // The plan is made again on every call (a model, "double it", the cluster may all have moved on):
+  // only run when it is exactly the argv the caller says a human saw.
+  if (constraints.expectArgs !== undefined && !sameArgs(constraints.expectArgs, proposal.plan.args)) {
+    return refuseMismatch(state, proposal, constraints.expectArgs, core);
+  }
 
   const needsConfirmation = proposal.verdict.decision === 'confirm' && constraints.confirm !== true;
   let preview: { output?: string; note?: string; exit_code?: number } | undefined;

@@ -36,7 +36,7 @@ const FLAG_REASONS: Readonly<Record<string, string>> = {
   username: 'switches credentials', password: 'switches credentials', 'client-certificate': 'switches credentials',
   'client-key': 'switches credentials', 'certificate-authority': 'switches the trusted CA', 'tls-server-name': 'changes TLS verification',
   'cache-dir': 'redirects kubectl\'s cache', profile: 'writes profiles to local files', 'profile-output': 'writes to a local file',
-  v: 'verbose logging can print request headers and bodies', vmodule: 'verbose logging can print request headers and bodies',
+  v: 'enables verbose logging, which can print request headers and bodies', vmodule: 'enables verbose logging, which can print request headers and bodies',
   raw: 'sends a raw API request that bypasses resource checks', filename: 'reads a local file or URL', kustomize: 'reads a local directory',
   recursive: 'reads local directories',
 };

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { RK8S_BIN, runCli } from '../helpers/cli.js';
 
 describe('rk8s CLI shell', () => {
   it('--help describes the tool, its global options and exit codes', async () => {
@@ -58,4 +59,35 @@ describe('rk8s CLI shell', () => {
     expect(summary.problems.some((problem) => problem.file.endsWith('get-pod.yaml') && problem.message.includes('"bogus"'))).toBe(true);
     expect(summary.problems.some((problem) => problem.file.endsWith('logs-pod.yaml') && problem.message.startsWith('invalid YAML'))).toBe(true);
   });
+
+  it('plan --param sets a card parameter exactly, and a malformed one is a usage error naming it', async () => {
+    const planned = await runCli(['plan', '--json', '--no-model', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--param', 'replicas=4']);
+    expect(planned.exitCode).toBe(3);
+    const document = JSON.parse(planned.stdout) as { plan: { args: string[] }; verdict: { decision: string } };
+    expect(document.plan.args).toEqual(['scale', 'deployment/web', '-n', 'staging', '--replicas=4']);
+    expect(document.verdict.decision).toBe('confirm');
+    const malformed = await runCli(['plan', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--param', 'replicas']);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toMatch(/--param "replicas": expected key=value/);
+  });
+
+  it('a --kubeconfig that does not exist is a usage error naming the flag', async () => {
+    const result = await runCli(['--kubeconfig', '/nonexistent/kubeconfig', 'plan', '-n', 'dev', '--intent', 'get', '--resource', 'pod']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--kubeconfig \/nonexistent\/kubeconfig: file not found/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('subcommand help shows the global options too', async () => {
+    const result = await runCli(['exec', '--help']);
+    expect(result.exitCode).toBe(0);
+    for (const option of ['--json', '--audit-log', '--kubeconfig', '--context', '--confirm', '--dry-run']) expect(result.stdout).toContain(option);
+  });
+
+  it('a reader closing the pipe early is not an error (no EPIPE stack trace)', async () => {
+    const result = await execa('bash', ['-c', `node ${JSON.stringify(RK8S_BIN)} retrieve restart api -k 4 | head -1`], { reject: false, env: { NO_COLOR: '1' } });
+    expect(result.stdout.length).toBeGreaterThan(0);
+    expect(String(result.stderr)).not.toMatch(/EPIPE|\n\s+at /);
+  });
 });
+

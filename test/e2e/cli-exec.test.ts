@@ -108,6 +108,19 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
     expect(last.every((record) => record.source === 'cli')).toBe(true);
   });
 
+  it('--confirm --expect runs only the exact command the human approved', async () => {
+    const mismatch = await rk8s(['exec', '-n', 'staging', 'scale', 'web', 'to', '4', '--confirm', '--expect', 'kubectl scale deployment/web -n staging --replicas=3']);
+    expect(mismatch.exitCode).toBe(4);
+    expect(mismatch.stderr).toMatch(/the plan changed since it was confirmed.*nothing was run/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).not.toBe('4');
+    const match = await rk8s(['exec', '-n', 'staging', 'scale', 'web', 'to', '4', '--confirm', '--expect', 'kubectl scale deployment/web -n staging --replicas=4']);
+    expect(match.exitCode).toBe(0);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe('4');
+    const alone = await rk8s(['exec', '-n', 'staging', 'scale', 'web', 'to', '4', '--expect', 'kubectl scale deployment/web -n staging --replicas=4']);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toMatch(/--expect goes with --confirm/);
+  });
+
   it('--json prints the k8s_exec result document', async () => {
     const result = await rk8s(['exec', '--json', '-n', 'prod', '--intent', 'restart', '--resource', 'deploy', '--name', 'api']);
     expect(result.exitCode).toBe(3);

@@ -137,6 +137,27 @@ describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
     expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'APPROVAL_MISMATCH' }) }]);
   });
 
+  it('blocked with APPROVAL_MISMATCH: "double it" re-planned after the deployment changed never runs the unseen command', async () => {
+    const replicas = async () => Number(await kubectl('get', 'deployment', 'worker', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}'));
+    const doubleIt = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'worker', query: 'double it' };
+    const start = await replicas();
+    const shown = await run(doubleIt);
+    expect(shown.status).toBe('needs-confirmation');
+    expect(shown.plan?.args.at(-1)).toBe(`--replicas=${start * 2}`);
+    // The cluster moves on between the answer and the confirmation: "double it" now means more.
+    await kubectl('scale', 'deployment/worker', '-n', 'staging', `--replicas=${start + 1}`);
+    const confirmed = await run({ ...doubleIt, constraints: { confirm: true, expectArgs: shown.plan!.args } });
+    expect(confirmed.status).toBe('blocked');
+    expect(confirmed.plan?.args.at(-1)).toBe(`--replicas=${(start + 1) * 2}`);
+    expect(confirmed.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
+    expect(await replicas()).toBe(start + 1);
+    expect(await eventsOf(confirmed.operation_id)).toEqual(['proposed', 'denied']);
+    // Sent back with the args of the answer the human now sees, it runs exactly those.
+    const again = await run({ ...doubleIt, constraints: { confirm: true, expectArgs: confirmed.plan!.args } });
+    expect(again.status).toBe('executed');
+    expect(await replicas()).toBe((start + 1) * 2);
+  });
+
   it('leaves a hash chain that verifies', async () => {
     const verification = await verifyAuditLog(core.auditLog.path);
     expect(verification.problems).toEqual([]);

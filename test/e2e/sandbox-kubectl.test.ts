@@ -127,6 +127,23 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: reading', () => {
     expect(follow.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('rollout status returns at once for workloads that are already rolled out, and fails on a stalled one', async () => {
+    for (const target of [['daemonset/node-exporter', '-n', 'kube-system'], ['statefulset/db', '-n', 'prod'], ['deployment/api', '-n', 'prod']]) {
+      const result = await harness().kubectl(['rollout', 'status', ...target, '--timeout=10s'], { timeoutMs: 20_000 });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/successfully rolled out|roll out complete/);
+    }
+    const stalled = await harness().kubectl(['rollout', 'status', 'deployment/web', '-n', 'staging', '--timeout=10s'], { timeoutMs: 20_000 });
+    expect(stalled.exitCode).toBe(1);
+    expect(stalled.stderr.trim()).toBe('error: deployment "web" exceeded its progress deadline');
+  });
+
+  it('logs of a completed job pod are still there', async () => {
+    const result = await harness().kubectl(['logs', 'job/nightly-report-29000000', '-n', 'prod', '--tail=1']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe('level=info msg="done" exit=0');
+  });
+
   it('top pods and nodes read metrics.k8s.io', async () => {
     const pods = await harness().kubectl(['top', 'pods', '-n', 'prod']);
     expect(pods.exitCode).toBe(0);
@@ -225,6 +242,24 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: rollouts and scaling', () => {
     await waitFor(async () => (await harness().kubectl(['get', 'pod', 'db-2', '-n', 'prod'])).stdout.includes('Running'), { what: 'db-2 to run' });
     const claim = await harness().kubectlJson<Item>(['get', 'pvc', 'data-db-2', '-n', 'prod']);
     expect(claim.status?.phase).toBe('Bound');
+  });
+
+  it('rollout undo of a daemonset and a statefulset goes back through their ControllerRevisions', async () => {
+    const undo = await harness().kubectl(['rollout', 'undo', 'daemonset/node-exporter', '-n', 'kube-system', '--to-revision=2']);
+    expect(undo.stdout.trim()).toBe('daemonset.apps/node-exporter rolled back');
+    expect((await harness().kubectl(['rollout', 'status', 'daemonset/node-exporter', '-n', 'kube-system', '--timeout=60s'])).exitCode).toBe(0);
+    const daemonSet = await harness().kubectlJson<Item>(['get', 'daemonset', 'node-exporter', '-n', 'kube-system']);
+    expect(daemonSet.spec?.template?.spec?.containers?.[0]?.image).toBe('quay.io/prometheus/node-exporter:v1.8.1');
+    const history = await harness().kubectl(['rollout', 'history', 'daemonset/node-exporter', '-n', 'kube-system']);
+    expect(history.stdout.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/)[0])).toEqual(['1', '3', '4']);
+    await waitFor(async () => {
+      const pods = activePods(await harness().kubectlJson<List>(['get', 'pods', '-n', 'kube-system', '-l', 'app=node-exporter']));
+      return pods.length === 3 && pods.every((pod) => (pod.spec as { containers?: { image: string }[] } | undefined)?.containers?.[0]?.image.endsWith(':v1.8.1') && pod.status?.phase === 'Running');
+    }, { what: 'node-exporter pods on v1.8.1' });
+    expect((await harness().kubectl(['rollout', 'undo', 'statefulset/db', '-n', 'prod'])).stdout.trim()).toBe('statefulset.apps/db rolled back');
+    expect((await harness().kubectl(['rollout', 'status', 'statefulset/db', '-n', 'prod', '--timeout=60s'])).exitCode).toBe(0);
+    const statefulSet = await harness().kubectlJson<Item>(['get', 'statefulset', 'db', '-n', 'prod']);
+    expect(statefulSet.spec?.template?.spec?.containers?.[0]?.image).toBe('postgres:16.3');
   });
 
   it('rollout restart of a statefulset and a daemonset completes', async () => {

@@ -1,5 +1,6 @@
 /** `rk8s serve` end to end: the built binary on 127.0.0.1, the sandbox cluster and the real kubectl. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,5 +72,45 @@ describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () =>
     const ours = records.filter((record) => record.operation_id === document.operation_id);
     expect(ours.map((record) => record.event)).toEqual(['proposed', 'started', 'finished']);
     expect(ours.every((record) => record.source === 'http' && record.user === 'anonymous@loopback')).toBe(true);
+  });
+
+  it('refuses a rebound Host and a foreign Origin, and runs a confirmed command only with the argv it showed', async () => {
+    const server = await serve();
+    const { port } = new URL(server.url);
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: { error?: { code: string } } }>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/k8s-exec', setHost: false, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as never }));
+        });
+        request.on('error', reject);
+        request.end(JSON.stringify({ intent: 'get', resource: 'pod', namespace: 'prod' }));
+      });
+    const rebound = await raw({ host: `attacker.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body.error?.code).toBe('HOST_NOT_ALLOWED');
+    const fromPage = await raw({ host: `localhost:${port}`, origin: 'https://attacker.example' });
+    expect(fromPage.status).toBe(403);
+    expect(fromPage.body.error?.code).toBe('ORIGIN_NOT_ALLOWED');
+    expect((await raw({ host: `localhost:${port}` })).status).toBe(200);
+
+    const replicas = async () => (await sandbox().kubectl(['get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}'])).stdout.trim();
+    const before = Number(await replicas());
+    const payload = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: `to ${before + 1}` };
+    const bare = await post(`${server.url}/k8s-exec`, { ...payload, constraints: { confirm: true } });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: { fields: Array<{ path: string }> } }).error.fields[0]?.path).toBe('constraints.expectArgs');
+
+    const shown = (await (await post(`${server.url}/k8s-exec`, payload)).json()) as { status: string; plan: { args: string[] } };
+    expect(shown.status).toBe('needs-confirmation');
+    expect(shown.plan.args.at(-1)).toBe(`--replicas=${before + 1}`);
+    const mismatch = (await (await post(`${server.url}/k8s-exec`, { ...payload, query: `to ${before + 2}`, constraints: { confirm: true, expectArgs: shown.plan.args } })).json()) as { status: string; verdict: { violations: Array<{ code: string }> } };
+    expect(mismatch.status).toBe('blocked');
+    expect(mismatch.verdict.violations[0]?.code).toBe('APPROVAL_MISMATCH');
+    expect(Number(await replicas())).toBe(before);
+    const confirmed = (await (await post(`${server.url}/k8s-exec`, { ...payload, constraints: { confirm: true, expectArgs: shown.plan.args } })).json()) as { status: string };
+    expect(confirmed.status).toBe('executed');
+    expect(Number(await replicas())).toBe(before + 1);
   });
 });

@@ -26,6 +26,7 @@ export function registerCheckCommand(program: Command): void {
           ok: problems.length === 0,
           cardsDir: config.cardsDir,
           orgDir: config.orgDir,
+          auditLog: config.audit.path,
           cards: corpus.cards.length,
           intents: intents.size,
           resources: resources.size,
@@ -43,6 +44,7 @@ export function registerCheckCommand(program: Command): void {
           const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources); ${policyLine}`;
           if (problems.length === 0) process.stdout.write(`${style.green('✔')} ${line}\n`);
           else process.stdout.write(`${style.red(`✗ ${problems.length} problem(s)`)}. Loaded cleanly: ${line}\n`);
+          process.stdout.write(`${style.dim(`cards ${config.cardsDir} · policy ${config.orgDir} · audit log ${config.audit.path}`)}\n`);
         }
         return problems.length === 0 ? ExitCode.ok : ExitCode.config;
       }),

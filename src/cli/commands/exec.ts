@@ -1,6 +1,7 @@
 /** `rk8s exec`: plan, validate, preview, confirm and run one kubectl command, streaming its output. */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { splitCommand } from '../../corpus/format-command.js';
 import { ExitCode, InputError } from '../../errors.js';
 import type { Proposal } from '../../pipeline/events.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
@@ -22,6 +23,8 @@ import {
 interface ExecOptions extends RequestOptions {
   dryRun?: boolean;
   confirm?: boolean;
+  /** The exact command the human approved (`--expect "kubectl ..."`). */
+  expect?: string;
   timeout?: string;
   quiet?: boolean;
 }
@@ -82,6 +85,7 @@ export function registerExecCommand(program: Command): void {
   addRequestOptions(program.command('exec').description('plan, check, preview, confirm and run one kubectl command (every step is audited)'))
     .option('--dry-run', 'show the plan, the verdict and the server-side dry-run; run nothing')
     .option('--confirm', 'confirm a medium/high-risk command without a prompt (a human has read it)')
+    .option('--expect <command>', 'with --confirm: run only if the plan is exactly this command (paste the one rk8s plan showed)')
     .option('--timeout <seconds>', `kill kubectl after this many seconds (1-${MAX_TIMEOUT_SECONDS}; capped by RK8S_EXEC_MAX_TIMEOUT)`)
     .option('--quiet', 'print only kubectl\'s output (and warnings/errors)')
     .addHelpText(
@@ -89,7 +93,9 @@ export function registerExecCommand(program: Command): void {
       '\nExamples:\n' +
         '  rk8s exec -n prod --intent status --resource deployment --name api\n' +
         '  rk8s exec -n prod --intent restart --resource deploy --name api --dry-run\n' +
+        '  rk8s exec -n staging restart api --dry-run\n' +
         '  rk8s exec -n staging --intent scale --resource deploy --name web --query "to 5" --confirm\n' +
+        '  rk8s exec -n staging scale web to 5 --confirm --expect "kubectl scale deployment/web -n staging --replicas=5"\n' +
         '  rk8s exec -n dev --intent get --resource pod --json\n' +
         '\nOn a terminal, a medium-risk command asks y/N and a high-risk one asks you to type the object name.\n' +
         'Without a terminal (or with --json), such a command runs only with --confirm; otherwise it exits 3.\n' +
@@ -99,12 +105,20 @@ export function registerExecCommand(program: Command): void {
     .action(
       action(async (words: string[], options: ExecOptions, command: Command) => {
         const globals = globalOptions(command);
+        if (options.expect !== undefined && !options.confirm) {
+          throw new InputError('--expect goes with --confirm: it pins the command that --confirm approves', { hint: 'add --confirm, or drop --expect' });
+        }
+        const expectArgs = options.expect === undefined ? undefined : splitCommand(options.expect).filter((argument, index) => !(index === 0 && argument === 'kubectl'));
+        if (expectArgs !== undefined && expectArgs.length === 0) {
+          throw new InputError('--expect: empty command', { hint: 'paste the command rk8s plan showed, e.g. --expect "kubectl rollout restart deployment/api -n prod"' });
+        }
         const constraints: Constraints = {
           ...(options.confirm ? { confirm: true } : {}),
+          ...(expectArgs ? { expectArgs } : {}),
           ...(options.dryRun ? { dryRun: true } : {}),
           ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
         };
-        const request = requestFromOptions(words, options, constraints);
+        const request = requestFromOptions(words, options, constraints, 'exec');
         const interrupt = interruptSignal();
         const core = await coreFromOptions(globals, options, {}, interrupt.signal);
         const interactive = !globals.json && process.stdin.isTTY === true && process.stderr.isTTY === true;

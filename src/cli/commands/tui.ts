@@ -2,6 +2,8 @@
  * `rk8s tui`: the interactive front-end. The only module that loads components/ (and so React and
  * Ink), with a dynamic import, so every other command starts without parsing them.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { NamespaceNameSchema } from '../../schemas/vocabulary.js';
@@ -24,11 +26,21 @@ interface SandboxHandle {
   stop(): Promise<void>;
 }
 
+type TuiModule = typeof import('../../../components/run-tui.js');
+
+/** The single-file build of the TUI (scripts/bundle-tui.mjs), when present: it loads ~3x faster. */
+const TUI_BUNDLE = new URL('../../../components/run-tui.bundle.js', import.meta.url);
+
+/** Loads the TUI, preferring the bundle and falling back to the compiled modules (e.g. under tsx). */
+function loadTuiModule(): Promise<TuiModule> {
+  return existsSync(fileURLToPath(TUI_BUNDLE)) ? (import(TUI_BUNDLE.href) as Promise<TuiModule>) : import('../../../components/run-tui.js');
+}
+
 /**
  * When the command line is `rk8s tui`, start loading the UI (Ink, React: a few hundred ms) while the
  * rest of the CLI loads, so the first frame comes sooner. Other commands never pay for it.
  */
-const tuiModule = process.argv.slice(2).includes('tui') ? import('../../../components/run-tui.js') : undefined;
+const tuiModule = process.argv.slice(2).includes('tui') ? loadTuiModule() : undefined;
 tuiModule?.catch(() => undefined);
 
 /** Adds `rk8s tui` to the program. */
@@ -90,7 +102,7 @@ export function registerTuiCommand(program: Command): void {
           };
         };
 
-        const { runTui } = await (tuiModule ?? import('../../../components/run-tui.js'));
+        const { runTui } = await (tuiModule ?? loadTuiModule());
         try {
           return await runTui({
             initialConfig,

@@ -11,7 +11,12 @@ import { templateHash, templatesEqual } from './template-hash.js';
 export function ensureControllerRevision(cluster: SandboxCluster, owner: KubeObject, template: PodTemplateSpec | undefined): string {
   const type = cluster.type('ControllerRevision');
   const revisions = cluster.store.list(type, { namespace: owner.metadata.namespace }).filter((revision) => controllerUid(revision) === owner.metadata.uid);
-  const templateOf = (revision: KubeObject) => ((revision['data'] as { spec?: { template?: PodTemplateSpec } } | undefined)?.spec?.template);
+  const templateOf = (revision: KubeObject) => {
+    const stored = (revision['data'] as { spec?: { template?: PodTemplateSpec & { $patch?: string } } } | undefined)?.spec?.template;
+    if (!stored) return undefined;
+    const { $patch: _directive, ...template } = stored;
+    return template;
+  };
   const max = revisions.reduce((highest, revision) => Math.max(highest, Number(revision['revision'] ?? 0)), 0);
   const existing = revisions.find((revision) => templatesEqual(templateOf(revision), template));
   if (existing) {

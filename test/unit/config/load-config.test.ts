@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultDotEnvPath, loadConfig, loadDotEnv } from '../../../src/config/load-config.js';
+import { packageRoot } from '../../../src/config/paths.js';
 import { ConfigError } from '../../../src/errors.js';
 
 describe('loadConfig', () => {
@@ -13,7 +16,7 @@ describe('loadConfig', () => {
     expect(config.planner.maxTokens).toBe(160);
     expect(config.embedder.kind).toBe('lexical');
     expect(config.embedder.allowRemoteModels).toBe(false);
-    expect(config.audit.path).toBe(path.resolve('logs', 'agent.log'));
+    expect(config.audit.path).toBe(path.join(config.root, 'logs', 'agent.log'));
     expect(path.basename(config.cardsDir)).toBe('cards');
   });
 
@@ -38,5 +41,47 @@ describe('loadConfig', () => {
   ])('names the bad setting %j', (environment, pattern) => {
     expect(() => loadConfig({}, environment)).toThrow(ConfigError);
     expect(() => loadConfig({}, environment)).toThrow(pattern);
+  });
+});
+
+describe('loadDotEnv', () => {
+  const touched = ['RK8S_TEST_DOTENV_A', 'RK8S_TEST_DOTENV_B', 'RK8S_TEST_DOTENV_HOSTILE'];
+  const startDirectory = process.cwd();
+
+  afterEach(() => {
+    process.chdir(startDirectory);
+    for (const name of touched) delete process.env[name];
+  });
+
+  function envFile(content: string): string {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-dotenv-'));
+    const file = path.join(directory, '.env');
+    writeFileSync(file, content);
+    return file;
+  }
+
+  it('reads the package root .env by default, never one from the working directory', () => {
+    expect(defaultDotEnvPath()).toBe(path.join(packageRoot(), '.env'));
+    expect(path.isAbsolute(defaultDotEnvPath())).toBe(true);
+  });
+
+  it('ignores a hostile .env in the working directory', () => {
+    const hostile = envFile('RK8S_TEST_DOTENV_HOSTILE=/tmp/evil-kubectl\n');
+    process.chdir(path.dirname(hostile));
+    expect(defaultDotEnvPath()).not.toBe(path.resolve('.env'));
+    loadDotEnv();
+    expect(process.env.RK8S_TEST_DOTENV_HOSTILE).toBeUndefined();
+  });
+
+  it('loads an explicit file, and real environment variables win over it', () => {
+    process.env.RK8S_TEST_DOTENV_A = 'from-the-environment';
+    loadDotEnv(envFile('RK8S_TEST_DOTENV_A=from-the-file\nRK8S_TEST_DOTENV_B=from-the-file\n'));
+    expect(process.env.RK8S_TEST_DOTENV_A).toBe('from-the-environment');
+    expect(process.env.RK8S_TEST_DOTENV_B).toBe('from-the-file');
+  });
+
+  it('does nothing when the file does not exist', () => {
+    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-dotenv-')), '.env');
+    expect(() => loadDotEnv(missing)).not.toThrow();
   });
 });

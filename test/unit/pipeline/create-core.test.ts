@@ -80,4 +80,17 @@ describe('createCore', () => {
     expect(run).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'APPROVAL_MISMATCH' }) }]);
     expect(kubectl.calls).toEqual([]);
   });
+
+  it('stamps every audit record with the policy version in force, and keeps the free text', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-core-'));
+    const auditLog = createFakeAuditLog();
+    const core = await createCore(configIn(directory), { kubectl: createFakeKubectl(() => ({ stdout: [] })), auditLog });
+    await collectEvents(propose({ intent: 'get', resource: 'pod', namespace: 'dev', query: 'show me the pods' }, core, { source: 'tool' }));
+    expect(auditLog.records.length).toBeGreaterThan(0);
+    for (const record of auditLog.records) {
+      expect(record.policy_version).toBe(core.validator.policyVersion);
+      expect(record.query).toBe('show me the pods');
+    }
+  });
 });
+

@@ -78,6 +78,35 @@ describe('propose', () => {
     expect(verdict.violations.map((violation) => violation.code)).toContain('PARAMS_INVALID');
   });
 
+  it.each<[string, K8sExecPayload, RegExp]>([
+    ['an explicit param the card does not declare', { ...restart, params: { replica: 0 } }, /param "replica": card restart-deployment has no such parameter/],
+    ['an explicit value failing the card', { intent: 'scale', resource: 'deployment', namespace: 'prod', name: 'api', query: 'to 5', params: { replicas: 'abc' } }, /param replicas="abc": replicas must be a whole number/],
+    ['an explicit value out of range', { intent: 'scale', resource: 'deployment', namespace: 'prod', name: 'api', query: 'to 5', params: { replicas: 500 } }, /replicas must be at most/],
+  ])('denies %s with PARAMS_INVALID and runs nothing', async (_what, request, message) => {
+    const { core, events, types } = await run(request);
+    expect(types).toEqual(['retrieve-end', 'plan-end', 'validate-end', 'audit-end']);
+    expect(find(events, 'plan-end')!.plan.args).toEqual([]);
+    const verdict = find(events, 'validate-end')!.verdict;
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.violations).toEqual([expect.objectContaining({ code: 'PARAMS_INVALID', message: expect.stringMatching(message) })]);
+    expect(core.kubectl.calls.filter((call) => call.args[0] !== 'get')).toEqual([]);
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['denied']);
+  });
+
+  it('lists the card\'s parameters when an explicit key is unknown', async () => {
+    const { events } = await run({ intent: 'scale', resource: 'deployment', namespace: 'prod', name: 'api', query: 'to 5', params: { replica: 0 } });
+    expect(find(events, 'validate-end')!.verdict.violations[0]!.message).toMatch(/its parameters are: replicas/);
+  });
+
+  it('keeps an explicit value even when the planner put another one in the plan', async () => {
+    const { events } = await run(
+      { intent: 'scale', resource: 'deployment', namespace: 'prod', name: 'api', params: { replicas: 7 } },
+      { planner: { params: { replicas: 3 } } },
+    );
+    expect(find(events, 'plan-end')!.plan.args).toContain('--replicas=7');
+    expect(find(events, 'plan-end')!.plan.params.replicas).toBe(7);
+  });
+
   it('resolves the owner of a pod being deleted so the guardrail can suggest a rollout restart', async () => {
     const { core, events } = await run(
       { intent: 'delete', resource: 'pod', namespace: 'prod', name: 'api-7d9f-x2' },

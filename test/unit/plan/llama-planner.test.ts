@@ -60,6 +60,20 @@ describe('interpretModelAnswer', () => {
     expect(outcome.plan).toMatchObject({ planner: 'llm', model: 'm.gguf', rationale: 'more capacity', missing: [] });
   });
 
+  it('does not retry when the request\'s own params fit no offered card: the plan stays empty for PARAMS_INVALID', () => {
+    const text = '{"card": "scale-deployment", "params": {"replicas": 3}, "rationale": "x"}';
+    const outcome = interpretModelAnswer(text, matches, { ...request, params: { replicas: 'abc' } }, 'm.gguf');
+    if (!('plan' in outcome)) throw new Error(outcome.rejection);
+    expect(outcome.plan.args).toEqual([]);
+    expect(outcome.plan.params.replicas).toBeUndefined();
+  });
+
+  it('retries when another offered card takes the request\'s params', () => {
+    const text = '{"card": "scale-deployment", "params": {"replicas": 3}, "rationale": "x"}';
+    const outcome = interpretModelAnswer(text, matches, { namespace: 'prod', params: { output: 'wide' } }, 'm.gguf');
+    expect('rejection' in outcome && outcome.rejection).toMatch(/card get-deployment takes them/);
+  });
+
   it('treats null as "not given" so defaults apply', () => {
     const text = '{"card": "get-deployment", "params": {"output": null}, "rationale": ""}';
     const outcome = interpretModelAnswer(text, matches, { namespace: 'prod' }, 'm.gguf');

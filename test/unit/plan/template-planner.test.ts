@@ -96,14 +96,71 @@ describe('planFromTemplate: explicit params', () => {
     expect(plan.missing).toEqual([]);
   });
 
-  it('checks explicit values like any other: a bad one never renders', () => {
-    const { plan } = planFromTemplate({ ...base, params: { replicas: '--all' } }, matchesOf('scale-deployment'), {});
+  it.each<[string, K8sExecPayload, string]>([
+    ['an unknown key', { ...base, params: { bogus: 'x' } }, 'bogus'],
+    ['a value failing the check', { ...base, params: { replicas: '--all' } }, 'replicas'],
+    ['a value out of range', { ...base, query: 'to 5', params: { replicas: 500 } }, 'replicas'],
+  ])('stops on %s in explicit params: empty args, no note, never a default or a slot instead', (_what, request, key) => {
+    const { plan, notes } = planFromTemplate(request, matchesOf('scale-deployment'), {});
     expect(plan.args).toEqual([]);
+    expect(plan.command).toBe('');
+    expect(plan.params[key]).toBeUndefined();
+    expect(notes.join(' ')).not.toMatch(new RegExp(key));
   });
 
-  it('ignores params the chosen card does not declare', () => {
-    const { plan } = planFromTemplate({ ...base, params: { bogus: 'x' } }, matchesOf('restart-deployment'), {});
-    expect(plan.args).toEqual(['rollout', 'restart', 'deployment/api', '-n', 'prod']);
+  it('keeps an invalid explicit tail instead of falling back to the card default', () => {
+    const { plan } = planFromTemplate({ ...base, params: { tail: 'abc' } }, matchesOf('logs-pod'), {});
+    expect(plan.args).toEqual([]);
+    expect(plan.params.tail).toBeUndefined();
+  });
+
+  it('prefers, among the cards that fit, the one that declares the explicit params', () => {
+    const request: K8sExecPayload = { ...base, intent: 'logs', resource: 'pod', params: { container: 'envoy' } };
+    const { plan } = planFromTemplate(request, matchesOf('logs-pod-all-containers', 'logs-pod'), {});
+    expect(plan.card).toBe('logs-pod');
+    expect(plan.args).toContain('--container=envoy');
+  });
+});
+
+describe('planFromTemplate: the object name from free text', () => {
+  it.each<[string, string, string | undefined]>([
+    ['scale-deployment', 'scale web to 5', 'web'],
+    ['restart-deployment', 'restart api', 'api'],
+    ['restart-deployment', 'bounce api in prod', 'api'],
+    ['restart-deployment', 'restart the api deployment', 'api'],
+    ['scale-deployment', 'scale to 5', undefined],
+    ['restart-deployment', 'restart the deployment', undefined],
+    ['restart-deployment', 'restart api and web', undefined],
+    ['restart-deployment', 'restart prod', undefined],
+    ['restart-deployment', 'restart api pod', undefined],
+    ['logs-pod', 'logs of api-7d9f-x2 since 10m', 'api-7d9f-x2'],
+    ['diagnose-pod-crashloop', 'why is api-7d9f-x2 crashing', 'api-7d9f-x2'],
+    ['drain-node', 'drain node worker-3', 'worker-3'],
+    ['cordon-node', 'cordon ip-10-0-1-5.ec2.internal', 'ip-10-0-1-5.ec2.internal'],
+  ])('%s: %j -> name %j', (cardId, query, name) => {
+    const request: K8sExecPayload = cardId.endsWith('-node') ? { query } : { namespace: 'prod', query };
+    const { plan } = planFromTemplate(request, matchesOf(cardId), {});
+    expect(plan.params.name).toBe(name);
+    if (name === undefined) {
+      expect(plan.missing).toContain('name');
+      expect(plan.args).toEqual([]);
+    }
+  });
+
+  it('says why when the text names several objects', () => {
+    const { plan, notes } = planFromTemplate({ namespace: 'prod', query: 'restart api and web' }, matchesOf('restart-deployment'), {});
+    expect(plan.missing).toEqual(['name']);
+    expect(notes.join(' ')).toMatch(/several objects \(api, web\)/);
+  });
+
+  it('never lets the text override the name of the request', () => {
+    const { plan } = planFromTemplate({ ...base, query: 'restart web' }, matchesOf('restart-deployment'), {});
+    expect(plan.params.name).toBe('api');
+  });
+
+  it('reads an optional name only from explicit forms, so list requests stay lists', () => {
+    const listing = planFromTemplate({ namespace: 'prod', query: 'list pods sorted by age' }, matchesOf('get-pod'), {});
+    expect(listing.plan.params.name).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import type { Core } from '../../../src/pipeline/core.js';
@@ -42,6 +43,32 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}, 
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), signal });
 }
 
+/** A raw request with exactly these headers (fetch would not let a test set Host). */
+function rawRequest(url: string, options: { method?: string; path: string; headers: Record<string, string>; body?: unknown }): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
+  const { hostname, port } = new URL(url);
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: hostname,
+        port,
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        path: options.path,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+        setHost: false,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: (text === '' ? {} : JSON.parse(text)) as never }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** Polls until the predicate holds (no fixed sleeps), failing after the deadline. */
 async function waitFor(predicate: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -77,6 +104,7 @@ function slowKubectl(): { runner: KubectlRunner; finish: () => void } {
 }
 
 const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
+const restartArgs = ['rollout', 'restart', 'deployment/api', '-n', 'prod'];
 const listPods = { intent: 'get', resource: 'pod', namespace: 'dev' };
 
 describe('HTTP server', () => {
@@ -253,7 +281,7 @@ describe('HTTP server', () => {
   it('on shutdown, stops accepting, lets a running kubectl command finish, and records it as finished', async () => {
     const slow = slowKubectl();
     const { url, server, core } = await start({ kubectl: slow.runner });
-    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const stopping = server.shutdown();
     // New connections are refused (or answered 503) while the command finishes.
@@ -275,7 +303,7 @@ describe('HTTP server', () => {
 
   it('on shutdown, cancels a command still running at the grace deadline and records it as cancelled', async () => {
     const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
-    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const summary = await server.shutdown();
     expect(summary).toMatchObject({ runningCommands: 1, deadlineReached: true, aborted: 1 });
@@ -302,5 +330,123 @@ describe('HTTP server', () => {
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(ConfigError);
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(/RK8S_SERVER_TOKEN/);
     expect(() => createHttpServer({ config: core.config, core, host, port: 0, token: TOKEN })).not.toThrow();
+  });
+
+  describe('Host and Origin (DNS rebinding, browsers)', () => {
+    it.each([
+      ['a rebound DNS name', { host: 'attacker.example:8000' }, 'HOST_NOT_ALLOWED'],
+      ['a rebound name without a port', { host: 'attacker.example' }, 'HOST_NOT_ALLOWED'],
+      ['another loopback-looking name', { host: 'localhost.attacker.example' }, 'HOST_NOT_ALLOWED'],
+      ['a LAN address', { host: '192.168.1.10:8000' }, 'HOST_NOT_ALLOWED'],
+      ['a foreign Origin on a loopback Host', { host: '127.0.0.1:8000', origin: 'https://attacker.example' }, 'ORIGIN_NOT_ALLOWED'],
+      ['the opaque null Origin', { host: 'localhost', origin: 'null' }, 'ORIGIN_NOT_ALLOWED'],
+      ['a look-alike Origin', { host: 'localhost', origin: 'http://127.0.0.1.attacker.example' }, 'ORIGIN_NOT_ALLOWED'],
+    ])('without a token, answers 403 to %s on every route and runs nothing', async (_label, headers, code) => {
+      const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+      for (const request of [{ path: '/k8s-exec', body: listPods }, { path: '/plan', body: restart }, { path: '/health' }]) {
+        const response = await rawRequest(url, { ...request, headers });
+        expect(response.status).toBe(403);
+        expect(response.body.error?.code).toBe(code);
+        expect(response.body.error?.message).toMatch(code === 'HOST_NOT_ALLOWED' ? /Host header .* is not 127\.0\.0\.1, localhost or \[::1\]/ : /Origin .* is not a loopback origin/);
+      }
+      expect(core.kubectl.calls).toEqual([]);
+      expect(core.auditLog.records).toEqual([]);
+    });
+
+    it('without a token, never answers a request without a Host header (Node refuses HTTP/1.1 without one)', async () => {
+      const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+      const response = await rawRequest(url, { path: '/k8s-exec', body: listPods, headers: {} });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(core.kubectl.calls).toEqual([]);
+    });
+
+    it.each([
+      ['127.0.0.1 with a port', { host: '127.0.0.1:8000' }],
+      ['localhost without a port', { host: 'localhost' }],
+      ['LOCALHOST in capitals', { host: 'LOCALHOST:1' }],
+      ['[::1]', { host: '[::1]:8000' }],
+      ['a loopback Origin', { host: 'localhost:8000', origin: 'http://localhost:3000' }],
+      ['an https [::1] Origin', { host: '127.0.0.1', origin: 'https://[::1]:8443' }],
+    ])('without a token, accepts %s', async (_label, headers) => {
+      const { url } = await start({ fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+      const response = await rawRequest(url, { path: '/k8s-exec', body: listPods, headers });
+      expect(response.status).toBe(200);
+      expect(response.body.status).toBe('executed');
+    });
+
+    it('with a token, accepts any Host with the token but still refuses a foreign Origin', async () => {
+      const { url, core } = await start({ token: TOKEN, fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+      const authorization = `Bearer ${TOKEN}`;
+      const byName = await rawRequest(url, { path: '/k8s-exec', body: listPods, headers: { host: 'rk8s.internal:8000', authorization } });
+      expect(byName.status).toBe(200);
+      const fromPage = await rawRequest(url, { path: '/k8s-exec', body: listPods, headers: { host: 'rk8s.internal:8000', authorization, origin: 'https://attacker.example' } });
+      expect(fromPage.status).toBe(403);
+      expect(fromPage.body.error?.code).toBe('ORIGIN_NOT_ALLOWED');
+      const withoutToken = await rawRequest(url, { path: '/k8s-exec', body: listPods, headers: { host: 'rk8s.internal:8000' } });
+      expect(withoutToken.status).toBe(401);
+      expect(core.kubectl.calls).toHaveLength(1);
+    });
+  });
+
+  describe('confirmation round trip (constraints.expectArgs)', () => {
+    it('answers 400 naming constraints.expectArgs for confirm without it, streaming or not, and runs nothing', async () => {
+      const { url, core } = await start();
+      for (const accept of ['application/json', 'application/x-ndjson']) {
+        const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } }, { accept });
+        expect(response.status).toBe(400);
+        const body = (await response.json()) as { error: { code: string; message: string; fields: Array<{ path: string; message: string }> } };
+        expect(body.error.code).toBe('INPUT_INVALID');
+        expect(body.error.fields.map((field) => field.path)).toEqual(['constraints.expectArgs']);
+        expect(body.error.message).toBe('constraints.expectArgs: required with confirm: send back plan.args from the needs-confirmation answer');
+      }
+      expect(core.kubectl.calls).toEqual([]);
+      expect(core.auditLog.records).toEqual([]);
+    });
+
+    it('runs what the needs-confirmation answer showed when its plan.args come back', async () => {
+      const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['deployment.apps/api restarted'] }) } });
+      const shown = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string; plan: { args: string[] } };
+      expect(shown.status).toBe('needs-confirmation');
+      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: shown.plan.args } });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { status: string }).status).toBe('executed');
+      expect(core.kubectl.calls.map((call) => call.args)).toEqual([restartArgs]);
+    });
+
+    it('answers blocked with APPROVAL_MISMATCH when the fresh plan differs, and runs nothing', async () => {
+      const { url, core } = await start();
+      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { status: string; verdict: { violations: Array<{ code: string; message: string }> }; plan: { args: string[] } };
+      expect(body.status).toBe('blocked');
+      expect(body.plan.args).toEqual(restartArgs);
+      expect(body.verdict.violations[0]?.code).toBe('APPROVAL_MISMATCH');
+      expect(body.verdict.violations[0]?.message).toContain('kubectl rollout restart deployment/web -n prod');
+      expect(core.kubectl.calls).toEqual([]);
+      expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'denied']);
+    });
+
+    it('/plan ignores confirm (it never runs anything)', async () => {
+      const { url } = await start();
+      const response = await post(`${url}/plan`, { ...restart, constraints: { confirm: true } });
+      expect(response.status).toBe(200);
+    });
+  });
+
+  it('streams cards by id only: no approval token and no card objects in any event', async () => {
+    const { url } = await start();
+    const response = await post(`${url}/k8s-exec`, restart, { accept: 'application/x-ndjson' });
+    const text = await response.text();
+    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; cards?: Array<Record<string, unknown>>; proposal?: Record<string, unknown> });
+    const retrieved = lines.find((line) => line.type === 'retrieve-end');
+    expect(retrieved?.cards?.[0]).toMatchObject({ id: 'restart-deployment', risk: 'medium' });
+    expect(retrieved?.cards?.[0]).not.toHaveProperty('card');
+    expect(retrieved?.cards?.[0]).not.toHaveProperty('snippet');
+    const approval = lines.find((line) => line.type === 'approval-request');
+    expect(approval?.proposal).toMatchObject({ cardId: 'restart-deployment', plan: { args: restartArgs } });
+    expect(approval?.proposal).not.toHaveProperty('approvalToken');
+    expect(approval?.proposal).not.toHaveProperty('card');
+    expect(text).not.toContain('command_template');
+    expect(text).not.toContain('approvalToken');
   });
 });

@@ -126,11 +126,45 @@ describe('MCP server', () => {
     expect(core.auditLog.records.map((record) => record.event)).not.toContain('started');
   });
 
-  it('lets the agent confirm only when the operator allows it', async () => {
+  it('lets the agent confirm only when the operator allows it, and only with the argv it was shown', async () => {
     const { client, core } = await connect({ allowAgentConfirm: true });
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true } });
+    const shown = await call<K8sExecResult>(client, 'k8s_exec', restart);
+    expect(shown.document.status).toBe('needs-confirmation');
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: shown.document.plan!.args } });
     expect(document.status).toBe('executed');
     expect(core.kubectl.calls.map((entry) => entry.args)).toEqual([['rollout', 'restart', 'deployment/api', '-n', 'prod']]);
+  });
+
+  it('with agent confirmation allowed, ignores a confirm that does not name the argv (constraints.expectArgs)', async () => {
+    const { client, core } = await connect({ allowAgentConfirm: true });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true } });
+    expect(document.status).toBe('needs-confirmation');
+    expect(document.notes?.join(' ')).toMatch(/constraints\.confirm was ignored: constraints\.expectArgs is required with confirm/);
+    expect(document.plan?.args).toEqual(['rollout', 'restart', 'deployment/api', '-n', 'prod']);
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('with agent confirmation allowed, blocks a confirm whose expectArgs differ from the fresh plan', async () => {
+    const { client, core } = await connect({ allowAgentConfirm: true });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
+    expect(document.status).toBe('blocked');
+    expect(document.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('elicitation: the argv the human confirmed is the argv that runs; a mismatching expectArgs is refused before asking', async () => {
+    const { client, core, asked } = await connect({ answer: () => ({ action: 'accept', content: { confirm: true } }) });
+    core.kubectl.script = () => ({ stdout: ['ok'] });
+    const scale = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: 'to 3' };
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', scale);
+    expect(document.status).toBe('executed');
+    const ran = changingCalls(core);
+    expect(ran).toEqual([document.plan!.args]);
+    expect(asked[0]?.message).toContain(`kubectl ${ran[0]!.join(' ')}`);
+    const refused = await call<K8sExecResult>(client, 'k8s_exec', { ...scale, constraints: { expectArgs: ['scale', 'deployment/web', '-n', 'staging', '--replicas=2'] } });
+    expect(refused.document.status).toBe('blocked');
+    expect(asked).toHaveLength(1);
+    expect(changingCalls(core)).toHaveLength(1);
   });
 
   it('asks the human through elicitation, showing the exact command, and runs it once accepted', async () => {

@@ -122,6 +122,98 @@ describe('k8s_exec (fakes)', () => {
   });
 });
 
+describe('k8s_exec constraints.expectArgs (the confirmation names the argv)', () => {
+  const doubleIt = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: 'double it' };
+
+  /** A cluster whose replica count the test can change between two calls. */
+  function cluster(initial: number) {
+    const state = { replicas: initial };
+    const kubectl = (args: readonly string[]) => (args[0] === 'get' ? { stdout: [String(state.replicas)] } : { stdout: ['deployment.apps/web scaled'] });
+    return { state, kubectl };
+  }
+  const scaleCalls = (core: ReturnType<typeof createFakeCore>) => core.kubectl.calls.map((call) => call.args).filter((args) => args[0] === 'scale');
+
+  it('runs the re-planned command when it equals expectArgs', async () => {
+    const { state, kubectl } = cluster(1);
+    const core = createFakeCore({ kubectl });
+    const shown = await k8s_exec(doubleIt, { core });
+    expect(shown.status).toBe('needs-confirmation');
+    expect(shown.plan?.args).toEqual(['scale', 'deployment/web', '-n', 'staging', '--replicas=2']);
+    expect(state.replicas).toBe(1);
+    const confirmed = await k8s_exec({ ...doubleIt, constraints: { confirm: true, expectArgs: shown.plan!.args } }, { core });
+    expect(confirmed.status).toBe('executed');
+    expect(scaleCalls(core)).toEqual([['scale', 'deployment/web', '-n', 'staging', '--replicas=2']]);
+  });
+
+  it('"double it" re-planned after the cluster changed: blocked with APPROVAL_MISMATCH, both commands named, nothing run, recorded as denied', async () => {
+    const { state, kubectl } = cluster(1);
+    const core = createFakeCore({ kubectl });
+    const shown = await k8s_exec(doubleIt, { core });
+    expect(shown.plan?.args.at(-1)).toBe('--replicas=2');
+    state.replicas = 2; // someone else scaled meanwhile: "double it" now means 4
+    const confirmed = await k8s_exec({ ...doubleIt, constraints: { confirm: true, expectArgs: shown.plan!.args } }, { core });
+    expect(K8sExecResultSchema.parse(confirmed)).toEqual(confirmed);
+    expect(confirmed.status).toBe('blocked');
+    expect(confirmed.plan?.args.at(-1)).toBe('--replicas=4');
+    expect(confirmed.verdict?.decision).toBe('deny');
+    expect(confirmed.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
+    const message = confirmed.verdict?.violations[0]?.message ?? '';
+    expect(message).toContain('kubectl scale deployment/web -n staging --replicas=2');
+    expect(message).toContain('kubectl scale deployment/web -n staging --replicas=4');
+    expect(confirmed.error?.code).toBe('APPROVAL_MISMATCH');
+    expect(scaleCalls(core)).toEqual([]);
+    const records = core.auditLog.records.filter((record) => record.operation_id === confirmed.operation_id);
+    expect(records.map((record) => record.event)).toEqual(['proposed', 'denied']);
+    expect(records[1]?.violations?.[0]).toMatch(/^APPROVAL_MISMATCH: /);
+  });
+
+  it.each([
+    ['a different replica count', ['scale', 'deployment/web', '-n', 'staging', '--replicas=5']],
+    ['one argument more', ['scale', 'deployment/web', '-n', 'staging', '--replicas=4', '--record']],
+    ['one argument fewer', ['scale', 'deployment/web', '-n', 'staging']],
+    ['the same words joined differently', ['scale deployment/web', '-n', 'staging', '--replicas=4']],
+    ['nothing at all', []],
+  ])('refuses expectArgs with %s, even for a command that needs no confirmation otherwise', async (_label, expectArgs) => {
+    const core = createFakeCore({ kubectl: () => ({ stdout: ['ok'] }) });
+    const result = await k8s_exec({ ...scale, constraints: { confirm: true, expectArgs } }, { core });
+    expect(result.status).toBe('blocked');
+    expect(scaleCalls(core)).toEqual([]);
+    const listing = await k8s_exec({ intent: 'get', resource: 'pod', namespace: 'dev', constraints: { expectArgs } }, { core });
+    expect(listing.status).toBe('blocked');
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('blocks a dry-run whose plan differs from expectArgs, without previewing', async () => {
+    const core = createFakeCore({ kubectl: () => ({ stdout: ['ok'] }) });
+    const result = await k8s_exec({ ...scale, constraints: { dryRun: true, expectArgs: ['get', 'pods'] } }, { core });
+    expect(result.status).toBe('blocked');
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
+  it('the library still accepts confirm alone (seed compatibility); requireExpectArgs and source "http" do not', async () => {
+    const compatible = await exec({ ...restart, constraints: { confirm: true } }, { kubectl: () => ({ stdout: ['restarted'] }) });
+    expect(compatible.result.status).toBe('executed');
+    for (const options of [{ requireExpectArgs: true }, { source: 'http' as const }]) {
+      const core = createFakeCore();
+      const error = await k8s_exec({ ...restart, constraints: { confirm: true } }, { ...options, core }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(/constraints\.expectArgs: required with confirm/);
+      expect(core.auditLog.records).toEqual([]);
+      expect(core.kubectl.calls).toEqual([]);
+    }
+  });
+
+  it.each([
+    [{ expectArgs: Array.from({ length: 65 }, () => 'get') }, /constraints\.expectArgs/],
+    [{ expectArgs: ['x'.repeat(1025)] }, /constraints\.expectArgs\[0\]: each item must be at most 1024 characters/],
+    [{ expectArgs: 'get pods' }, /constraints\.expectArgs/],
+  ])('rejects an invalid expectArgs naming the field (%#)', async (constraints, field) => {
+    const error = await k8s_exec({ ...restart, constraints }, { core: createFakeCore() }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toMatch(field);
+  });
+});
+
 describe('k8s_plan (fakes)', () => {
   it('returns plan, verdict and cards, records the proposal, and runs nothing', async () => {
     const { k8s_plan, K8sPlanResultSchema } = await import('../../../src/tool/k8s-plan.js');
