@@ -33,6 +33,12 @@ const TUI_BUNDLE = new URL('../../../components/run-tui.bundle.js', import.meta.
 
 /** Loads the TUI, preferring the bundle and falling back to the compiled modules (e.g. under tsx). */
 function loadTuiModule(): Promise<TuiModule> {
+  // Ink renders only the final frame when it thinks it runs in CI (CI=true), decided once when it
+  // loads. A terminal is interactive whatever CI says (a TUI test inside a CI job, a dev shell
+  // that exports CI), so clear the markers before Ink reads them; kubectl ignores them anyway.
+  if (process.stdout.isTTY === true && process.stdin.isTTY === true) {
+    for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
+  }
   return existsSync(fileURLToPath(TUI_BUNDLE)) ? (import(TUI_BUNDLE.href) as Promise<TuiModule>) : import('../../../components/run-tui.js');
 }
 
