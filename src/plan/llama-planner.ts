@@ -15,7 +15,7 @@ import type { Plan } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { buildPlanGrammarSchema } from './grammar.js';
 import { acquireLlamaRuntime, raceAbort, releaseLlamaRuntime, type LlamaRuntime } from './llama-runtime.js';
-import { buildPlan, explicitParamProblems, payloadParams } from './planner.js';
+import { buildPlan, cardsFittingRequest, explicitParamProblems, payloadParams } from './planner.js';
 import { buildSystemPrompt, buildUserMessage } from './prompt.js';
 
 /** Options of the LLM planner (config.planner supplies them). */
@@ -176,7 +176,7 @@ export function createLlamaPlanner(options: LlamaPlannerOptions): Planner {
         const loaded = await raceAbort(acquire(), combined);
         const release = await loaded.lock(combined);
         try {
-          const grammar = await raceAbort(loaded.grammarFor(buildPlanGrammarSchema(matches, request)), combined);
+          const grammar = await raceAbort(loaded.grammarFor(buildPlanGrammarSchema(cardsFittingRequest(request, matches), request)), combined);
           const system = buildSystemPrompt(matches);
           const fixed: Record<string, ParamValue> = {};
           if (request.namespace) fixed.namespace = request.namespace;

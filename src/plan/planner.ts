@@ -7,6 +7,7 @@ import { checkParamValue, renderCard, type ParamProblem } from '../corpus/render
 import type { Card, ParamValue } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
+import type { CardMatch } from '../pipeline/events.js';
 
 export type { Planner, PlannerEvent, PlanFacts } from '../pipeline/ports.js';
 
@@ -97,4 +98,18 @@ export function buildPlan(options: {
   };
   if (options.model !== undefined) plan.model = options.model;
   return { plan, invalid: rendered.invalid };
+}
+
+/**
+ * The retrieved cards a planner may choose from: those consistent with the request's explicit
+ * intent and resource when any are (a follow-up card retrieved as context is not a choice then),
+ * else all of them.
+ */
+export function cardsFittingRequest(request: K8sExecPayload, matches: readonly CardMatch[]): readonly CardMatch[] {
+  const fitting = matches.filter(
+    (match) =>
+      (request.intent === undefined || match.card.intent === request.intent) &&
+      (request.resource === undefined || match.card.resource === request.resource),
+  );
+  return fitting.length > 0 ? fitting : matches;
 }

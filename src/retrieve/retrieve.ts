@@ -134,7 +134,7 @@ export class CardRetriever implements Retriever {
       .filter((hit) => !allowed || allowed.has(hit.index));
     const lexicalHits = this.bm25.search([...analysis.stems, ...analysis.expansions], allowed);
 
-    const fused = new Map<number, { rrf: number; similarity?: number; bm25?: (typeof lexicalHits)[number] }>();
+    const fused = new Map<number, { rrf: number; similarity?: number; bm25?: (typeof lexicalHits)[number]; followUpOf?: string }>();
     denseHits.forEach((hit, rank) => {
       fused.set(hit.index, { rrf: 1 / (RRF_K + rank + 1), similarity: hit.similarity });
     });
@@ -149,6 +149,20 @@ export class CardRetriever implements Retriever {
       .sort((a, b) => b[1].rrf - a[1].rrf || (b[1].similarity ?? -1) - (a[1].similarity ?? -1) || a[0] - b[0])
       .slice(0, parsed.limit);
 
+    // The planner gets 2-4 cards. When the filters leave one card (restart + deployment), the second
+    // is its follow-up (restart -> rollout status): context for the planner, never a better match.
+    const minimum = Math.min(2, parsed.limit);
+    if (ranked.length > 0 && ranked.length < minimum) {
+      const top = this.cards[ranked[0]![0]]!;
+      const chosen = new Set(ranked.map(([index]) => index));
+      for (const id of top.follow_up) {
+        const index = this.cards.findIndex((card) => card.id === id);
+        if (index < 0 || chosen.has(index) || ranked.length >= minimum) continue;
+        chosen.add(index);
+        ranked.push([index, { rrf: ranked[0]![1].rrf / 2, followUpOf: top.id }]);
+      }
+    }
+
     const budgeted = fitSnippets(
       ranked.map(([index]) => this.cards[index]!),
       { budget: this.budget, countTokens: this.countTokens, minimumCards: Math.min(2, ranked.length) },
@@ -160,7 +174,9 @@ export class CardRetriever implements Retriever {
         id: entry.card.id,
         card: entry.card,
         score: Math.round(Math.min(1, scores.rrf / best) * 1000) / 1000,
-        why: explain(entry.card, parsed, analysis, corrections, scores.bm25?.matched ?? [], scores.similarity),
+        why: scores.followUpOf
+          ? [`follow-up of ${scores.followUpOf} (context; the filters left one card)`]
+          : explain(entry.card, parsed, analysis, corrections, scores.bm25?.matched ?? [], scores.similarity),
         snippet: entry.snippet,
         tokens: entry.tokens,
       };

@@ -1,3 +1,8 @@
+import path from 'node:path';
+import { loadCards } from '../../../src/corpus/load-cards.js';
+import { packageRoot } from '../../../src/config/paths.js';
+import { cardsFittingRequest } from '../../../src/plan/planner.js';
+import type { CardMatch } from '../../../src/pipeline/events.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import type { Embedder } from '../../../src/pipeline/ports.js';
@@ -123,5 +128,23 @@ describe('retrieve: abort and budget', () => {
     const retrieverWithCounter = await createRetriever({ cards: sampleCards(), embedder: counting });
     const [best] = (await retrieverWithCounter.retrieve({ query: 'logs of a pod' })).matches;
     expect(best!.tokens).toBe(best!.snippet.length);
+  });
+});
+
+describe('at least two cards for the planner', () => {
+  it('adds the top card\'s follow-up when the filters leave a single card, and says why', async () => {
+    const { cards } = loadCards(path.join(packageRoot(), 'cards'));
+    const real = await createRetriever({ cards, embedder: new LexicalEmbedder() });
+    const result = await real.retrieve({ intent: 'restart', resource: 'deployment', query: 'bounce api' });
+    expect(result.matches.map((match) => match.id)).toEqual(['restart-deployment', 'status-deployment']);
+    expect(result.matches[1]!.why.join(' ')).toMatch(/follow-up of restart-deployment/);
+    expect(result.matches[1]!.score).toBeLessThan(result.matches[0]!.score);
+  });
+
+  it('a planner never chooses the context card over the one that fits the request', () => {
+    const request = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' } as const;
+    const matches = [{ card: { intent: 'restart', resource: 'deployment' } }, { card: { intent: 'status', resource: 'deployment' } }] as unknown as CardMatch[];
+    expect(cardsFittingRequest(request, matches)).toEqual([matches[0]]);
+    expect(cardsFittingRequest({ namespace: 'prod', query: 'x' }, matches)).toEqual(matches);
   });
 });
