@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { Proposal } from '../src/pipeline/events.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import { ConfirmationPanel } from './confirmation-panel.js';
-import { DryRunPreview } from './dry-run-preview.js';
+import { DryRunPreview, previewFailure } from './dry-run-preview.js';
 import { FreeTextInput } from './free-text-input.js';
 import { HelpBar } from './help-bar.js';
 import { HelpOverlay } from './help-overlay.js';
@@ -25,7 +25,7 @@ import { ParamsInput } from './params-input.js';
 import { ResourcePicker } from './resource-picker.js';
 import { RunPanel } from './run-panel.js';
 import type { TuiServices } from './services.js';
-import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, type TranscriptLine, type TuiState } from './state/reducer.js';
+import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, typedNameRefusal, type TranscriptLine, type TuiState } from './state/reducer.js';
 import { StatusBar } from './status-bar.js';
 import { StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
@@ -165,6 +165,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
           dispatch({ type: 'back' });
         }
         return;
+      case 'decline':
       case 'back':
         if (state.screen === 'confirm') {
           pipeline.cancel('preview');
@@ -192,9 +193,9 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       case 'confirm-typed': {
         if (!proposal || state.preview.status === 'loading' || blockedByReadOnly) return;
         if (binding.action === 'confirm-typed') {
-          const target = confirmationTarget(proposal);
-          if (state.confirm.input.trim() !== target) {
-            dispatch({ type: 'confirm-refused', message: `"${state.confirm.input}" is not "${target}": nothing was run. Type the name exactly.` });
+          const refusal = typedNameRefusal(state.confirm.input, confirmationTarget(proposal));
+          if (refusal) {
+            dispatch({ type: 'confirm-refused', message: refusal });
             return;
           }
         }
@@ -240,7 +241,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       panel = <ResourcePicker catalog={services.catalog} intent={state.draft.intent} active={active} limit={panelRows - 2} onSelect={(resource) => dispatch({ type: 'resource-picked', resource })} />;
       break;
     case 'namespace':
-      panel = <NamespacePicker services={services} active={active} onHelp={openHelp} limit={panelRows - 2} width={width} onSelect={(namespace) => dispatch({ type: 'namespace-picked', namespace })} />;
+      panel = <NamespacePicker services={services} initialValue={state.lastNamespace} active={active} onHelp={openHelp} limit={panelRows - 2} width={width} onSelect={(namespace) => dispatch({ type: 'namespace-picked', namespace })} />;
       break;
     case 'name':
       panel = state.draft.resource ? (
@@ -287,12 +288,13 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       panel = (
         <Box flexDirection="column">
           <VerdictPanel proposal={{ ...state.proposal, fromSuggestion: undefined }} readOnly={state.readOnly} width={width} />
-          <DryRunPreview preview={state.preview} height={Math.max(3, panelRows - 9)} />
+          <DryRunPreview preview={state.preview} height={Math.max(3, panelRows - 9)} showWarning={false} />
           <ConfirmationPanel
             kind={kind}
             target={proposal ? confirmationTarget(proposal) : ''}
             input={state.confirm.input}
             refusal={state.confirm.refusal}
+            warning={previewFailure(state.preview)}
             ready={state.preview.status !== 'loading'}
             readOnly={blockedByReadOnly}
             active={active}
@@ -311,7 +313,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     <>
       <Static items={state.transcript}>{(line) => <TranscriptRow key={line.id} line={line} />}</Static>
       <Box flexDirection="column" width={width}>
-        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace} width={width} />
+        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} />
         <Text color={theme.color('muted')}>{'─'.repeat(Math.max(0, width))}</Text>
         <Box flexDirection="column" display={state.helpOpen ? 'none' : 'flex'}>
           <Breadcrumb state={state} />

@@ -11,6 +11,8 @@ export interface ConfirmationPanelProps {
   target: string;
   input: string;
   refusal?: string;
+  /** Why the command will probably fail (a failed dry-run), shown above the prompt. */
+  warning?: string;
   /** False while the dry-run preview is still running. */
   ready: boolean;
   readOnly: boolean;
@@ -25,12 +27,13 @@ export function ConfirmationPanel(props: ConfirmationPanelProps) {
   if (!props.ready) return <Text color={theme.color('muted')}>waiting for the dry-run preview… (Esc cancels)</Text>;
   return (
     <Box flexDirection="column">
+      {props.warning ? <Text bold color={theme.color('danger')} wrap="wrap">{`⚠ ${props.warning}`}</Text> : null}
       {props.kind === 'enter' ? <Text>{'Press '}<Text bold color={theme.color('key')}>Enter</Text>{' to run it, Esc to cancel.'}</Text> : null}
       {props.kind === 'key' ? (
         <Text color={theme.color('warning')}>
           {'Medium risk. Press '}
           <Text bold>y</Text>
-          {' to run exactly this command, Esc to cancel.'}
+          {' to run exactly this command, n or Esc to cancel.'}
         </Text>
       ) : null}
       {props.kind === 'typed-name' ? (

@@ -7,10 +7,25 @@ import { useTheme } from './theme.js';
 export interface DryRunPreviewProps {
   preview: PreviewView;
   height: number;
+  /** Whether to print the failure warning here; off when the confirmation right below prints it. */
+  showWarning?: boolean;
+}
+
+/**
+ * Why the previewed command will probably fail, when the preview's kubectl failed: a server-side
+ * dry-run (or the current-state query shown instead) that exits non-zero means the server refused
+ * (no rollout history, NotFound...). Undefined otherwise.
+ */
+export function previewFailure(preview: PreviewView): string | undefined {
+  if (preview.status !== 'done' || preview.exitCode === undefined || preview.exitCode === 0) return undefined;
+  // The pipeline's notice when kubectl cannot dry-run the command and the current state was queried instead.
+  return preview.message?.includes('current state')
+    ? `the current-state query failed (exit ${preview.exitCode}): the object may not exist; this command will probably fail too`
+    : `the server-side dry-run failed (exit ${preview.exitCode}): this command will probably fail too`;
 }
 
 /** The panel. */
-export function DryRunPreview({ preview, height }: DryRunPreviewProps) {
+export function DryRunPreview({ preview, height, showWarning = true }: DryRunPreviewProps) {
   const theme = useTheme();
   if (preview.status === 'idle') return null;
   const lines = preview.status === 'done' && preview.output.trim() !== '' ? preview.output.trimEnd().split('\n') : [];
@@ -23,6 +38,7 @@ export function DryRunPreview({ preview, height }: DryRunPreviewProps) {
           <Text color={preview.exitCode === 0 ? theme.color('success') : theme.color('danger')}>{`(exit ${preview.exitCode})`}</Text>
         ) : null}
       </Text>
+      {showWarning && previewFailure(preview) ? <Text bold color={theme.color('danger')} wrap="wrap">{`  ${previewFailure(preview)}`}</Text> : null}
       {preview.status === 'loading' ? <Text color={theme.color('muted')}>running the server-side dry-run…</Text> : null}
       {lines.slice(0, budget).map((line, index) => (
         <Text key={index} color={theme.color('muted')} wrap="truncate-end">{`  ${line}`}</Text>

@@ -34,6 +34,8 @@ export interface FilterListProps {
   /** A first row that selects nothing (e.g. "(all pods)"). */
   noneLabel?: string;
   emptyLabel?: string;
+  /** The row the cursor starts on (e.g. the namespace of the previous request), until a key moves it. */
+  initialValue?: string;
 }
 
 type Row = { kind: 'item'; item: FilterItem } | { kind: 'free'; text: string } | { kind: 'none' };
@@ -49,7 +51,8 @@ export function filterItems(items: readonly FilterItem[], filter: string): Filte
 export function FilterList(props: FilterListProps) {
   const theme = useTheme();
   const [filter, setFilter] = useState('');
-  const [cursor, setCursor] = useState(0);
+  // undefined until a key moves the cursor: it sits on initialValue (once listed) or the first row.
+  const [cursor, setCursor] = useState<number | undefined>(undefined);
   const [problem, setProblem] = useState<string | undefined>();
 
   const rows = useMemo<Row[]>(() => {
@@ -61,7 +64,8 @@ export function FilterList(props: FilterListProps) {
     return result;
   }, [props.items, props.noneLabel, props.allowFreeEntry, filter]);
 
-  const position = Math.min(cursor, Math.max(0, rows.length - 1));
+  const initialIndex = props.initialValue === undefined ? -1 : rows.findIndex((row) => row.kind === 'item' && row.item.value === props.initialValue);
+  const position = Math.min(cursor ?? Math.max(0, initialIndex), Math.max(0, rows.length - 1));
 
   useKeys(
     (input, key) => {

@@ -21,6 +21,7 @@ export type KeyAction =
   | 'run'
   | 'confirm-key'
   | 'confirm-typed'
+  | 'decline'
   | 'new-request';
 
 /** One binding. */
@@ -53,6 +54,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'run', keys: 'Enter', label: 'run', screens: ['confirm'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'confirm-key', keys: 'y', label: 'confirm and run', screens: ['confirm'], dangerous: true, matches: (input) => input === 'y' || input === 'Y' },
   { action: 'confirm-typed', keys: 'Enter', label: 'confirm typed name', screens: ['confirm'], dangerous: true, matches: (_input, key) => key.return },
+  { action: 'decline', keys: 'n', label: 'cancel', screens: ['confirm'], dangerous: false, matches: (input) => input === 'n' || input === 'N' },
   { action: 'new-request', keys: 'Enter', label: 'new request', screens: ['result'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
@@ -76,6 +78,8 @@ function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): b
   if (screen === 'confirm' && (binding.action === 'run' || binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
     return binding.action === (options.confirmAction ?? 'run');
   }
+  // `n` declines a y/n question only; in a typed-name confirmation it is a letter of the name.
+  if (binding.action === 'decline') return screen === 'confirm' && options.confirmAction === 'confirm-key';
   if (binding.action === 'accept-suggestion') return options.hasSuggestions === true;
   if (binding.action === 'proceed') return options.canProceed === true;
   return true;

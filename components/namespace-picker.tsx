@@ -14,6 +14,8 @@ export interface NamespacePickerProps {
   limit: number;
   width: number;
   onSelect(namespace: string): void;
+  /** Where the cursor starts: the namespace of the previous request. */
+  initialValue?: string;
 }
 
 function tone(tier: string | undefined): FilterItem['detailTone'] {
@@ -45,6 +47,7 @@ export function NamespacePicker(props: NamespacePickerProps) {
         limit={props.limit - 2}
         width={props.width}
         allowFreeEntry
+        initialValue={props.initialValue}
         validateFreeEntry={(text) => {
           const parsed = NamespaceNameSchema.safeParse(text);
           return parsed.success ? undefined : `namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`;

@@ -1,6 +1,6 @@
 /** The run: kubectl's output streams into the transcript above; this panel shows progress, then exit code, duration and the audit id. */
 import { Box, Text } from 'ink';
-import type { RunView } from './state/reducer.js';
+import { shownExitCode, type RunView } from './state/reducer.js';
 import { useTheme } from './theme.js';
 
 /** Props. */
@@ -35,7 +35,7 @@ export function RunPanel({ run }: RunPanelProps) {
       </Text>
       <Text>
         {'exit code '}
-        <Text bold>{String(end.exitCode)}</Text>
+        <Text bold>{String(shownExitCode(end))}</Text>
         {` · ${(end.durationMs / 1000).toFixed(2)}s · ${counts}`}
         {end.truncated ? <Text color={theme.color('warning')}> · output truncated</Text> : null}
       </Text>

@@ -108,6 +108,8 @@ export interface TuiState {
   readOnly: boolean;
   /** From --namespace: preselected, so the namespace picker is skipped (Esc still reaches it). */
   defaultNamespace?: string;
+  /** The namespace picked last: preselected (not skipped) in the namespace picker of the next request. */
+  lastNamespace?: string;
   draft: Draft;
   /** Parameters the user typed inline for a plan that was missing them. */
   extraParams: Record<string, string>;
@@ -226,6 +228,23 @@ function outcomeOf(run: RunView): HistoryEntry['outcome'] {
   return run.end.exitCode === 0 ? 'ok' : 'failed';
 }
 
+/** Why a typed high-risk confirmation is not the target name (it must match exactly), or undefined when it does. */
+export function typedNameRefusal(typed: string, target: string): string | undefined {
+  if (typed === target) return undefined;
+  let why: string;
+  if (typed === '') why = 'nothing was typed';
+  else if (typed.trim() === target) why = 'it has spaces around the name';
+  else if (typed.toLowerCase() === target.toLowerCase()) why = 'the letter case differs';
+  else if (target.startsWith(typed)) why = `it is incomplete (${target.length - typed.length} more character${target.length - typed.length === 1 ? '' : 's'})`;
+  else why = 'it is a different name';
+  return `"${typed}" is not "${target}" (${why}): nothing was run. Type the name exactly.`;
+}
+
+/** Exit code of a run as the CLI reports it: a cancelled run is 130 (SIGINT), whatever kubectl's end was. */
+export function shownExitCode(end: ExecEnd): number {
+  return end.cancelled ? 130 : end.exitCode;
+}
+
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(milliseconds < 10_000 ? 2 : 1)}s`;
 }
@@ -234,7 +253,8 @@ function formatSeconds(milliseconds: number): string {
 export function runSummary(run: RunView): string {
   const outcome = outcomeOf(run);
   const parts = [outcome === 'ok' ? 'done' : outcome];
-  if (run.end) parts.push(`exit ${run.end.exitCode}`, formatSeconds(run.end.durationMs));
+  if (run.end) parts.push(`exit ${shownExitCode(run.end)}`, formatSeconds(run.end.durationMs));
+  else if (outcome === 'cancelled') parts.push('exit 130');
   if (run.operationId) parts.push(`operation ${run.operationId}`);
   if (run.error && !run.end) parts.push(run.error.message);
   return parts.join(' · ');
@@ -358,7 +378,7 @@ function finishStream(state: TuiState, stage: StreamStage): TuiState {
         command: run.command,
         namespace: state.proposal.verdict?.namespace ?? state.draft.namespace,
         outcome: outcomeOf(run),
-        exitCode: run.end?.exitCode,
+        exitCode: run.end ? shownExitCode(run.end) : outcomeOf(run) === 'cancelled' ? 130 : undefined,
         durationMs: run.end?.durationMs,
       };
       return {
@@ -395,7 +415,7 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, draft, screen: skipNamespace ? 'name' : 'namespace' };
     }
     case 'namespace-picked':
-      return { ...state, draft: { ...state.draft, namespace: action.namespace, name: undefined }, screen: 'name' };
+      return { ...state, draft: { ...state.draft, namespace: action.namespace, name: undefined }, lastNamespace: action.namespace, screen: 'name' };
     case 'name-picked':
       return { ...state, draft: { ...state.draft, name: action.name }, screen: 'query' };
     case 'query-submitted': {

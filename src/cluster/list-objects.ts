@@ -113,6 +113,11 @@ function podStatus(object: KubeObject): string {
   const ready = containers.filter((container) => container.ready).length;
   const restarts = containers.reduce((sum, container) => sum + (container.restartCount ?? 0), 0);
   let reason = object.status?.phase ?? 'Unknown';
+  if (reason === 'Pending') {
+    // A pod the scheduler cannot place says why only in its PodScheduled condition.
+    const scheduled = object.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && scheduled.reason) reason = `Pending (${scheduled.reason})`;
+  }
   for (const container of containers) {
     const waiting = container.state?.waiting?.reason;
     const terminated = container.state?.terminated?.reason;
@@ -135,7 +140,11 @@ export function statusOf(resource: Resource, object: KubeObject): string {
     case 'deployment':
     case 'statefulset': {
       const desired = object.spec?.replicas ?? status.replicas ?? 0;
-      return `${status.readyReplicas ?? 0}/${desired} ready`;
+      const ready = `${status.readyReplicas ?? 0}/${desired} ready`;
+      // Old pods can keep a deployment at full readiness while its rollout is stuck
+      // (ProgressDeadlineExceeded behind an ImagePullBackOff): the ready count alone would hide it.
+      const progressing = status.conditions?.find((condition) => condition.type === 'Progressing');
+      return progressing?.status === 'False' ? `${ready} · rollout stuck: ${progressing.reason ?? 'not progressing'}` : ready;
     }
     case 'daemonset':
       return `${status.numberReady ?? 0}/${status.desiredNumberScheduled ?? 0} ready`;

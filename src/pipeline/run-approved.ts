@@ -64,9 +64,39 @@ export function verifyApproval(proposal: Proposal, core: Core): void {
   }
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** Seconds of a kubectl duration such as 90s, 5m or 1h30m; undefined when it is not one. */
+export function durationSeconds(text: string): number | undefined {
+  if (!/^(\d+(ms|s|m|h))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
+  return total;
+}
+
+/** How long kubectl may wait by its own `--timeout` flag (rollout status, drain...), if it has one. */
+function kubectlOwnTimeout(args: readonly string[]): number | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const argument = args[index]!;
+    const value = argument.startsWith('--timeout=') ? argument.slice('--timeout='.length) : argument === '--timeout' ? args[index + 1] : undefined;
+    if (value !== undefined) return durationSeconds(value);
+  }
+  return undefined;
+}
+
+/** Grace beyond kubectl's own --timeout, so kubectl reports its own timeout instead of being killed. */
+const OWN_TIMEOUT_GRACE_SECONDS = 10;
+
+/**
+ * The run's timeout: the request's or the configured default, but never shorter than the command's
+ * own `--timeout` (the user saw `drain ... --timeout=5m` and must not have it killed at 15 s), and
+ * never above `exec.maxTimeoutSeconds`.
+ */
 function timeoutFor(proposal: Proposal, core: Core, requested: number | undefined): number {
   const wanted = requested ?? proposal.request.constraints?.timeoutSeconds ?? core.config.exec.timeoutSeconds;
-  return Math.min(wanted, core.config.exec.maxTimeoutSeconds);
+  const own = kubectlOwnTimeout(proposal.plan.args);
+  const needed = own === undefined ? wanted : Math.max(wanted, own + OWN_TIMEOUT_GRACE_SECONDS);
+  return Math.min(needed, core.config.exec.maxTimeoutSeconds);
 }
 
 function denialMessage(verdict: Verdict): string {

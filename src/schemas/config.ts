@@ -17,7 +17,8 @@ export const ConfigSchema = z.strictObject({
   }),
   exec: z.strictObject({
     timeoutSeconds: z.number().positive().default(15),
-    maxTimeoutSeconds: z.number().positive().default(120),
+    /** Upper bound for any run, including commands with their own --timeout (drain --timeout=5m). */
+    maxTimeoutSeconds: z.number().positive().default(600),
     killGraceMs: z.number().int().nonnegative().default(2000),
     maxOutputBytes: z.number().int().positive().default(256 * 1024),
     maxOutputLines: z.number().int().positive().default(5000),

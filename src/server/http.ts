@@ -17,7 +17,7 @@ import type { Config } from '../schemas/config.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { assertConfirmNamesArgs, k8s_exec } from '../tool/k8s-exec.js';
 import { assertServerExposure, createBearerCheck } from './auth.js';
-import { findExecutable } from './find-executable.js';
+import { findExecutable } from '../config/find-executable.js';
 import { createKubectlGate, type KubectlGate } from './kubectl-gate.js';
 import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from './ndjson.js';
 import { planRequest } from './plan-document.js';

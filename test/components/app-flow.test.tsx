@@ -122,8 +122,13 @@ describe('the TUI flow', () => {
     harness.press('scratc');
     await harness.waitFor('name › scratc');
     harness.press(KEYS.enter);
-    const refused = await harness.waitFor('is not "scratch": nothing was run');
+    const refused = await harness.waitFor('"scratc" is not "scratch" (it is incomplete (1 more character))');
     expect(refused).toContain('Type scratch');
+    // Exact means exact: spaces around the name are refused too, and the refusal says why.
+    harness.press(' scratch');
+    await harness.waitFor('name ›  scratch');
+    harness.press(KEYS.enter);
+    await harness.waitFor('" scratch" is not "scratch" (it has spaces around');
     expect(session.core.kubectl.calls.filter((call) => call.args[0] === 'delete' && !call.args.includes('--dry-run=server'))).toHaveLength(0);
 
     harness.press('scratch');
@@ -307,5 +312,120 @@ describe('streaming', () => {
     ui.press(KEYS.escape);
     await ui.waitFor('Anything to add?');
     expect(channel.aborted()).toBe(true);
+  });
+});
+
+/** The labels of the numbered rows of a picker frame, in order. */
+function numberedRows(frame: string): string[] {
+  return frame
+    .split('\n')
+    .filter((line) => /^[❯ ] \d /.test(line))
+    .map((line) => line.slice(4).trim().split(/\s{2,}/)[0]!);
+}
+
+describe('keys that arrive in one read', () => {
+  it('"N2" picks an intent, then resource 2 on the resource screen', async () => {
+    // The fake cards have one resource per intent; give `get` a second one.
+    const getPods = FAKE_CARDS.find((card) => card.id === 'get-pods')!;
+    const cards = [...FAKE_CARDS, { ...getPods, id: 'get-deployments', resource: 'deployment' as const }];
+    const session = createFakeSession({ cards });
+    const intents = numberedRows(await start(session).waitFor('What do you want to do?')).slice(0, 9);
+    const resourcesOf = (intent: string) => new Set(session.services.catalog.filter((entry) => entry.intent === intent).map((entry) => entry.resource));
+    const index = intents.findIndex((intent) => resourcesOf(intent).size >= 2);
+    expect(index, 'an intent among 1-9 offers two resources').toBeGreaterThanOrEqual(0);
+    // Learn what the second resource is, one key at a time.
+    ui!.press(String(index + 1));
+    const resources = numberedRows(await ui!.waitFor(`${intents[index]}: which kind of resource?`));
+    ui!.unmount();
+
+    const fast = start(createFakeSession({ cards }));
+    await fast.waitFor('What do you want to do?');
+    fast.press(`${index + 1}2`);
+    const frame = await fast.waitFor('In which namespace?');
+    expect(frame).toContain(`${intents[index]} › ${resources[1]}`);
+  });
+
+  it('"why\\r" on the free text types "why" and submits it', async () => {
+    const session = createFakeSession();
+    const queries: Array<string | undefined> = [];
+    const propose = session.services.propose.bind(session.services);
+    session.services.propose = (request, signal) => {
+      queries.push(request.query);
+      return propose(request, signal);
+    };
+    const harness = start(session, { defaultNamespace: 'staging' });
+    await harness.waitFor('What do you want to do?');
+    const intents = numberedRows(harness.frame());
+    harness.press(String(intents.indexOf('restart') + 1));
+    await harness.waitFor('restart: which kind of resource?');
+    harness.press(KEYS.enter);
+    await harness.waitFor('2/2 ready');
+    harness.press(KEYS.enter);
+    await harness.waitFor('Anything to add?');
+    harness.press('why\r');
+    await harness.waitUntil(() => queries.length === 1);
+    expect(queries).toEqual(['why']);
+  });
+
+  it('"scratch\\r" pasted into the high-risk prompt confirms and runs', async () => {
+    const session = createFakeSession();
+    const harness = start(session);
+    await pickThrough(harness, { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'scratch' });
+    await harness.waitFor('HIGH RISK');
+    harness.press(KEYS.enter);
+    await harness.waitFor('Type scratch and press Enter');
+    harness.press('scratch\r');
+    await harness.waitFor('audit operation');
+    expect(session.core.kubectl.calls.some((call) => call.args.join(' ') === 'delete pod scratch -n dev')).toBe(true);
+  });
+});
+
+describe('confirmation details', () => {
+  it('n at the medium-risk prompt cancels back to the verdict; nothing runs', async () => {
+    const session = createFakeSession();
+    const harness = start(session);
+    await pickThrough(harness, { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'api' });
+    await harness.waitFor('NEEDS CONFIRMATION');
+    harness.press(KEYS.enter);
+    await harness.waitFor('Press y to run exactly this command, n or Esc to cancel');
+    harness.press('n');
+    const verdict = await harness.waitFor((frame) => !frame.includes('Press y') && frame.includes('Enter continue'));
+    expect(verdict).toContain('$ kubectl rollout restart deployment/api -n staging');
+    expect(session.core.kubectl.calls.filter((call) => call.args[0] === 'rollout' && !call.args.some((arg) => arg.startsWith('--dry-run')))).toHaveLength(0);
+  });
+
+  it('warns in the preview and at the prompt when the server-side dry-run fails', async () => {
+    const session = createFakeSession({
+      kubectl: (args) => (args.includes('--dry-run=server') ? { stderr: ['Error from server (NotFound): pods "scratch" not found'], exitCode: 1 } : { stdout: ['ok'] }),
+    });
+    const harness = start(session);
+    await pickThrough(harness, { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'scratch' });
+    await harness.waitFor('HIGH RISK');
+    harness.press(KEYS.enter);
+    const frame = await harness.waitFor('Type scratch and press Enter');
+    expect(frame).toContain('(exit 1)');
+    expect(frame).toContain('the server-side dry-run failed (exit 1): this command will probably fail too');
+    expect(frame).toMatch(/⚠ the server-side dry-run failed/);
+  });
+
+  it('keeps the namespace of the previous request as the preselected one', async () => {
+    const session = createFakeSession();
+    const harness = start(session);
+    await pickThrough(harness, { intent: 'get', resource: 'pod', namespace: 'dev' });
+    await harness.waitFor('ALLOWED');
+    harness.press(KEYS.enter);
+    await harness.waitFor('audit operation');
+    harness.press(KEYS.enter);
+    const start2 = await harness.waitFor('This session (1)');
+    expect(start2).toContain('ns dev');
+    const intents = numberedRows(start2);
+    harness.press(String(intents.indexOf('get') + 1));
+    await harness.waitFor('get: which kind of resource?');
+    const resources = numberedRows(harness.frame());
+    harness.press(String(resources.indexOf('pod') + 1));
+    await harness.waitFor('tier dev');
+    expect(harness.frame()).toMatch(/❯ dev\b/);
+    harness.press(KEYS.enter);
+    await harness.waitFor('in dev?');
   });
 });

@@ -170,6 +170,15 @@ describe('text panels', () => {
     expect(onSubmit).toHaveBeenCalledWith('to 5 replica');
   });
 
+  it('FreeTextInput splits a burst: "why\\r" types why, then submits it', async () => {
+    const onSubmit = vi.fn();
+    const ui = renderInk(withPlainTheme(<FreeTextInput active onSubmit={onSubmit} />));
+    await ui.waitFor('Anything to add?');
+    ui.press('why\r');
+    await ui.waitUntil(() => onSubmit.mock.calls.length === 1);
+    expect(onSubmit).toHaveBeenCalledWith('why');
+  });
+
   it('ParamsInput names the parameter and refuses an empty value', async () => {
     const onSubmit = vi.fn();
     const card = FAKE_CARDS.find((candidate) => candidate.id === 'scale-deployment');
@@ -233,6 +242,16 @@ describe('DryRunPreview', () => {
     expect(frame).toContain('line 0');
     expect(frame).toContain('… 16 more lines');
     expect(frame).toContain('dry-run (server)');
+  });
+
+  it.each([
+    [undefined, 'the server-side dry-run failed (exit 1): this command will probably fail too'],
+    ['card rollback-deployment has no dry-run; showing the current state instead', 'the current-state query failed (exit 1)'],
+  ])('warns that the command will probably fail when its preview failed (notice %j)', async (message, warning) => {
+    const preview = { status: 'done' as const, output: 'Error from server (NotFound)', exitCode: 1, ...(message ? { message } : {}) };
+    const ui = renderInk(withPlainTheme(<DryRunPreview preview={preview} height={6} />));
+    const frame = await ui.waitFor('Dry-run preview (exit 1)');
+    expect(frame.replace(/\s+/g, ' ')).toContain(warning);
   });
 
   it('says when it is still running', async () => {

@@ -1,6 +1,6 @@
 /** The TUI reducer: pure transitions over UI actions and pipeline events. */
 import { describe, expect, it } from 'vitest';
-import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, type TuiAction, type TuiState } from '../../components/state/reducer.js';
+import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, runSummary, typedNameRefusal, type TuiAction, type TuiState } from '../../components/state/reducer.js';
 import { requestFromSuggestion } from '../../components/state/suggestion.js';
 import type { Proposal } from '../../src/pipeline/events.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
@@ -126,5 +126,30 @@ describe('helpers', () => {
     [['cordon', 'node/worker-1'], { intent: 'cordon', resource: 'node', name: 'worker-1', namespace: 'staging' }],
   ])('requestFromSuggestion(%j)', (args, expected) => {
     expect(requestFromSuggestion(args, { namespace: 'staging' })).toEqual(expected);
+  });
+
+  it('reports a cancelled run with exit code 130, as the CLI does, whatever kubectl ended with', () => {
+    const end = { type: 'exec-end', exitCode: 143, durationMs: 10, truncated: false, timedOut: false, cancelled: true } as const;
+    const state = run(initialState(), { type: 'run-started', command: 'kubectl rollout status deployment/api' }, { type: 'pipeline-event', stage: 'run', event: end }, { type: 'stream-finished', stage: 'run' });
+    expect(runSummary(state.run)).toMatch(/^cancelled · exit 130 /);
+    expect(state.history.at(-1)).toMatchObject({ outcome: 'cancelled', exitCode: 130 });
+  });
+
+  it('remembers the namespace picked last for the next request', () => {
+    const state = run(initialState(), { type: 'intent-picked', intent: 'get' }, { type: 'resource-picked', resource: 'pod' }, { type: 'namespace-picked', namespace: 'dev' }, { type: 'reset' });
+    expect(state).toMatchObject({ screen: 'intent', draft: {}, lastNamespace: 'dev' });
+  });
+
+  it.each([
+    ['api', 'api', undefined],
+    ['', 'api', 'nothing was typed'],
+    [' api ', 'api', 'spaces around'],
+    ['API', 'api', 'letter case differs'],
+    ['ap', 'api', 'incomplete (1 more character)'],
+    ['web', 'api', 'a different name'],
+  ])('typed %j for %j is refused because: %s', (typed, target, why) => {
+    const refusal = typedNameRefusal(typed, target);
+    if (why === undefined) expect(refusal).toBeUndefined();
+    else expect(refusal).toContain(why);
   });
 });

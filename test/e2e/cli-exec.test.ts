@@ -121,6 +121,23 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
     expect(alone.stderr).toMatch(/--expect goes with --confirm/);
   });
 
+  it('--dry-run of a command kubectl rejects warns and exits 1', async () => {
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'nosuchthing', '--query', 'to 3', '--dry-run']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/warning: the server-side dry-run failed/);
+    expect(result.stderr).toMatch(/dry run failed: kubectl rejected the preview/);
+  });
+
+  it('a kubectl that cannot be started exits 6 with one clear line', async () => {
+    const result = await runCli(['--audit-log', auditLog, '--kubeconfig', harness!.sandbox.kubeconfigPath, 'exec', '-n', 'dev', '--intent', 'get', '--resource', 'pod'], {
+      env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness!.env, RK8S_MODEL: '', RK8S_KUBECTL: '/nonexistent/kubectl' },
+      stdin: 'ignore',
+    });
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toMatch(/kubectl not found at \/nonexistent\/kubectl/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--json prints the k8s_exec result document', async () => {
     const result = await rk8s(['exec', '--json', '-n', 'prod', '--intent', 'restart', '--resource', 'deploy', '--name', 'api']);
     expect(result.exitCode).toBe(3);

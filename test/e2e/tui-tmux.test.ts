@@ -124,4 +124,34 @@ describe.skipIf(skipReason !== undefined)('rk8s tui --sandbox in tmux', () => {
     send('C-c');
     await waitForScreen('TUI-EXIT=0');
   }, 120_000);
+
+  it('keeps a key typed before the first frame, and splits keys sent in one write', async () => {
+    const early = 'early';
+    // The key goes in right after launch, long before Node has loaded Ink. (A guard: in tmux on Linux
+    // the key survived even before stdin was put in raw mode early; raw mode also stops its echo.)
+    tmux('new-session', '-d', '-s', early, '-x', '80', '-y', '24', `cd ${JSON.stringify(root)} && node ${JSON.stringify(bin)} tui --sandbox --no-model --audit-log ${JSON.stringify(auditLog)}; echo "TUI-EXIT=$?"; sleep 120`);
+    tmux('send-keys', '-t', early, '1');
+    const shown = () => tmux('capture-pane', '-p', '-t', early);
+    const waitFor = async (test: (text: string) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const text = shown();
+        if (test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`screen never matched; last screen:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    let text = await waitFor((current) => /^(\S+): which kind of resource\?/m.test(current));
+    const intent = /^(\S+): which kind of resource\?/m.exec(text)![1]!;
+    const second = text.split('\n').find((row) => /^[❯ ] 2 /.test(row))?.slice(4).trim().split(/\s+/)[0];
+    expect(second, 'the first intent offers a second resource').toBeDefined();
+    tmux('send-keys', '-t', early, 'Escape');
+    text = await waitFor((current) => current.includes('What do you want to do?'));
+    // Both digits in one send-keys (one write): intent 1, then resource 2 on the next screen.
+    tmux('send-keys', '-t', early, '1', '2');
+    text = await waitFor((current) => current.includes('In which namespace?'));
+    expect(text).toContain(`${intent} › ${second}`);
+    tmux('send-keys', '-t', early, 'C-c');
+    await waitFor((current) => current.includes('TUI-EXIT=0'));
+  }, 60_000);
 });

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadCards } from '../../corpus/load-cards.js';
 import { loadPolicy } from '../../validate/load-policy.js';
+import { findExecutable } from '../../config/find-executable.js';
 import { formatProblem, type LoadProblem } from '../../config/problems.js';
 import { ExitCode } from '../../errors.js';
 import { action, configFromOptions, globalOptions, printJson } from '../output.js';
@@ -19,6 +20,7 @@ export function registerCheckCommand(program: Command): void {
         const config = configFromOptions(options);
         const corpus = loadCards(config.cardsDir);
         const policy = loadPolicy(config.orgDir);
+        const kubectl = await findExecutable(config.kubectl.path);
         const problems: LoadProblem[] = [...corpus.problems, ...policy.problems];
         const intents = new Set(corpus.cards.map((card) => card.intent));
         const resources = new Set(corpus.cards.map((card) => card.resource));
@@ -27,6 +29,7 @@ export function registerCheckCommand(program: Command): void {
           cardsDir: config.cardsDir,
           orgDir: config.orgDir,
           auditLog: config.audit.path,
+          kubectl: kubectl ?? null,
           cards: corpus.cards.length,
           intents: intents.size,
           resources: resources.size,
@@ -45,6 +48,8 @@ export function registerCheckCommand(program: Command): void {
           if (problems.length === 0) process.stdout.write(`${style.green('✔')} ${line}\n`);
           else process.stdout.write(`${style.red(`✗ ${problems.length} problem(s)`)}. Loaded cleanly: ${line}\n`);
           process.stdout.write(`${style.dim(`cards ${config.cardsDir} · policy ${config.orgDir} · audit log ${config.audit.path}`)}\n`);
+          if (kubectl) process.stdout.write(`${style.dim(`kubectl ${kubectl}`)}\n`);
+          else process.stdout.write(`${style.yellow('warning:')} kubectl not found at "${config.kubectl.path}": rk8s can plan and validate, but not run commands (install kubectl or set RK8S_KUBECTL)\n`);
         }
         return problems.length === 0 ? ExitCode.ok : ExitCode.config;
       }),

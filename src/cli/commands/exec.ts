@@ -65,12 +65,20 @@ async function askOnTerminal(proposal: Proposal, signal: AbortSignal): Promise<b
 }
 
 /** The exit code of a k8s_exec result: kubectl's when it ran, else the status's. */
+/** The shell's "command not found" code, which execute() reports when kubectl cannot be started. */
+const KUBECTL_NOT_STARTED = 127;
+
 function exitCodeForResult(result: K8sExecResult): number {
-  if (result.result) return result.result.exit_code === 0 && result.status !== 'executed' ? ExitCode.failure : result.result.exit_code;
+  if (result.result) {
+    if (result.result.exit_code === KUBECTL_NOT_STARTED) return ExitCode.kubectl;
+    return result.result.exit_code === 0 && result.status !== 'executed' ? ExitCode.failure : result.result.exit_code;
+  }
   switch (result.status) {
     case 'executed':
-    case 'dry-run':
       return ExitCode.ok;
+    case 'dry-run':
+      // A preview that kubectl rejected (NotFound, no rollout history...) means the command would fail.
+      return result.dry_run?.exit_code !== undefined && result.dry_run.exit_code !== 0 ? ExitCode.failure : ExitCode.ok;
     case 'needs-confirmation':
       return ExitCode.needsConfirmation;
     case 'blocked':
@@ -143,7 +151,12 @@ export function registerExecCommand(program: Command): void {
                 : `${style.yellow('not run:')} this ${result.plan?.risk ?? ''}-risk command needs confirmation: read it, then pass --confirm (or run on a terminal to be asked)\n`,
             );
           } else if (result.status === 'dry-run') {
-            process.stderr.write(`${style.dim('dry run: nothing was changed')}\n`);
+            const previewFailed = result.dry_run?.exit_code !== undefined && result.dry_run.exit_code !== 0;
+            process.stderr.write(
+              previewFailed
+                ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.dry_run!.exit_code}); nothing was changed\n`
+                : `${style.dim('dry run: nothing was changed')}\n`,
+            );
           } else if (result.error && !result.result) {
             printErrorEvent(result.error);
           }

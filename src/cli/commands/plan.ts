@@ -173,6 +173,9 @@ export class EventPrinter {
       case 'dry-run-end':
         this.write(`${style.bold('preview')} ${event.exitCode === 0 ? '' : style.red(`(kubectl exit ${event.exitCode})`)}\n`);
         for (const line of event.output.split('\n')) this.write(`  ${style.gray(line)}\n`);
+        if (event.exitCode !== 0) {
+          this.write(`${style.red('warning:')} the server-side dry-run failed (kubectl exit ${event.exitCode}): the command itself will probably fail too\n`);
+        }
         break;
       case 'exec-output':
         (event.stream === 'stdout' ? process.stdout : process.stderr).write(`${event.line}\n`);

@@ -42,11 +42,45 @@ function loadTuiModule(): Promise<TuiModule> {
   return existsSync(fileURLToPath(TUI_BUNDLE)) ? (import(TUI_BUNDLE.href) as Promise<TuiModule>) : import('../../../components/run-tui.js');
 }
 
+/** Global options of rk8s that take a value (src/cli/main.ts): their value is not the command name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--kubeconfig', '--context', '--cards', '--org', '--audit-log']);
+
+/** The subcommand of a command line: its first word that is neither an option nor an option's value. */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index]!;
+    if (word === '--') return undefined;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) {
+      index++;
+      continue;
+    }
+    if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
+const launchingTui = commandName(process.argv.slice(2)) === 'tui';
+const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+/** Leaves raw mode (idempotent); the terminal must never be left raw, whatever path the process exits by. */
+function restoreTerminal(): void {
+  if (process.stdin.isTTY === true && process.stdin.isRaw) process.stdin.setRawMode(false);
+}
+
+// Keys typed while Node, Ink and the UI load (a few hundred ms) would be echoed by the line
+// discipline and held for a whole line; in raw mode the kernel keeps them as bytes, unechoed,
+// until Ink reads stdin. The terminal is restored on exit, on errors before the UI starts, and by
+// Ink itself when it unmounts.
+if (launchingTui && interactive) {
+  process.stdin.setRawMode(true);
+  process.once('exit', restoreTerminal);
+}
+
 /**
  * When the command line is `rk8s tui`, start loading the UI (Ink, React: a few hundred ms) while the
  * rest of the CLI loads, so the first frame comes sooner. Other commands never pay for it.
  */
-const tuiModule = process.argv.slice(2).includes('tui') ? loadTuiModule() : undefined;
+const tuiModule = launchingTui ? loadTuiModule() : undefined;
 tuiModule?.catch(() => undefined);
 
 /** Adds `rk8s tui` to the program. */
@@ -69,62 +103,72 @@ export function registerTuiCommand(program: Command): void {
     )
     .action(
       action(async (options: TuiOptions, command: Command) => {
-        if (!process.stdin.isTTY || !process.stdout.isTTY) {
-          throw new InputError('rk8s tui needs an interactive terminal (stdin and stdout must be a TTY)', {
-            hint: 'run it in a terminal; for scripts use rk8s plan / rk8s exec (add --json for machine-readable output)',
-          });
-        }
-        if (options.namespace !== undefined) {
-          const parsed = NamespaceNameSchema.safeParse(options.namespace);
-          if (!parsed.success) throw new InputError(`--namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { hint: 'e.g. --namespace prod' });
-        }
-        const globals = globalOptions(command);
-        const overrides = {
-          ...(options.model === false ? { model: null } : options.model ? { model: options.model } : {}),
-          ...(options.readOnly ? { readOnly: true } : {}),
-        };
-        const initialConfig = configFromOptions(globals, overrides);
-
-        let sandboxStarted: Promise<SandboxHandle> | undefined;
-        let kubeconfigDirectory: string | undefined;
-        // Called by runTui after the first frame: starting the sandbox (certificates) takes a while.
-        const boot = () => {
-          if (!options.sandbox) return { config: Promise.resolve(initialConfig) };
-          const started = (async (): Promise<SandboxHandle> => {
-            const [{ startSandbox }, { mkdtemp }, os, path] = await Promise.all([
-              import('../../sandbox/index.js'),
-              import('node:fs/promises'),
-              import('node:os'),
-              import('node:path'),
-            ]);
-            kubeconfigDirectory = await mkdtemp(path.join(os.tmpdir(), 'rk8s-sandbox-'));
-            return startSandbox({ kubeconfigPath: path.join(kubeconfigDirectory, 'kubeconfig') });
-          })();
-          started.catch(() => undefined);
-          sandboxStarted = started;
-          return {
-            config: started.then((sandbox) => configFromOptions(globals, { ...overrides, kubeconfig: sandbox.kubeconfigPath, context: sandbox.contextName })),
-            sandbox: started,
-          };
-        };
-
-        const { runTui } = await (tuiModule ?? loadTuiModule());
         try {
-          return await runTui({
-            initialConfig,
-            boot,
-            sandbox: options.sandbox === true,
-            readOnly: options.readOnly === true,
-            ...(options.namespace ? { namespace: options.namespace } : {}),
-            color: globals.color !== false,
-          });
+          return await runTuiCommand(options, command);
         } finally {
-          if (sandboxStarted) await sandboxStarted.then((sandbox) => sandbox.stop(), () => undefined);
-          if (kubeconfigDirectory) {
-            const { rm } = await import('node:fs/promises');
-            await rm(kubeconfigDirectory, { recursive: true, force: true });
-          }
+          // Before the error (if any) is printed: Ink has left raw mode already when it ran.
+          restoreTerminal();
         }
       }),
     );
+}
+
+/** The body of `rk8s tui`. */
+async function runTuiCommand(options: TuiOptions, command: Command): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new InputError('rk8s tui needs an interactive terminal (stdin and stdout must be a TTY)', {
+      hint: 'run it in a terminal; for scripts use rk8s plan / rk8s exec (add --json for machine-readable output)',
+    });
+  }
+  if (options.namespace !== undefined) {
+    const parsed = NamespaceNameSchema.safeParse(options.namespace);
+    if (!parsed.success) throw new InputError(`--namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { hint: 'e.g. --namespace prod' });
+  }
+  const globals = globalOptions(command);
+  const overrides = {
+    ...(options.model === false ? { model: null } : options.model ? { model: options.model } : {}),
+    ...(options.readOnly ? { readOnly: true } : {}),
+  };
+  const initialConfig = configFromOptions(globals, overrides);
+
+  let sandboxStarted: Promise<SandboxHandle> | undefined;
+  let kubeconfigDirectory: string | undefined;
+  // Called by runTui after the first frame: starting the sandbox (certificates) takes a while.
+  const boot = () => {
+    if (!options.sandbox) return { config: Promise.resolve(initialConfig) };
+    const started = (async (): Promise<SandboxHandle> => {
+      const [{ startSandbox }, { mkdtemp }, os, path] = await Promise.all([
+        import('../../sandbox/index.js'),
+        import('node:fs/promises'),
+        import('node:os'),
+        import('node:path'),
+      ]);
+      kubeconfigDirectory = await mkdtemp(path.join(os.tmpdir(), 'rk8s-sandbox-'));
+      return startSandbox({ kubeconfigPath: path.join(kubeconfigDirectory, 'kubeconfig') });
+    })();
+    started.catch(() => undefined);
+    sandboxStarted = started;
+    return {
+      config: started.then((sandbox) => configFromOptions(globals, { ...overrides, kubeconfig: sandbox.kubeconfigPath, context: sandbox.contextName })),
+      sandbox: started,
+    };
+  };
+
+  const { runTui } = await (tuiModule ?? loadTuiModule());
+  try {
+    return await runTui({
+      initialConfig,
+      boot,
+      sandbox: options.sandbox === true,
+      readOnly: options.readOnly === true,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      color: globals.color !== false,
+    });
+  } finally {
+    if (sandboxStarted) await sandboxStarted.then((sandbox) => sandbox.stop(), () => undefined);
+    if (kubeconfigDirectory) {
+      const { rm } = await import('node:fs/promises');
+      await rm(kubeconfigDirectory, { recursive: true, force: true });
+    }
+  }
 }

@@ -78,6 +78,10 @@ describe('list-objects', () => {
     ['daemonset', { status: { numberReady: 2, desiredNumberScheduled: 3 } }, '2/3 ready'],
     ['job', { status: { succeeded: 1 } }, 'Complete'],
     ['pvc', { status: { phase: 'Bound' } }, 'Bound'],
+    ['pod', { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } }, 'Pending (Unschedulable)'],
+    ['pod', { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }], containerStatuses: [{ ready: false, state: { waiting: { reason: 'ContainerCreating' } } }] } }, 'ContainerCreating 0/1'],
+    ['deployment', { spec: { replicas: 2 }, status: { readyReplicas: 2, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] } }, '2/2 ready · rollout stuck: ProgressDeadlineExceeded'],
+    ['deployment', { spec: { replicas: 3 }, status: { readyReplicas: 3, conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } }, '3/3 ready'],
   ] as const)('statusOf(%s) = %s', (resource, object, expected) => {
     expect(statusOf(resource, object as never)).toBe(expected);
   });

@@ -22,10 +22,11 @@ describe('createKubectlRunner', () => {
     [undefined, 15],
     [5, 5],
     [60, 60],
-    [500, 120],
+    [500, 500],
+    [900, 600],
     [0, 15],
     [-3, 15],
-  ])('a requested timeout of %s s becomes %s s (default 15, maximum 120)', (requested, expected) => {
+  ])('a requested timeout of %s s becomes %s s (default 15, maximum 600)', (requested, expected) => {
     expect(effectiveTimeoutSeconds(config(), requested)).toBe(expected);
   });
 

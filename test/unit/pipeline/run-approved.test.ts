@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { propose } from '../../../src/pipeline/propose.js';
-import { runApproved } from '../../../src/pipeline/run-approved.js';
+import type { Card } from '../../../src/schemas/card.js';
+import { durationSeconds, runApproved } from '../../../src/pipeline/run-approved.js';
 import type { PipelineEvent, Proposal } from '../../../src/pipeline/events.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { collectEvents, createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
@@ -168,4 +169,41 @@ describe('runApproved', () => {
     await collectEvents(runApproved(proposal, core, { confirmed: false }));
     expect(core.kubectl.calls[0]!.options.timeoutSeconds).toBe(core.config.exec.maxTimeoutSeconds);
   });
+
+  const statusCard: Card = {
+    id: 'status-deployment', title: 'Rollout status', intent: 'status', resource: 'deployment', description: 'Waits for a rollout.',
+    command_template: ['rollout', 'status', 'deployment/{{name}}', '-n', '{{namespace}}', '--timeout={{timeout}}'],
+    params: [
+      { name: 'namespace', type: 'name', required: true, description: 'Namespace.' },
+      { name: 'name', type: 'name', required: true, description: 'Deployment.' },
+      { name: 'timeout', type: 'duration', required: false, default: '60s', description: 'Give up after.' },
+    ],
+    risk_level: 'none', verbs: ['get', 'watch'], dry_run: 'none', notes: [], keywords: [], follow_up: [],
+    examples: [{ request: 'is api done', params: { namespace: 'dev', name: 'api' }, command: 'kubectl rollout status deployment/api -n dev --timeout=60s' }],
+  };
+
+  it.each([
+    ['60s', 70],
+    ['2m', 130],
+    ['1h', 600],
+  ])('never kills a command before its own --timeout=%s (run timeout %i s, capped at the maximum)', async (timeout, expected) => {
+    const { core, proposal } = await proposed(
+      { intent: 'status', resource: 'deployment', namespace: 'dev', name: 'api', params: { timeout } },
+      { cards: [statusCard] },
+    );
+    expect(proposal.plan.args).toContain(`--timeout=${timeout}`);
+    await collectEvents(runApproved(proposal, core, { confirmed: true }));
+    expect(core.kubectl.calls[0]!.options.timeoutSeconds).toBe(expected);
+  });
+
+  it.each([
+    ['90s', 90],
+    ['5m', 300],
+    ['1h30m', 5400],
+    ['500ms', 0.5],
+    ['soon', undefined],
+  ])('durationSeconds(%s) = %s', (text, seconds) => {
+    expect(durationSeconds(text)).toBe(seconds);
+  });
 });
+
