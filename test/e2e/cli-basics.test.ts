@@ -89,5 +89,18 @@ describe('rk8s CLI shell', () => {
     expect(result.stdout.length).toBeGreaterThan(0);
     expect(String(result.stderr)).not.toMatch(/EPIPE|\n\s+at /);
   });
+
+  it('validate explains a command passed as one quoted argument', async () => {
+    const result = await runCli(['validate', '--', 'kubectl get pods -n prod']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/one quoted argument/);
+    expect(result.stderr).toMatch(/pass the words unquoted: rk8s validate -- kubectl get pods -n prod/);
+  });
+
+  it('audit tail on a missing log says so instead of "no records"', async () => {
+    const result = await runCli(['audit', 'tail', '/nonexistent/agent.log']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/audit log \/nonexistent\/agent\.log: file not found/);
+  });
 });
 

@@ -1,9 +1,10 @@
 /** `rk8s audit tail` and `rk8s audit verify`: read and check the hash-chained audit log. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readAuditRecords } from '../../audit/audit-log.js';
 import { verifyAuditLog } from '../../audit/verify.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, InputError } from '../../errors.js';
 import type { AuditRecord } from '../../schemas/audit.js';
 import { action, configFromOptions, globalOptions, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';
@@ -73,7 +74,13 @@ export function registerAuditCommand(program: Command): void {
     .option('--json', 'one JSON record per line (JSONL), exactly as stored')
     .action(
       action(async (file: string | undefined, options: { lines: number }, command: Command) => {
-        const records = await readAuditRecords(logPath(file, command), { limit: options.lines });
+        const logFile = logPath(file, command);
+        if (!existsSync(logFile)) {
+          throw new InputError(`audit log ${logFile}: file not found`, {
+            hint: 'rk8s writes it on the first plan or run; pass the right file, --audit-log or RK8S_AUDIT_LOG (rk8s check prints where it is)',
+          });
+        }
+        const records = await readAuditRecords(logFile, { limit: options.lines });
         if (globalOptions(command).json) for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
         else if (records.length === 0) process.stdout.write(`${style.dim('no audit records yet')}\n`);
         else for (const record of records) process.stdout.write(`${formatRecord(record)}\n`);

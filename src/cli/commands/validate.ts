@@ -69,6 +69,12 @@ export function registerValidateCommand(program: Command): void {
         const global = globalOptions(command);
         const args = argv[0] === 'kubectl' ? argv.slice(1) : argv;
         if (args.length === 0) throw new InputError('no kubectl command given', { hint: 'e.g. rk8s validate -- kubectl get pods -n prod' });
+        if (argv.length === 1 && /\s/.test(argv[0]!)) {
+          // One quoted argument would be validated as a single (unknown) verb; say what was meant.
+          throw new InputError(`the command came as one quoted argument: ${JSON.stringify(argv[0])}`, {
+            hint: `pass the words unquoted: rk8s validate -- ${argv[0]}`,
+          });
+        }
         const owner = parseOwnerOption(options.owner);
         const config = configFromOptions(global);
         const loaded = loadPolicy(config.orgDir);
