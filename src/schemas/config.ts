@@ -50,7 +50,7 @@ export const ConfigSchema = z.strictObject({
     maxQueue: z.number().int().positive().default(64),
     requestTimeoutSeconds: z.number().positive().default(60),
     shutdownGraceSeconds: z.number().positive().default(20),
-    /** Requests planning at once (default: 1 with a model, 4 per core with the template planner). */
+    /** Requests planning at once (default: 1 with a model, 16 per core with the template planner, whose requests mostly wait on the audit fsync). */
     planConcurrency: z.number().int().positive().optional(),
   }),
   /** Let MCP agents confirm medium/high-risk commands themselves (off: a human must). */

@@ -32,7 +32,7 @@ export interface HttpServerOptions {
   host?: string;
   port?: number;
   token?: string;
-  /** How many requests plan at once (default: 1 with an LLM planner, 4 per core with the template planner). */
+  /** How many requests plan at once (default: 1 with an LLM planner, 16 per core with the template planner, whose requests mostly wait on the audit fsync). */
   planConcurrency?: number;
   /** True when the model was loaded before listening (reported by /health). */
   modelPreloaded?: boolean;
@@ -127,7 +127,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const coreReady: Promise<Core> = Promise.resolve(options.core).then(
     (core) => {
       gate = createKubectlGate(core.kubectl);
-      const concurrency = options.planConcurrency ?? settings.planConcurrency ?? (core.planner.kind === 'llm' ? 1 : 4 * os.availableParallelism());
+      const concurrency = options.planConcurrency ?? settings.planConcurrency ?? (core.planner.kind === 'llm' ? 1 : 16 * os.availableParallelism());
       queue = createPlanQueue({ concurrency, maxWaiting: settings.maxQueue });
       if (state === 'starting') state = 'ready';
       return { ...core, kubectl: gate.runner };
