@@ -151,9 +151,11 @@ describe('validate() properties', () => {
       }),
       { numRuns: 10_000 },
     );
-    // The generator must reach the interesting region, or the properties hold vacuously.
-    expect(allowed).toBeGreaterThan(100);
-    expect(confirmed).toBeGreaterThan(20);
+    // The generator must reach the interesting region, or the properties hold vacuously. Runs are
+    // random (a typical run allows ~100 and confirms a few dozen), so the floors sit well below
+    // the mean: high enough to catch a generator that stopped reaching allowed/confirmed commands.
+    expect(allowed).toBeGreaterThan(40);
+    expect(confirmed).toBeGreaterThan(10);
   });
 
   it('holds the invariants over payloads rendered into every card template without the renderer\'s checks', () => {
