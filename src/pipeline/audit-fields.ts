@@ -50,6 +50,7 @@ const LEVELS: Record<AuditEvent, AuditRecordInput['level']> = {
   'dry-run': 'INFO',
   cancelled: 'WARN',
   failed: 'ERROR',
+  investigated: 'INFO',
 };
 
 /** One audit record for an event of an operation; `extra` adds the event-specific fields. */

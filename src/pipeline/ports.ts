@@ -67,9 +67,34 @@ export interface KubectlRunOptions {
   signal?: AbortSignal;
 }
 
+/** Options for one buffered read (a read-only `kubectl get ... -o json` for analysis). */
+export interface KubectlReadOptions {
+  timeoutSeconds?: number;
+  signal?: AbortSignal;
+  /** Largest stdout accepted; a larger answer fails instead of being cut (default 64 MiB). */
+  maxBytes?: number;
+}
+
+/** What a buffered read returns: kubectl's whole stdout, never truncated. */
+export interface KubectlReadResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** One clear line for a failure (kubectl's own message, or why it could not start). */
+  errorMessage?: string;
+}
+
 /** Runs kubectl argv (no shell) and streams exec-output then one exec-end. */
 export interface KubectlRunner {
   run(args: readonly string[], options?: KubectlRunOptions): AsyncIterable<Extract<PipelineEvent, { type: 'exec-output' | 'exec-end' }>>;
+  /**
+   * Runs argv and returns its whole output at once (large JSON reads). Optional: runners without it
+   * are read through run(), whose output cap then applies (see cluster/kubectl-read.ts).
+   */
+  read?(args: readonly string[], options?: KubectlReadOptions): Promise<KubectlReadResult>;
 }
 
 /** An audit record before the log adds `prev_hash` and `hash`. */

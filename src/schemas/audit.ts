@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SOURCES } from './request.js';
 
 /** Events an operation records. */
-export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'finished', 'dry-run', 'cancelled', 'failed'] as const;
+export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'finished', 'dry-run', 'cancelled', 'failed', 'investigated'] as const;
 /** An audit event name. */
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -31,6 +31,8 @@ export const AuditRecordSchema = z.strictObject({
   /** The free text as the requester wrote it (redacted): where prompt injection would arrive. */
   query: z.string().optional(),
   violations: z.array(z.string()).optional(),
+  /** The read-only kubectl commands an investigation or a name lookup made (each validated before it ran). */
+  reads: z.array(z.string()).optional(),
   message: z.string().optional(),
   exit_code: z.number().int().optional(),
   duration: z.number().optional().describe('seconds'),

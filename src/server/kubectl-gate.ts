@@ -49,6 +49,14 @@ export function createKubectlGate(inner: KubectlRunner): KubectlGate {
           finish(options.signal);
         }
       },
+      ...(inner.read
+        ? {
+            async read(args, options = {}) {
+              if (closed) throw new CancelledError('the server is shutting down: the read was not started');
+              return inner.read!(args, options);
+            },
+          }
+        : {}),
     },
     get active() {
       return active;
