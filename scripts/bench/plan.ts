@@ -12,7 +12,7 @@ import { createLlamaPlanner } from '../../src/plan/llama-planner.js';
 import { planFromTemplate } from '../../src/plan/template-planner.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const modelPath = process.env.RK8S_BENCH_MODEL ?? path.resolve(root, '../shared/models/stories260K/stories260K.gguf');
+const modelPath = process.env.RK8S_BENCH_MODEL ?? path.resolve(root, 'test/fixtures/models/stories260K/stories260K.gguf');
 const threads = Number(process.env.RK8S_THREADS ?? 1);
 const { cards } = loadCards(path.join(root, 'cards'));
 const match = (id: string, rank: number): CardMatch => {

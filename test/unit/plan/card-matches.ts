@@ -25,4 +25,4 @@ export function matchesOf(...ids: string[]): CardMatch[] {
 }
 
 /** The path of the only real LLM the tests may use. */
-export const STORIES_MODEL = path.resolve(import.meta.dirname, '../../../../shared/models/stories260K/stories260K.gguf');
+export const STORIES_MODEL = path.resolve(import.meta.dirname, '../../fixtures/models/stories260K/stories260K.gguf');

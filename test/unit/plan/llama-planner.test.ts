@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../../src/corpus/render.js';
 import { isAbortError, PlanError } from '../../../src/errors.js';
@@ -10,8 +9,6 @@ import type { Planner } from '../../../src/plan/planner.js';
 import type { Card } from '../../../src/schemas/card.js';
 import { matchOf, matchesOf, realCard, STORIES_MODEL } from './card-matches.js';
 
-const hasModel = existsSync(STORIES_MODEL);
-if (!hasModel) console.warn(`skipping the real-model planner tests: ${STORIES_MODEL} is missing (see shared/models/README.md)`);
 
 const request = { namespace: 'prod', name: 'api', query: 'restart api please' } as const;
 
@@ -83,7 +80,7 @@ describe('interpretModelAnswer', () => {
   });
 });
 
-describe.skipIf(!hasModel)('createLlamaPlanner with stories260K (real node-llama-cpp)', () => {
+describe('createLlamaPlanner with stories260K (real node-llama-cpp)', () => {
   const options: LlamaPlannerOptions = {
     modelPath: STORIES_MODEL,
     threads: 1,

@@ -1,5 +1,5 @@
 /** Test fixtures for retrieval: cards built in code and a tiny ONNX embedding model written on the fly. */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { CardSchema, type Card } from '../../../src/schemas/card.js';
@@ -42,9 +42,7 @@ export function sampleCards(): Card[] {
 }
 
 /** The real all-MiniLM-L6-v2 tokenizer files shipped for tests (no weights). */
-export const TOKENIZER_DIR = path.resolve(packageRoot(), '..', 'shared', 'models', 'all-MiniLM-L6-v2-tokenizer');
-/** Whether the tokenizer files are present on this machine. */
-export const hasTokenizer = existsSync(path.join(TOKENIZER_DIR, 'tokenizer.json'));
+export const TOKENIZER_DIR = path.resolve(packageRoot(), 'test', 'fixtures', 'models', 'all-MiniLM-L6-v2-tokenizer');
 
 /** The deterministic embedding table of the tiny model: row i, column d. */
 export function tableValue(row: number, column: number): number {

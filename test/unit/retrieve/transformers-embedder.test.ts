@@ -7,13 +7,12 @@ import { ModelError } from '../../../src/errors.js';
 import { createEmbedder } from '../../../src/retrieve/embedder.js';
 import { createRetriever } from '../../../src/retrieve/create-retriever.js';
 import { TransformersEmbedder } from '../../../src/retrieve/transformers-embedder.js';
-import { hasTokenizer, sampleCards, tableValue, TOKENIZER_DIR, writeTinyModel } from './fixtures.js';
+import { sampleCards, tableValue, writeTinyModel } from './fixtures.js';
 
-if (!hasTokenizer) console.warn(`skipping transformers embedder tests: no tokenizer at ${TOKENIZER_DIR}`);
 
 const DIMENSIONS = 8;
 
-describe.skipIf(!hasTokenizer)('TransformersEmbedder (real transformers.js + onnxruntime, tiny generated model)', () => {
+describe('TransformersEmbedder (real transformers.js + onnxruntime, tiny generated model)', () => {
   let root: string;
   let modelsDir: string;
   let embedder: TransformersEmbedder;
