@@ -5,8 +5,7 @@
  */
 import { Box, Static, Text, useApp } from 'ink';
 import { KeyRouterContext, createKeyRouter, useKeyRouterInput, useKeys } from './hooks/use-keys.js';
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { Proposal } from '../src/pipeline/events.js';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import { ConfirmationPanel } from './confirmation-panel.js';
 import { DryRunPreview, previewFailure } from './dry-run-preview.js';
@@ -24,8 +23,8 @@ import { NamespacePicker } from './namespace-picker.js';
 import { ParamsInput } from './params-input.js';
 import { ResourcePicker } from './resource-picker.js';
 import { RunPanel } from './run-panel.js';
-import type { TuiServices } from './services.js';
-import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, typedNameRefusal, type TranscriptLine, type TuiState } from './state/reducer.js';
+import type { TuiAsk, TuiServices } from './services.js';
+import { initialState, reducer, requestFromDraft, type TranscriptLine, type TuiState } from './state/reducer.js';
 import { StatusBar } from './status-bar.js';
 import { StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
@@ -96,42 +95,59 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
   const pipeline = usePipeline(dispatch);
   const [quitting, setQuitting] = useState(false);
 
-  // Start the propose stream whenever the reducer asks for a new proposal (never on draft edits alone).
+  // The core's pending question to the human: answered by a key, the typed name, or Esc.
+  const pendingAnswer = useRef<((answer: { confirmed: boolean; text?: string } | undefined) => void) | undefined>(undefined);
+  const answer = useCallback((value: { confirmed: boolean; text?: string } | undefined) => {
+    const resolve = pendingAnswer.current;
+    pendingAnswer.current = undefined;
+    if (!resolve) return;
+    dispatch({ type: 'approval-answered' });
+    resolve(value);
+  }, []);
+  const ask = useCallback<TuiAsk>((question, signal) => {
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        if (pendingAnswer.current === settle) pendingAnswer.current = undefined;
+        resolve(undefined);
+      };
+      const settle = (value: { confirmed: boolean; text?: string } | undefined) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pendingAnswer.current = settle;
+      dispatch({ type: 'approval-asked', ...(question.refusal ? { refusal: question.refusal } : {}) });
+    });
+  }, []);
+
+  // Start the request stream whenever the reducer asks for a new request (never on draft edits alone).
   useEffect(() => {
     if (state.proposal.requestId === 0) return;
     const request = requestFromDraft(state.draft, state.extraParams) as K8sExecPayload;
-    const suggestion = state.proposal.fromSuggestion;
-    pipeline.start('propose', (signal) =>
-      suggestion && services.proposeCommand ? services.proposeCommand(suggestion, request, signal) : services.propose(request, signal),
-    );
+    answer(undefined);
+    pipeline.start('request', (signal) => services.run(request, ask, signal));
   }, [state.proposal.requestId]);
 
   const verdict = state.proposal.verdict;
-  const proposal = state.proposal.proposal;
-  const kind = verdict ? confirmationKind(verdict) : 'enter';
-  const blockedByReadOnly = state.readOnly && verdict?.mutating === true;
-  const canProceed = Boolean(proposal && verdict && verdict.decision !== 'deny' && !state.proposal.busy && !blockedByReadOnly);
+  const confirmation = state.proposal.confirmation;
+  const kind = confirmation?.kind ?? 'none';
+  const waiting = state.proposal.pendingApproval;
+  // After a decline the same request can be planned again (a new proposal, a new question).
+  const canRetry = !waiting && !state.proposal.busy && verdict !== undefined && verdict.decision !== 'deny' && state.proposal.approvalEnd !== undefined;
   const keymapOptions: KeymapOptions = {
     readOnly: state.readOnly,
-    confirmAction: kind === 'enter' ? 'run' : kind === 'key' ? 'confirm-key' : 'confirm-typed',
-    hasSuggestions: (verdict?.suggestions.length ?? 0) > 0 && !state.proposal.busy,
-    canProceed,
+    confirmAction: kind === 'typed-name' ? 'confirm-typed' : 'confirm-key',
+    hasSuggestions: (verdict?.suggestions.length ?? 0) > 0 && !state.proposal.busy && !waiting,
+    canRun: waiting && kind === 'none',
+    canRetry,
   };
-
-  const startRun = useCallback(
-    (approved: Proposal, confirmed: boolean) => {
-      pipeline.cancel('preview');
-      dispatch({ type: 'run-started', command: approved.plan.command });
-      pipeline.start('run', (signal) => services.runApproved(approved, confirmed, signal));
-    },
-    [pipeline, services],
-  );
 
   const quit = useCallback(() => {
     if (quitting) return;
     setQuitting(true);
+    answer(undefined);
     void pipeline.shutdown(quitGraceMs).then(() => exit());
-  }, [quitting, pipeline, quitGraceMs, exit]);
+  }, [quitting, pipeline, quitGraceMs, exit, answer]);
 
   const typing =
     (state.screen === 'namespace' || state.screen === 'name' || state.screen === 'query' || state.screen === 'params') ||
@@ -156,21 +172,21 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
         return;
       case 'cancel':
         if (state.screen === 'proposing' && state.proposal.busy) {
-          pipeline.cancel('propose');
-          dispatch({ type: 'cancel-requested', stage: 'propose' });
+          pipeline.cancel('request');
+          dispatch({ type: 'cancel-requested' });
         } else if (state.screen === 'running' && state.run.busy) {
-          pipeline.cancel('run');
-          dispatch({ type: 'cancel-requested', stage: 'run' });
+          pipeline.cancel('request');
+          dispatch({ type: 'cancel-requested' });
         } else if (state.screen === 'proposing') {
           dispatch({ type: 'back' });
         }
         return;
       case 'decline':
       case 'back':
-        if (state.screen === 'confirm') {
-          pipeline.cancel('preview');
-          dispatch({ type: 'cancel-requested', stage: 'preview' });
-          return;
+        if (waiting) {
+          // Saying no ends this request; the core records it. Esc on the verdict of an allowed read also goes back.
+          answer({ confirmed: false });
+          if (state.screen === 'confirm') return;
         }
         dispatch({ type: 'back' });
         return;
@@ -180,28 +196,18 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
         return;
       }
       case 'proceed':
-        if (!proposal || !verdict || !canProceed) return;
-        if (kind === 'enter' && !verdict.mutating) {
-          startRun(proposal, false);
-          return;
-        }
-        dispatch({ type: 'confirm-opened' });
-        if (verdict.mutating) pipeline.start('preview', (signal) => services.previewDryRun(proposal, signal));
+        if (waiting && kind === 'none') answer({ confirmed: true });
         return;
-      case 'run':
+      case 'retry':
+        if (canRetry) dispatch({ type: 'retry' });
+        return;
       case 'confirm-key':
-      case 'confirm-typed': {
-        if (!proposal || state.preview.status === 'loading' || blockedByReadOnly) return;
-        if (binding.action === 'confirm-typed') {
-          const refusal = typedNameRefusal(state.confirm.input, confirmationTarget(proposal));
-          if (refusal) {
-            dispatch({ type: 'confirm-refused', message: refusal });
-            return;
-          }
-        }
-        startRun(proposal, binding.action !== 'run');
+        if (waiting && state.preview.status !== 'loading') answer({ confirmed: true });
         return;
-      }
+      case 'confirm-typed':
+        // The core compares what was typed with the name; the TUI only hands it over.
+        if (waiting && state.preview.status !== 'loading') answer({ confirmed: true, text: state.confirm.input });
+        return;
       case 'new-request':
         dispatch({ type: 'reset' });
         return;
@@ -289,17 +295,17 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
         <Box flexDirection="column">
           <VerdictPanel proposal={{ ...state.proposal, fromSuggestion: undefined }} readOnly={state.readOnly} width={width} />
           <DryRunPreview preview={state.preview} height={Math.max(3, panelRows - 9)} showWarning={false} />
-          <ConfirmationPanel
-            kind={kind}
-            target={proposal ? confirmationTarget(proposal) : ''}
-            input={state.confirm.input}
-            refusal={state.confirm.refusal}
-            warning={previewFailure(state.preview)}
-            ready={state.preview.status !== 'loading'}
-            readOnly={blockedByReadOnly}
-            active={active}
-            onInput={(input) => dispatch({ type: 'confirm-input', input })}
-          />
+          {confirmation ? (
+            <ConfirmationPanel
+              confirmation={confirmation}
+              input={state.confirm.input}
+              refusal={state.confirm.refusal}
+              warning={previewFailure(state.preview)}
+              ready={state.preview.status !== 'loading' && waiting}
+              active={active}
+              onInput={(input) => dispatch({ type: 'confirm-input', input })}
+            />
+          ) : null}
         </Box>
       );
       break;

@@ -10,7 +10,6 @@ import type { Core } from '../src/pipeline/core.js';
 import type { PipelineEvent } from '../src/pipeline/events.js';
 import type { Card } from '../src/schemas/card.js';
 import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
-import type { Policy } from '../src/validate/policy.js';
 import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices } from './services.js';
 
 /** A tiny observable for the status bar. */
@@ -76,32 +75,15 @@ export function catalogFromFileNames(cardsDirectory: string): CatalogEntry[] {
   return entries;
 }
 
-/** "team-*" style patterns, as the policy's namespaces.yaml uses them (see src/validate/policy.ts). */
-function patternMatches(pattern: string, namespace: string): boolean {
-  if (!pattern.includes('*')) return pattern === namespace;
-  const expression = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return expression.test(namespace);
-}
-
 /** The pipeline and cluster modules, loaded on first use: they are not needed for the first frame. */
 const pipelineModules = () =>
   Promise.all([
-    import('../src/pipeline/propose.js'),
-    import('../src/pipeline/preview-dry-run.js'),
-    import('../src/pipeline/run-approved.js'),
+    import('../src/pipeline/run-request.js'),
+    import('../src/pipeline/approvers.js'),
+    import('../src/pipeline/audit-fields.js'),
     import('../src/cluster/list-objects.js'),
-  ]).then(([proposeModule, previewModule, runModule, clusterModule]) => ({ ...proposeModule, ...previewModule, ...runModule, ...clusterModule }));
-
-/** The tier of a namespace under the policy: an exact entry, else a pattern ("team-*"), else "*". */
-export function tierOf(policy: Policy | undefined, namespace: string): string | undefined {
-  const entries = policy?.namespaces.namespaces;
-  if (!entries) return undefined;
-  if (entries[namespace]) return entries[namespace].tier;
-  const patterns = Object.keys(entries).filter((pattern) => pattern !== '*' && patternMatches(pattern, namespace));
-  const pattern = patterns[0];
-  if (pattern) return entries[pattern]?.tier;
-  return entries['*']?.tier;
-}
+    import('../src/validate/rbac.js'),
+  ]).then(([runModule, approverModule, auditModule, clusterModule, rbacModule]) => ({ ...runModule, ...approverModule, ...auditModule, ...clusterModule, namespaceTier: rbacModule.namespaceTier }));
 
 /** The planner's label for the status bar. */
 export function plannerLabel(core: Pick<Core, 'planner'>): string {
@@ -139,19 +121,27 @@ export function createCoreServices(options: CoreServicesOptions): TuiServices {
     get catalog() {
       return typeof catalog === 'function' ? catalog() : catalog;
     },
-    propose: (request, signal) => guarded(options.core, (core, modules) => modules.propose(request, core, { source: 'tui', signal })),
-    previewDryRun: (proposal, signal) => guarded(options.core, (core, modules) => modules.previewDryRun(proposal, core, { signal })),
-    runApproved: (proposal, confirmed, signal) => guarded(options.core, (core, modules) => modules.runApproved(proposal, core, { confirmed, signal })),
+    run: (request, ask, signal) =>
+      guarded(options.core, (core, modules) => {
+        const user = modules.defaultUser();
+        const approver = modules.createInteractiveApprover({
+          kind: 'tui',
+          by: `${user} (tui)`,
+          confirmsEverything: true,
+          // A mistyped name is asked again (the core says why); a third miss ends the request.
+          attempts: 3,
+          ask: (context) => ask({ proposal: context.proposal, requirement: context.requirement, ...(context.refusal ? { refusal: context.refusal } : {}) }, signal),
+        });
+        return modules.runRequest(request, core, { source: 'tui', user, signal, approver });
+      }),
     async listNamespaces(signal): Promise<NamespaceItem[]> {
       const core = await options.core;
-      let entries: Array<{ name: string; status: string }>;
-      if (options.listNamespaces) entries = await options.listNamespaces(core, signal);
-      else {
-        const modules = await pipelineModules();
-        entries = await modules.listNamespaces(modules.clusterQueryOptions(core.config, signal));
-      }
+      const modules = await pipelineModules();
+      const entries: Array<{ name: string; status: string }> = options.listNamespaces
+        ? await options.listNamespaces(core, signal)
+        : await modules.listNamespaces(modules.clusterQueryOptions(core.config, signal));
       return entries.map((entry) => {
-        const tier = tierOf(core.policy, entry.name);
+        const tier = core.policy ? modules.namespaceTier(core.policy, entry.name) : undefined;
         return { ...entry, ...(tier ? { tier } : {}) };
       });
     },

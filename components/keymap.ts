@@ -18,7 +18,7 @@ export type KeyAction =
   | 'submit'
   | 'accept-suggestion'
   | 'proceed'
-  | 'run'
+  | 'retry'
   | 'confirm-key'
   | 'confirm-typed'
   | 'decline'
@@ -50,8 +50,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'submit', keys: 'Enter', label: 'submit (empty skips)', screens: ['query'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'submit', keys: 'Enter', label: 're-plan with value', screens: ['params'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'accept-suggestion', keys: '1-9', label: 'accept suggestion', screens: ['verdict'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
-  { action: 'proceed', keys: 'Enter', label: 'continue', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
-  { action: 'run', keys: 'Enter', label: 'run', screens: ['confirm'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'proceed', keys: 'Enter', label: 'run', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
+  { action: 'retry', keys: 'Enter', label: 'plan again', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'confirm-key', keys: 'y', label: 'confirm and run', screens: ['confirm'], dangerous: true, matches: (input) => input === 'y' || input === 'Y' },
   { action: 'confirm-typed', keys: 'Enter', label: 'confirm typed name', screens: ['confirm'], dangerous: true, matches: (_input, key) => key.return },
   { action: 'decline', keys: 'n', label: 'cancel', screens: ['confirm'], dangerous: false, matches: (input) => input === 'n' || input === 'N' },
@@ -65,23 +65,25 @@ export const KEYMAP: readonly KeyBinding[] = [
 /** Options that change which bindings exist. */
 export interface KeymapOptions {
   readOnly: boolean;
-  /** On the confirm screen: which of run / confirm-key / confirm-typed applies. */
-  confirmAction?: 'run' | 'confirm-key' | 'confirm-typed';
-  /** On the verdict screen: whether there are suggestions / something to continue to. */
+  /** On the confirm screen: which of confirm-key / confirm-typed the core asked for. */
+  confirmAction?: 'confirm-key' | 'confirm-typed';
+  /** On the verdict screen: whether there are suggestions, a command waiting to run, or a request to plan again. */
   hasSuggestions?: boolean;
-  canProceed?: boolean;
+  canRun?: boolean;
+  canRetry?: boolean;
 }
 
 function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): boolean {
   if (binding.screens !== 'all' && !binding.screens.includes(screen)) return false;
   if (options.readOnly && binding.dangerous) return false;
-  if (screen === 'confirm' && (binding.action === 'run' || binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
-    return binding.action === (options.confirmAction ?? 'run');
+  if (screen === 'confirm' && (binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
+    return binding.action === (options.confirmAction ?? 'confirm-key');
   }
   // `n` declines a y/n question only; in a typed-name confirmation it is a letter of the name.
   if (binding.action === 'decline') return screen === 'confirm' && options.confirmAction === 'confirm-key';
   if (binding.action === 'accept-suggestion') return options.hasSuggestions === true;
-  if (binding.action === 'proceed') return options.canProceed === true;
+  if (binding.action === 'proceed') return options.canRun === true;
+  if (binding.action === 'retry') return options.canRetry === true && options.canRun !== true;
   return true;
 }
 

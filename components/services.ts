@@ -4,6 +4,7 @@
  * core (pipeline-services.ts); component tests pass a fake.
  */
 import type { PipelineEvent, Proposal } from '../src/pipeline/events.js';
+import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';
 
@@ -51,22 +52,18 @@ export interface StatusInfo {
   error?: string;
 }
 
+/** What the core asks the human through the TUI, and what the human answered (undefined: no). */
+export type TuiAsk = (question: { proposal: Proposal; requirement: Confirmation; refusal?: string }, signal: AbortSignal) => Promise<{ confirmed: boolean; text?: string } | undefined>;
+
 /** The TUI's view of the pipeline and the cluster. Every long call takes an AbortSignal. */
 export interface TuiServices {
   /** Cards as (intent, resource) pairs: drives which intents and resources are offered. */
   readonly catalog: readonly CatalogEntry[];
-  /** retrieve -> plan -> validate (-> approval-request). */
-  propose(request: K8sExecPayload, signal: AbortSignal): AsyncIterable<PipelineEvent>;
   /**
-   * Re-proposes an exact argv (a guardrail suggestion the user accepted): validated again, never
-   * run without a new confirmation. Optional: without it the TUI re-plans from a request derived
-   * from the argv.
+   * The whole request (propose, preview, approval, run, audit) as one stream; the core asks the human
+   * through `ask` before anything runs, even an allowed read (the TUI's Enter).
    */
-  proposeCommand?(args: readonly string[], request: K8sExecPayload, signal: AbortSignal): AsyncIterable<PipelineEvent>;
-  /** Server-side dry-run preview (or a notice when the card has none). */
-  previewDryRun(proposal: Proposal, signal: AbortSignal): AsyncIterable<PipelineEvent>;
-  /** Re-validate -> execute -> audit. `confirmed` is true only after the user confirmed on screen. */
-  runApproved(proposal: Proposal, confirmed: boolean, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  run(request: K8sExecPayload, ask: TuiAsk, signal: AbortSignal): AsyncIterable<PipelineEvent>;
   listNamespaces(signal: AbortSignal): Promise<NamespaceItem[]>;
   listObjects(resource: Resource, namespace: string | undefined, signal: AbortSignal): Promise<ObjectItem[]>;
   /** Current status facts. */

@@ -58,6 +58,9 @@ export function VerdictPanel({ proposal, readOnly }: VerdictPanelProps) {
         </Box>
       ))}
       {plan && plan.missing.length > 0 ? <Text color={theme.color('warning')}>{`missing: ${plan.missing.join(', ')}`}</Text> : null}
+      {proposal.approvalEnd ? (
+        <Text color={theme.color('warning')} wrap="wrap">{`not run: ${proposal.approvalEnd.message ?? proposal.approvalEnd.outcome}`}</Text>
+      ) : null}
       {error ? (
         <Text color={theme.color('danger')} wrap="wrap">
           {`error: ${error.message}`}

@@ -1,11 +1,14 @@
 /**
- * Runs pipeline streams for the TUI: one AbortController per stage, events fed to the reducer,
+ * Runs the request stream for the TUI: one AbortController per stream, events fed to the reducer,
  * Esc aborts (kubectl is killed and the pipeline audits the cancellation), unmount aborts everything.
  */
 import { useCallback, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { isAbortError, serializeError } from '../../src/errors.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import type { StreamStage, TuiAction } from '../state/reducer.js';
+import type { TuiAction } from '../state/reducer.js';
+
+/** The streams a session runs: one request at a time. */
+export type StreamStage = 'request';
 
 interface RunningStream {
   controller: AbortController;
@@ -37,20 +40,19 @@ export function usePipeline(dispatch: Dispatch<TuiAction>): PipelineControls {
       }
       const controller = new AbortController();
       const entry: RunningStream = { controller, superseded: false, done: Promise.resolve() };
-      // After a cancel, propose and preview events are noise; a run still reports exec-end and audit-end.
+      // A cancelled request still reports how it ended (exec-end cancelled, audit-end): the reducer shows it.
       const deliver = (event: PipelineEvent) => {
         if (entry.superseded) return;
-        if (controller.signal.aborted && stage !== 'run') return;
-        dispatch({ type: 'pipeline-event', stage, event });
+        dispatch({ type: 'pipeline-event', event });
       };
       entry.done = (async () => {
         try {
           for await (const event of open(controller.signal)) deliver(event);
         } catch (error) {
-          if (!isAbortError(error) || stage === 'run') deliver({ type: 'error', error: serializeError(error) });
+          if (!isAbortError(error)) deliver({ type: 'error', error: serializeError(error) });
         } finally {
           if (streams.current.get(stage) === entry) streams.current.delete(stage);
-          if (!entry.superseded) dispatch({ type: 'stream-finished', stage });
+          if (!entry.superseded) dispatch({ type: 'stream-finished' });
         }
       })();
       streams.current.set(stage, entry);

@@ -1,151 +1,18 @@
 /**
- * The TUI's state: one pure reducer over pipeline events and UI actions. Side effects (starting
- * streams, aborting them) live in hooks/use-pipeline.ts; this file only decides what is on screen.
+ * The TUI's state: one pure reducer over UI actions and the events of the request stream
+ * (runRequest). The core decides what a command needs (risk, confirmation, whether an answer is
+ * enough); this file only decides what is on screen.
  */
-import type { SerializedError } from '../../src/errors.js';
-import { assertNever, type CardMatch, type PipelineEvent, type Proposal } from '../../src/pipeline/events.js';
-import type { Plan, PlannerKind } from '../../src/schemas/plan.js';
-import type { Verdict } from '../../src/schemas/verdict.js';
-import { CLUSTER_SCOPED_RESOURCES, type Intent, type Resource } from '../../src/schemas/vocabulary.js';
-import { requestFromSuggestion } from './suggestion.js';
+import { assertNever, type PipelineEvent } from '../../src/pipeline/events.js';
+import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
+import { CLUSTER_SCOPED_RESOURCES } from '../../src/schemas/vocabulary.js';
+import { appendLines, historyEntryOf, runSummary } from './transcript.js';
+import type { Draft, PreviewView, ProposalView, RunView, Screen, TuiAction, TuiState } from './types.js';
 
-/** The screens of the flow, in order. */
-export type Screen =
-  | 'intent'
-  | 'resource'
-  | 'namespace'
-  | 'name'
-  | 'query'
-  | 'proposing'
-  | 'params'
-  | 'verdict'
-  | 'confirm'
-  | 'running'
-  | 'result';
+export type { Draft, ExecEnd, HistoryEntry, NoticeView, Phase, PreviewView, ProposalView, RunView, Screen, TranscriptLine, TuiAction, TuiState } from './types.js';
+export { runSummary, shownExitCode } from './transcript.js';
 
-/** Which stream an event came from. */
-export type StreamStage = 'propose' | 'preview' | 'run';
-
-/** The request being built by the pickers. */
-export interface Draft {
-  intent?: Intent;
-  resource?: Resource;
-  namespace?: string;
-  name?: string;
-  query?: string;
-}
-
-/** A finished line of the session transcript, rendered once in <Static>. */
-export interface TranscriptLine {
-  id: number;
-  kind: 'command' | 'stdout' | 'stderr' | 'truncated' | 'summary' | 'notice';
-  text: string;
-}
-
-/** One operation in the session history. */
-export interface HistoryEntry {
-  operationId?: string;
-  command: string;
-  namespace?: string;
-  outcome: 'ok' | 'failed' | 'cancelled' | 'timed-out' | 'denied' | 'error';
-  exitCode?: number;
-  durationMs?: number;
-}
-
-/** A notice from the pipeline (fallbacks, model progress, "no dry-run for this card"). */
-export interface NoticeView {
-  level: 'info' | 'warn';
-  stage: string;
-  message: string;
-}
-
-/** What the propose stream has produced so far. */
-export interface ProposalView {
-  cards: CardMatch[];
-  embedder?: string;
-  notes: string[];
-  planText: string;
-  /** Increases with every new proposal; the App starts a propose stream when it changes. */
-  requestId: number;
-  plan?: Plan;
-  planner?: PlannerKind;
-  verdict?: Verdict;
-  proposal?: Proposal;
-  operationId?: string;
-  busy: boolean;
-  cancelled: boolean;
-  error?: SerializedError;
-  /** The suggested argv the user accepted, when this proposal came from one. */
-  fromSuggestion?: string[];
-}
-
-/** The dry-run preview shown before a mutation is confirmed. */
-export interface PreviewView {
-  status: 'idle' | 'loading' | 'done' | 'unavailable' | 'failed';
-  output: string;
-  exitCode?: number;
-  message?: string;
-}
-
-/** The end of a kubectl run. */
-export type ExecEnd = Extract<PipelineEvent, { type: 'exec-end' }>;
-
-/** The run panel. */
-export interface RunView {
-  command: string;
-  busy: boolean;
-  cancelling: boolean;
-  stdoutLines: number;
-  stderrLines: number;
-  end?: ExecEnd;
-  operationId?: string;
-  error?: SerializedError;
-}
-
-/** The whole TUI state. */
-export interface TuiState {
-  screen: Screen;
-  readOnly: boolean;
-  /** From --namespace: preselected, so the namespace picker is skipped (Esc still reaches it). */
-  defaultNamespace?: string;
-  /** The namespace picked last: preselected (not skipped) in the namespace picker of the next request. */
-  lastNamespace?: string;
-  draft: Draft;
-  /** Parameters the user typed inline for a plan that was missing them. */
-  extraParams: Record<string, string>;
-  /** Required parameters still to ask for, in order. */
-  missing: string[];
-  proposal: ProposalView;
-  preview: PreviewView;
-  confirm: { input: string; refusal?: string };
-  run: RunView;
-  notices: NoticeView[];
-  transcript: TranscriptLine[];
-  history: HistoryEntry[];
-  helpOpen: boolean;
-}
-
-/** UI actions and pipeline events, the only inputs of the reducer. */
-export type TuiAction =
-  | { type: 'intent-picked'; intent: Intent }
-  | { type: 'resource-picked'; resource: Resource }
-  | { type: 'namespace-picked'; namespace: string }
-  | { type: 'name-picked'; name?: string }
-  | { type: 'query-submitted'; query: string }
-  | { type: 'param-submitted'; name: string; value: string }
-  | { type: 'suggestion-accepted'; args: string[] }
-  | { type: 'confirm-opened' }
-  | { type: 'confirm-input'; input: string }
-  | { type: 'confirm-refused'; message: string }
-  | { type: 'run-started'; command: string }
-  | { type: 'cancel-requested'; stage: StreamStage }
-  | { type: 'stream-finished'; stage: StreamStage }
-  | { type: 'pipeline-event'; stage: StreamStage; event: PipelineEvent }
-  | { type: 'back' }
-  | { type: 'reset' }
-  | { type: 'help-toggled' };
-
-const emptyProposal = (requestId = 0): ProposalView => ({ cards: [], notes: [], planText: '', requestId, busy: false, cancelled: false });
+const emptyProposal = (requestId = 0): ProposalView => ({ cards: [], notes: [], planText: '', requestId, busy: false, cancelled: false, pendingApproval: false });
 const emptyRun = (): RunView => ({ command: '', busy: false, cancelling: false, stdoutLines: 0, stderrLines: 0 });
 const emptyPreview = (): PreviewView => ({ status: 'idle', output: '' });
 
@@ -153,6 +20,7 @@ const emptyPreview = (): PreviewView => ({ status: 'idle', output: '' });
 export function initialState(options: { readOnly?: boolean; defaultNamespace?: string } = {}): TuiState {
   return {
     screen: 'intent',
+    phase: 'propose',
     readOnly: options.readOnly ?? false,
     defaultNamespace: options.defaultNamespace,
     draft: {},
@@ -167,27 +35,6 @@ export function initialState(options: { readOnly?: boolean; defaultNamespace?: s
     history: [],
     helpOpen: false,
   };
-}
-
-/** How a proposal must be confirmed before it runs: Enter (allow), a key (medium), or the typed name (high). */
-export type ConfirmationKind = 'enter' | 'key' | 'typed-name';
-
-/** The confirmation the verdict demands; the TUI never asks for less. */
-export function confirmationKind(verdict: Verdict): ConfirmationKind {
-  if (verdict.risk === 'high') return 'typed-name';
-  if (verdict.decision === 'confirm' || verdict.risk === 'medium') return 'key';
-  return 'enter';
-}
-
-/** The word a high-risk confirmation must type: the object's name, else the namespace. */
-export function confirmationTarget(proposal: Proposal): string {
-  const fromParams = proposal.plan.params.name;
-  if (typeof fromParams === 'string' && fromParams) return fromParams;
-  if (proposal.request.name) return proposal.request.name;
-  const slashed = proposal.plan.args.find((argument) => !argument.startsWith('-') && argument.includes('/'));
-  const afterSlash = slashed?.split('/').pop();
-  if (afterSlash) return afterSlash;
-  return proposal.verdict.namespace ?? proposal.request.namespace ?? 'yes';
 }
 
 /** The screen Esc returns to. */
@@ -216,51 +63,11 @@ function previousScreen(state: TuiState): Screen {
   }
 }
 
-function appendLines(state: TuiState, lines: ReadonlyArray<Omit<TranscriptLine, 'id'>>): TranscriptLine[] {
-  const start = state.transcript.length;
-  return [...state.transcript, ...lines.map((line, index) => ({ ...line, id: start + index }))];
+function withNotice(state: TuiState, event: Extract<PipelineEvent, { type: 'notice' }>): TuiState {
+  return { ...state, notices: [...state.notices, { level: event.level, stage: event.stage, message: event.message }] };
 }
 
-function outcomeOf(run: RunView): HistoryEntry['outcome'] {
-  if (run.end === undefined) return run.error ? 'error' : 'cancelled';
-  if (run.end.cancelled) return 'cancelled';
-  if (run.end.timedOut) return 'timed-out';
-  return run.end.exitCode === 0 ? 'ok' : 'failed';
-}
-
-/** Why a typed high-risk confirmation is not the target name (it must match exactly), or undefined when it does. */
-export function typedNameRefusal(typed: string, target: string): string | undefined {
-  if (typed === target) return undefined;
-  let why: string;
-  if (typed === '') why = 'nothing was typed';
-  else if (typed.trim() === target) why = 'it has spaces around the name';
-  else if (typed.toLowerCase() === target.toLowerCase()) why = 'the letter case differs';
-  else if (target.startsWith(typed)) why = `it is incomplete (${target.length - typed.length} more character${target.length - typed.length === 1 ? '' : 's'})`;
-  else why = 'it is a different name';
-  return `"${typed}" is not "${target}" (${why}): nothing was run. Type the name exactly.`;
-}
-
-/** Exit code of a run as the CLI reports it: a cancelled run is 130 (SIGINT), whatever kubectl's end was. */
-export function shownExitCode(end: ExecEnd): number {
-  return end.cancelled ? 130 : end.exitCode;
-}
-
-function formatSeconds(milliseconds: number): string {
-  return `${(milliseconds / 1000).toFixed(milliseconds < 10_000 ? 2 : 1)}s`;
-}
-
-/** The one-line summary of a finished run, as written to the transcript. */
-export function runSummary(run: RunView): string {
-  const outcome = outcomeOf(run);
-  const parts = [outcome === 'ok' ? 'done' : outcome];
-  if (run.end) parts.push(`exit ${shownExitCode(run.end)}`, formatSeconds(run.end.durationMs));
-  else if (outcome === 'cancelled') parts.push('exit 130');
-  if (run.operationId) parts.push(`operation ${run.operationId}`);
-  if (run.error && !run.end) parts.push(run.error.message);
-  return parts.join(' · ');
-}
-
-function reduceProposeEvent(state: TuiState, event: PipelineEvent): TuiState {
+function reduceEvent(state: TuiState, event: PipelineEvent): TuiState {
   const proposal = state.proposal;
   switch (event.type) {
     case 'retrieve-end':
@@ -272,77 +79,57 @@ function reduceProposeEvent(state: TuiState, event: PipelineEvent): TuiState {
     case 'validate-end':
       return { ...state, proposal: { ...proposal, verdict: event.verdict } };
     case 'approval-request':
-      return { ...state, proposal: { ...proposal, proposal: event.proposal, operationId: event.proposal.operationId } };
-    case 'audit-end':
-      return { ...state, proposal: { ...proposal, operationId: event.operationId } };
-    case 'notice':
-      return { ...state, notices: [...state.notices, { level: event.level, stage: event.stage, message: event.message }] };
-    case 'error':
-      return { ...state, proposal: { ...proposal, error: event.error } };
-    case 'dry-run-end':
-    case 'exec-output':
-    case 'exec-end':
-      // propose never runs anything; ignore rather than trust a stray event.
-      return state;
-    default:
-      return assertNever(event);
-  }
-}
-
-function reducePreviewEvent(state: TuiState, event: PipelineEvent): TuiState {
-  switch (event.type) {
-    case 'dry-run-end':
-      return { ...state, preview: { ...state.preview, status: 'done', output: event.output, exitCode: event.exitCode } };
-    case 'notice':
-      return { ...state, preview: { ...state.preview, message: event.message } };
-    case 'error':
-      return { ...state, preview: { ...state.preview, status: 'failed', message: event.error.message } };
-    case 'retrieve-end':
-    case 'plan-delta':
-    case 'plan-end':
-    case 'validate-end':
-    case 'approval-request':
-    case 'exec-output':
-    case 'exec-end':
-    case 'audit-end':
-      return state;
-    default:
-      return assertNever(event);
-  }
-}
-
-function reduceRunEvent(state: TuiState, event: PipelineEvent): TuiState {
-  const run = state.run;
-  switch (event.type) {
-    case 'exec-output':
       return {
         ...state,
-        transcript: appendLines(state, [{ kind: event.stream, text: event.line }]),
+        phase: 'approve',
+        proposal: { ...proposal, proposal: event.proposal, operationId: event.proposal.operationId, confirmation: event.proposal.confirmation },
+        // The core previews every change before it asks (the TUI's approver asks for everything).
+        preview: event.proposal.verdict.mutating ? { status: 'loading', output: '' } : { status: 'unavailable', output: '' },
+      };
+    case 'dry-run-end':
+      return { ...state, preview: { ...state.preview, status: 'done', output: event.output, exitCode: event.exitCode } };
+    case 'approval-end': {
+      if (event.outcome === 'approved' || event.outcome === 'not-needed') {
+        const command = proposal.proposal?.plan.command ?? proposal.plan?.command ?? '';
+        return {
+          ...state,
+          phase: 'run',
+          screen: 'running',
+          proposal: { ...proposal, pendingApproval: false },
+          run: { ...emptyRun(), command, busy: true },
+          transcript: appendLines(state.transcript, [{ kind: 'command', text: `$ ${command}` }]),
+        };
+      }
+      return { ...state, proposal: { ...proposal, pendingApproval: false, approvalEnd: { outcome: event.outcome, ...(event.code ? { code: event.code } : {}), ...(event.message ? { message: event.message } : {}) } } };
+    }
+    case 'exec-output':
+      if (state.phase !== 'run') return state;
+      return {
+        ...state,
+        transcript: appendLines(state.transcript, [{ kind: event.stream, text: event.line }]),
         run: {
-          ...run,
-          stdoutLines: run.stdoutLines + (event.stream === 'stdout' ? 1 : 0),
-          stderrLines: run.stderrLines + (event.stream === 'stderr' ? 1 : 0),
+          ...state.run,
+          stdoutLines: state.run.stdoutLines + (event.stream === 'stdout' ? 1 : 0),
+          stderrLines: state.run.stderrLines + (event.stream === 'stderr' ? 1 : 0),
         },
       };
     case 'exec-end': {
-      const marks: Array<Omit<TranscriptLine, 'id'>> = [];
+      if (state.phase !== 'run') return state;
+      const marks: Array<{ kind: 'truncated'; text: string }> = [];
       if (event.truncated) marks.push({ kind: 'truncated', text: '… output truncated (the rest was not kept; see the audit log hashes)' });
       if (event.timedOut) marks.push({ kind: 'truncated', text: '… kubectl timed out and was stopped' });
-      return { ...state, transcript: appendLines(state, marks), run: { ...run, end: event } };
+      return { ...state, transcript: appendLines(state.transcript, marks), run: { ...state.run, end: event } };
     }
     case 'audit-end':
-      return { ...state, run: { ...run, operationId: event.operationId } };
-    case 'notice':
-      return { ...state, notices: [...state.notices, { level: event.level, stage: event.stage, message: event.message }] };
+      return state.phase === 'run' ? { ...state, run: { ...state.run, operationId: event.operationId } } : { ...state, proposal: { ...proposal, operationId: event.operationId } };
+    case 'notice': {
+      const noted = withNotice(state, event);
+      return state.phase === 'approve' && state.preview.status === 'loading' ? { ...noted, preview: { ...state.preview, message: event.message } } : noted;
+    }
     case 'error':
-      return { ...state, run: { ...run, error: event.error } };
-    case 'retrieve-end':
-    case 'plan-delta':
-    case 'plan-end':
-    case 'validate-end':
-    case 'approval-request':
-    case 'dry-run-end':
-      return state;
+      if (state.phase === 'run') return { ...state, run: { ...state.run, error: event.error } };
+      if (state.phase === 'approve' && state.preview.status === 'loading') return { ...state, preview: { ...state.preview, status: 'failed', message: event.error.message }, proposal: { ...proposal, error: event.error } };
+      return { ...state, proposal: { ...proposal, error: event.error } };
     default:
       return assertNever(event);
   }
@@ -355,48 +142,35 @@ function onlyMissingParams(proposal: ProposalView): boolean {
   return violations.every((violation) => violation.code === 'PARAMS_MISSING');
 }
 
-function finishStream(state: TuiState, stage: StreamStage): TuiState {
-  switch (stage) {
-    case 'propose': {
-      const proposal = { ...state.proposal, busy: false };
-      if (state.screen !== 'proposing') return { ...state, proposal };
-      if (proposal.cancelled) return { ...state, proposal, screen: 'query' };
-      const missing = proposal.plan?.missing ?? [];
-      if (missing.length > 0 && onlyMissingParams(proposal)) return { ...state, proposal, missing: [...missing], screen: 'params' };
-      const history =
-        proposal.verdict?.decision === 'deny' && proposal.plan
-          ? [...state.history, { operationId: proposal.operationId, command: proposal.plan.command, namespace: proposal.verdict.namespace, outcome: 'denied' as const }]
-          : state.history;
-      return { ...state, proposal, history, screen: 'verdict' };
-    }
-    case 'preview':
-      return state.preview.status === 'loading' ? { ...state, preview: { ...state.preview, status: state.preview.message ? 'unavailable' : 'failed' } } : state;
-    case 'run': {
-      const run = { ...state.run, busy: false, cancelling: false };
-      const entry: HistoryEntry = {
-        operationId: run.operationId,
-        command: run.command,
-        namespace: state.proposal.verdict?.namespace ?? state.draft.namespace,
-        outcome: outcomeOf(run),
-        exitCode: run.end ? shownExitCode(run.end) : outcomeOf(run) === 'cancelled' ? 130 : undefined,
-        durationMs: run.end?.durationMs,
-      };
-      return {
-        ...state,
-        run,
-        screen: 'result',
-        history: [...state.history, entry],
-        transcript: appendLines(state, [{ kind: 'summary', text: runSummary(run) }]),
-      };
-    }
+function finishStream(state: TuiState): TuiState {
+  if (state.phase === 'run') {
+    const run = { ...state.run, busy: false, cancelling: false };
+    const entry = historyEntryOf(run, state.proposal.verdict?.namespace ?? state.draft.namespace);
+    return {
+      ...state,
+      run,
+      screen: 'result',
+      history: [...state.history, entry],
+      transcript: appendLines(state.transcript, [{ kind: 'summary', text: runSummary(run) }]),
+    };
   }
+  const proposal = { ...state.proposal, busy: false, pendingApproval: false };
+  const preview: PreviewView = state.preview.status === 'loading' ? { ...state.preview, status: state.preview.message ? 'unavailable' : 'failed' } : state.preview;
+  if (state.screen !== 'proposing' && state.screen !== 'confirm' && state.screen !== 'verdict') return { ...state, proposal, preview };
+  if (proposal.cancelled) return { ...state, proposal, preview, screen: 'query' };
+  const missing = proposal.plan?.missing ?? [];
+  if (missing.length > 0 && onlyMissingParams(proposal)) return { ...state, proposal, preview, missing: [...missing], screen: 'params' };
+  const denied = proposal.verdict?.decision === 'deny' && proposal.plan !== undefined && state.proposal.proposal === undefined;
+  const history = denied ? [...state.history, { operationId: proposal.operationId, command: proposal.plan!.command, namespace: proposal.verdict!.namespace, outcome: 'denied' as const }] : state.history;
+  return { ...state, proposal, preview, history, screen: 'verdict' };
 }
 
 function startProposal(state: TuiState, fromSuggestion?: string[]): TuiState {
   return {
     ...state,
     screen: 'proposing',
-    proposal: { ...emptyProposal(state.proposal.requestId + 1), busy: true, fromSuggestion },
+    phase: 'propose',
+    proposal: { ...emptyProposal(state.proposal.requestId + 1), busy: true, ...(fromSuggestion ? { fromSuggestion } : {}) },
     preview: emptyPreview(),
     confirm: { input: '' },
     notices: [],
@@ -426,7 +200,7 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       const value = action.value.trim();
       const draft = { ...state.draft };
       const extraParams = { ...state.extraParams };
-      // name and namespace are request fields; other parameters travel in the query.
+      // name and namespace are request fields; other parameters travel as explicit card params.
       if (action.name === 'name') draft.name = value;
       else if (action.name === 'namespace') draft.namespace = value;
       else extraParams[action.name] = value;
@@ -435,48 +209,32 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       return missing.length > 0 ? next : startProposal(next);
     }
     case 'suggestion-accepted': {
-      // The suggestion becomes the request: re-planned from a card and validated again, never run as given.
-      const derived = requestFromSuggestion(action.args, requestFromDraft(state.draft, state.extraParams));
+      // The suggestion becomes a request (read by the validator's parser): planned from a card and validated again, never run as given.
+      const derived = requestForCommand(action.args, { namespace: state.draft.namespace });
       const draft: Draft = { intent: derived.intent, resource: derived.resource, namespace: derived.namespace, name: derived.name };
       return startProposal({ ...state, draft, extraParams: {} }, action.args);
     }
-    case 'confirm-opened': {
-      const mutating = state.proposal.verdict?.mutating === true;
-      return { ...state, screen: 'confirm', confirm: { input: '' }, preview: mutating ? { status: 'loading', output: '' } : { status: 'unavailable', output: '' } };
-    }
-    case 'confirm-input':
-      return { ...state, confirm: { input: action.input, refusal: undefined } };
-    case 'confirm-refused':
-      return { ...state, confirm: { input: '', refusal: action.message } };
-    case 'run-started':
+    case 'approval-asked': {
+      const kind = state.proposal.confirmation?.kind ?? 'none';
       return {
         ...state,
-        screen: 'running',
-        run: { ...emptyRun(), command: action.command, busy: true },
-        transcript: appendLines(state, [{ kind: 'command', text: `$ ${action.command}` }]),
+        screen: kind === 'none' ? 'verdict' : 'confirm',
+        proposal: { ...state.proposal, pendingApproval: true },
+        confirm: { input: '', ...(action.refusal ? { refusal: action.refusal } : {}) },
       };
+    }
+    case 'approval-answered':
+      return { ...state, proposal: { ...state.proposal, pendingApproval: false } };
+    case 'confirm-input':
+      return { ...state, confirm: { input: action.input } };
+    case 'retry':
+      return startProposal(state);
     case 'cancel-requested':
-      switch (action.stage) {
-        case 'propose':
-          return { ...state, proposal: { ...state.proposal, cancelled: true } };
-        case 'preview':
-          return { ...state, screen: 'verdict', preview: emptyPreview() };
-        case 'run':
-          return { ...state, run: { ...state.run, cancelling: true } };
-      }
-      return state;
+      return state.phase === 'run' ? { ...state, run: { ...state.run, cancelling: true } } : { ...state, proposal: { ...state.proposal, cancelled: true } };
     case 'stream-finished':
-      return finishStream(state, action.stage);
+      return finishStream(state);
     case 'pipeline-event':
-      switch (action.stage) {
-        case 'propose':
-          return reduceProposeEvent(state, action.event);
-        case 'preview':
-          return reducePreviewEvent(state, action.event);
-        case 'run':
-          return reduceRunEvent(state, action.event);
-      }
-      return state;
+      return reduceEvent(state, action.event);
     case 'back': {
       if (state.helpOpen) return { ...state, helpOpen: false };
       const screen = previousScreen(state);
@@ -484,7 +242,18 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, screen, confirm: { input: '' } };
     }
     case 'reset':
-      return { ...state, screen: 'intent', draft: {}, extraParams: {}, missing: [], proposal: emptyProposal(state.proposal.requestId), preview: emptyPreview(), run: emptyRun(), notices: [] };
+      return {
+        ...state,
+        screen: 'intent',
+        phase: 'propose',
+        draft: {},
+        extraParams: {},
+        missing: [],
+        proposal: emptyProposal(state.proposal.requestId),
+        preview: emptyPreview(),
+        run: emptyRun(),
+        notices: [],
+      };
     case 'help-toggled':
       return { ...state, helpOpen: !state.helpOpen };
     default:
@@ -494,8 +263,8 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
 
 /** The request the pickers have built; parameters typed inline travel as explicit card params. */
 export function requestFromDraft(draft: Draft, extraParams: Readonly<Record<string, string>>): {
-  intent?: Intent;
-  resource?: Resource;
+  intent?: Draft['intent'];
+  resource?: Draft['resource'];
   namespace?: string;
   name?: string;
   query?: string;

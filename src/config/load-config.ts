@@ -16,6 +16,8 @@ export interface ConfigOverrides {
   kubeconfig?: string;
   context?: string;
   auditLog?: string;
+  /** Where approval tokens and inbox requests are kept (default: approvals/ beside the audit log). */
+  approvalsDir?: string;
   /** A GGUF path, or null to force the template planner (`--no-model`). */
   model?: string | null;
   threads?: number;
@@ -79,6 +81,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
   const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(value));
   const model =
     overrides.model === null ? undefined : (resolve(overrides.model) ?? resolve(envString(environment, 'RK8S_MODEL')));
+  const auditPath = resolve(overrides.auditLog) ?? resolve(envString(environment, 'RK8S_AUDIT_LOG')) ?? path.join(root, 'logs', 'agent.log');
   const candidate = {
     root,
     cardsDir: resolve(overrides.cardsDir) ?? resolve(envString(environment, 'RK8S_CARDS_DIR')) ?? path.join(root, 'cards'),
@@ -96,7 +99,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       maxOutputLines: envNumber(environment, 'RK8S_MAX_OUTPUT_LINES'),
     },
     audit: {
-      path: resolve(overrides.auditLog) ?? resolve(envString(environment, 'RK8S_AUDIT_LOG')) ?? path.join(root, 'logs', 'agent.log'),
+      path: auditPath,
       maxBytes: envNumber(environment, 'RK8S_AUDIT_MAX_BYTES'),
     },
     planner: {
@@ -122,6 +125,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       requestTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_REQUEST_TIMEOUT'),
       shutdownGraceSeconds: envNumber(environment, 'RK8S_SERVER_SHUTDOWN_GRACE'),
       planConcurrency: envNumber(environment, 'RK8S_SERVER_PLAN_CONCURRENCY'),
+    },
+    approvals: {
+      dir: resolve(overrides.approvalsDir) ?? resolve(envString(environment, 'RK8S_APPROVALS_DIR')) ?? path.join(path.dirname(auditPath), 'approvals'),
+      tokenTtlSeconds: envNumber(environment, 'RK8S_APPROVAL_TTL'),
     },
     mcpAllowAgentConfirm: envBoolean(environment, 'RK8S_MCP_ALLOW_AGENT_CONFIRM'),
     readOnly: overrides.readOnly ?? envBoolean(environment, 'RK8S_READ_ONLY'),

@@ -3,6 +3,7 @@
  * operation id, creation time), so an approval for one command can never run another.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** How long an approval stays valid: long enough for a human to read, short enough not to linger. */
 export const APPROVAL_TTL_MS = 15 * 60 * 1000;
@@ -41,7 +42,8 @@ function canonical(fields: ApprovalFields): string {
 
 /** Creates a signer with a fresh random per-core secret (or a given one, for tests). */
 export function createApprovalSigner(secret: Buffer = randomBytes(32)): ApprovalSigner {
-  const used = new Set<string>();
+  // An operation id only needs remembering while its approval could still pass the age check.
+  const used = new LRUCache<string, true>({ ttl: APPROVAL_TTL_MS + 60_000, ttlAutopurge: true });
   const sign = (fields: ApprovalFields) => createHmac('sha256', secret).update(canonical(fields)).digest('base64url');
   return {
     sign,
@@ -52,7 +54,7 @@ export function createApprovalSigner(secret: Buffer = randomBytes(32)): Approval
     },
     consume(operationId) {
       if (used.has(operationId)) return false;
-      used.add(operationId);
+      used.set(operationId, true);
       return true;
     },
   };

@@ -51,6 +51,9 @@ const LEVELS: Record<AuditEvent, AuditRecordInput['level']> = {
   cancelled: 'WARN',
   failed: 'ERROR',
   investigated: 'INFO',
+  declined: 'WARN',
+  'approval-requested': 'INFO',
+  approved: 'INFO',
 };
 
 /** One audit record for an event of an operation; `extra` adds the event-specific fields. */

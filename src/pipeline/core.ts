@@ -3,6 +3,7 @@ import type { Config } from '../schemas/config.js';
 import type { RiskLevel } from '../schemas/vocabulary.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { Policy } from '../validate/policy.js';
+import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { ApprovalSigner } from './approval-token.js';
 import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
 
@@ -45,6 +46,8 @@ export interface Core {
   readonly ownerResolver: OwnerResolver;
   readonly clock: Clock;
   readonly approvals: ApprovalSigner;
+  /** Approval tokens and inbox requests, shared with other rk8s processes of the same account. */
+  readonly approvalStore: ApprovalStore;
   /** Releases the model and other resources. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** createCore(): loads cards, policy, embedder, index, planner, executor and audit log once per process. */
+import { createFileApprovalStore, type ApprovalStore } from '../approvals/approval-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createOwnerResolver } from '../cluster/owner-resolver.js';
 import { formatProblem, type LoadProblem } from '../config/problems.js';
@@ -31,6 +32,7 @@ export interface CoreOverrides {
   embedder: Embedder;
   /** Replaces policy + validate() entirely (tests). */
   validator: CommandValidator;
+  approvalStore: ApprovalStore;
 }
 
 /** How createCore loads. */
@@ -103,6 +105,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
     clock: overrides.clock ?? { now: () => new Date() },
     approvals: createApprovalSigner(),
+    approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,6 @@
 /** The one contract: the event stream every front-end (TUI, CLI, HTTP, MCP, k8s_exec) consumes. */
 import type { SerializedError } from '../errors.js';
+import type { ApprovalRequestRef, ApprovalTicket, Confirmation } from '../schemas/approval.js';
 import type { Card } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
@@ -37,7 +38,22 @@ export interface Proposal {
   /** HMAC over args, namespace, context and policy version; runApproved refuses anything else. */
   approvalToken: string;
   createdAt: string;
+  /** What a human must do before it runs, decided by the core (none, a key, the name typed). */
+  confirmation: Confirmation;
 }
+
+/**
+ * How the approval step of a request ended:
+ * - `approved`: a human confirmed (on screen, on the terminal, in the inbox, or with a valid token);
+ * - `not-needed`: nothing to confirm (an allowed command);
+ * - `needs-confirmation`: nobody here could confirm; `ticket` lets the caller confirm in a second call;
+ * - `needs-approval`: filed in the inbox (`request`) and not decided within the wait;
+ * - `declined`: the human said no (or typed the wrong name);
+ * - `denied`: a person denied the inbox request (`request.reason`);
+ * - `expired`: the inbox request or the token expired;
+ * - `refused`: the confirmation itself is invalid (unknown, reused, mismatched token; wrong door).
+ */
+export type ApprovalOutcome = 'approved' | 'not-needed' | 'needs-confirmation' | 'needs-approval' | 'declined' | 'denied' | 'expired' | 'refused';
 
 /** Stream events, noun-verb. Consumers switch over `type` exhaustively. */
 export type PipelineEvent =
@@ -46,6 +62,17 @@ export type PipelineEvent =
   | { type: 'plan-end'; plan: Plan; planner: PlannerKind }
   | { type: 'validate-end'; verdict: Verdict }
   | { type: 'approval-request'; proposal: Proposal }
+  | {
+      type: 'approval-end';
+      outcome: ApprovalOutcome;
+      /** Stable code for declined/refused/expired outcomes (APPROVAL_USED, CONFIRM_TEXT_MISMATCH...). */
+      code?: string;
+      message?: string;
+      /** Who approved or decided (OS user, "tui", "mcp elicitation"...). */
+      by?: string;
+      ticket?: ApprovalTicket;
+      request?: ApprovalRequestRef;
+    }
   | { type: 'dry-run-end'; output: string; exitCode: number }
   | { type: 'exec-output'; stream: 'stdout' | 'stderr'; line: string }
   | {

@@ -11,6 +11,7 @@ import type { Verdict, Violation } from '../schemas/verdict.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import { auditRecord, defaultUser, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
+import { confirmationFor } from './confirmation.js';
 import type { Core } from './core.js';
 import type { CardMatch, PipelineEvent, Proposal } from './events.js';
 import { gatherPlanFacts } from './plan-facts.js';
@@ -172,6 +173,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
       policyVersion,
       approvalToken: core.approvals.sign({ operationId: subject.operationId, args: plan.args, namespace, context: subject.context, policyVersion, createdAt }),
       createdAt,
+      confirmation: confirmationFor(verdict, core.validator.target(plan.args), request),
     };
     // Recorded before anything is yielded, so a `started` record always follows its `proposed`.
     await record('proposed');

@@ -25,6 +25,8 @@ import { boundContext } from './propose.js';
 export interface RunApprovedOptions {
   /** A human confirmed this exact command (required for confirm-level verdicts). */
   confirmed: boolean;
+  /** Who confirmed it and how (recorded in the `confirmed` audit record). */
+  confirmedBy?: string;
   signal?: AbortSignal;
   /** Overrides the request's and the config's timeout; capped by config.exec.maxTimeoutSeconds. */
   timeoutSeconds?: number;
@@ -141,7 +143,7 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
     }
 
     try {
-      if (check.verdict.decision === 'confirm') await record('confirmed');
+      if (check.verdict.decision === 'confirm') await record('confirmed', options.confirmedBy ? { message: `confirmed by ${options.confirmedBy}` } : {});
       await record('started');
     } catch (error) {
       throw new AuditError(`cannot write the audit log, so the command was not run: ${(error as Error).message}`, { cause: error });

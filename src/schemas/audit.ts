@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SOURCES } from './request.js';
 
 /** Events an operation records. */
-export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'finished', 'dry-run', 'cancelled', 'failed', 'investigated'] as const;
+export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'finished', 'dry-run', 'cancelled', 'failed', 'investigated', 'declined', 'approval-requested', 'approved'] as const;
 /** An audit event name. */
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -31,6 +31,10 @@ export const AuditRecordSchema = z.strictObject({
   /** The free text as the requester wrote it (redacted): where prompt injection would arrive. */
   query: z.string().optional(),
   violations: z.array(z.string()).optional(),
+  /** The approvals-inbox request (or approval token entry) this record is about. */
+  approval_id: z.string().optional(),
+  /** Who decided an approval request (the OS account of the person, and the door they used). */
+  decided_by: z.string().optional(),
   /** The read-only kubectl commands an investigation or a name lookup made (each validated before it ran). */
   reads: z.array(z.string()).optional(),
   message: z.string().optional(),

@@ -53,6 +53,12 @@ export const ConfigSchema = z.strictObject({
     /** Requests planning at once (default: 1 with a model, 16 per core with the template planner, whose requests mostly wait on the audit fsync). */
     planConcurrency: z.number().int().positive().optional(),
   }),
+  approvals: z.strictObject({
+    /** Where approval tokens and inbox requests live (shared by every rk8s process of this account). */
+    dir: z.string(),
+    /** How long an approval token handed to an API client stays valid. */
+    tokenTtlSeconds: z.number().positive().default(600),
+  }),
   /** Let MCP agents confirm medium/high-risk commands themselves (off: a human must). */
   mcpAllowAgentConfirm: z.boolean().default(false),
   readOnly: z.boolean().default(false),

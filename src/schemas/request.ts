@@ -21,7 +21,18 @@ export const MAX_EXPECT_ARG_LENGTH = 1024;
 
 /** Execution constraints of a request. */
 export const ConstraintsSchema = z.strictObject({
-  confirm: z.boolean().optional().describe('Confirm a medium/high-risk command (a human must have seen it); send expectArgs with it.'),
+  confirm: z.boolean().optional().describe('Confirms a medium/high-risk command: goes with approvalToken (a human must have seen it).'),
+  approvalToken: z
+    .string()
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[A-Za-z0-9_-]+$/, 'is the approval.token of a needs-confirmation answer, as given')
+    .optional()
+    .describe('approval.token from the needs-confirmation answer: runs exactly the command that answer showed, once, before approval.expiresAt.'),
+  confirmText: z
+    .string()
+    .max(253, 'must be at most 253 characters')
+    .optional()
+    .describe('For a high-risk command: the object\'s name as the human typed it (confirmation.word of the needs-confirmation answer).'),
   dryRun: z.boolean().optional().describe('Plan and preview only; run nothing.'),
   timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
   expectArgs: z

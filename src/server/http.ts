@@ -1,7 +1,7 @@
 /**
  * The HTTP server (fastify): GET /health, POST /k8s-exec and POST /plan, each a thin consumer of the
- * pipeline (k8s_exec and propose). It adds only what a network door needs: a bearer token, Host and
- * Origin checks (DNS rebinding, browsers), `constraints.expectArgs` with every confirm, a body
+ * pipeline (k8s_exec and k8s_plan). It adds only what a network door needs: a bearer token, Host and
+ * Origin checks (DNS rebinding, browsers), an approval token with every confirm, a body
  * limit, a bounded queue in front of planning, per-request deadlines, NDJSON streaming, and a
  * graceful shutdown that lets running kubectl commands finish and records every outcome.
  */
@@ -15,12 +15,13 @@ import type { PipelineEvent } from '../pipeline/events.js';
 import { parsePayload } from '../pipeline/propose.js';
 import type { Config } from '../schemas/config.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import { assertConfirmNamesArgs, k8s_exec } from '../tool/k8s-exec.js';
+import { k8s_exec } from '../tool/k8s-exec.js';
+import { k8s_plan } from '../tool/k8s-plan.js';
+import { assertConstraints } from '../pipeline/run-request.js';
 import { assertServerExposure, createBearerCheck } from './auth.js';
 import { findExecutable } from '../config/find-executable.js';
 import { createKubectlGate, type KubectlGate } from './kubectl-gate.js';
-import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from './ndjson.js';
-import { planRequest } from './plan-document.js';
+import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from '../output/ndjson.js';
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
 import { checkRequestOrigin } from './request-origin.js';
 
@@ -245,7 +246,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     try {
       payload = parsePayload(request.body);
       // Checked before any stream starts, so a streaming client gets the 400 too.
-      if (kind === 'exec') assertConfirmNamesArgs(payload);
+      if (kind === 'exec') assertConstraints(payload);
     } catch (error) {
       if (error instanceof InputError) return reply.code(400).send(inputErrorBody(error));
       throw error;
@@ -283,7 +284,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       document =
         kind === 'exec'
           ? await k8s_exec(payload, { core, source: 'http', user, signal, onEvent })
-          : await planRequest(payload, core, { source: 'http', user, signal, onEvent });
+          : await k8s_plan(payload, { core, source: 'http', user, signal, onEvent });
     } catch (error) {
       const body = { error: serializeError(error) };
       if (stream) {

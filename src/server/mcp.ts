@@ -14,10 +14,12 @@ import { defaultUser } from '../pipeline/audit-fields.js';
 import type { Core } from '../pipeline/core.js';
 import type { Proposal } from '../pipeline/events.js';
 import type { Config } from '../schemas/config.js';
-import { K8sExecPayloadSchema, MAX_QUERY_LENGTH, type K8sExecPayload } from '../schemas/request.js';
+import { K8sExecPayloadSchema, MAX_QUERY_LENGTH } from '../schemas/request.js';
 import { IntentSchema, ResourceSchema, RiskLevelSchema } from '../schemas/vocabulary.js';
-import { EXPECT_ARGS_REQUIRED_MESSAGE, K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
-import { PlanDocumentSchema, planRequest } from './plan-document.js';
+import { K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
+import { K8sPlanResultSchema, k8s_plan } from '../tool/k8s-plan.js';
+import { InputError } from '../errors.js';
+import { createInteractiveApprover, createNoApprover, createTokenApprover, type ApprovalContext, type ApprovalPreview, type Approver } from '../pipeline/approvers.js';
 
 /** How to build the MCP server. */
 export interface McpServerOptions {
@@ -59,9 +61,9 @@ export const RetrieveOutputSchema = z.object({
 const INSTRUCTIONS = [
   'rk8s plans kubectl commands from curated command cards, checks them against the org RBAC policy and guardrails, and runs them with an audit log.',
   'Use k8s_plan to see the command and the verdict without running anything; k8s_exec plans and runs.',
-  'Statuses: executed (ran), dry-run (previewed only), needs-confirmation (medium/high risk: show the exact command to the human and let them confirm; do not retry with confirm yourself),',
-  'blocked (denied by policy: read verdict.violations and offer verdict.suggestions instead; APPROVAL_MISMATCH means the fresh plan differs from constraints.expectArgs and nothing ran), failed (read error and result.stderr).',
-  'When a confirmation is sent, constraints.expectArgs must be plan.args from the needs-confirmation answer: nothing else can run.',
+  'Statuses: executed (ran), dry-run (previewed only), needs-confirmation (medium/high risk: show the exact command to the human and let them confirm; do not confirm it yourself), needs-input (say what is missing: plan.missing, verdict.violations),',
+  'blocked (denied by policy: read verdict.violations and offer verdict.suggestions instead), failed (read error and result.stderr).',
+  'When the operator lets agents confirm, a needs-confirmation answer carries approval.ticket: after the human agreed, send the same request with constraints.approvalToken (and constraints.confirmText, the name they typed, for high risk); it runs that exact command once.',
   'Namespace is required for namespaced resources. Use constraints.dryRun to preview a mutation.',
 ].join(' ');
 
@@ -74,13 +76,7 @@ function toolResult(document: object, isError = false): CallToolResult {
   };
 }
 
-/** The name a high-risk confirmation must repeat: the object's name, else its namespace. */
-function confirmationWord(core: Core, proposal: Proposal): string {
-  const target = core.validator.target(proposal.plan.args);
-  return target?.name ?? target?.namespace ?? proposal.verdict.namespace ?? 'yes';
-}
-
-function elicitationMessage(proposal: Proposal, preview: { output?: string; note?: string }, client: string): string {
+function elicitationMessage(proposal: Proposal, preview: ApprovalPreview, client: string): string {
   const lines = [
     `${client} asks rk8s to run a ${proposal.verdict.risk.toUpperCase()}-risk command:`,
     '',
@@ -144,12 +140,12 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       description:
         'Plans a kubectl command for a request and checks it against the org policy (RBAC, guardrails). Runs nothing in the cluster; the proposal is recorded in the audit log. status: allowed | needs-confirmation | blocked | failed.',
       inputSchema: K8sExecPayloadSchema,
-      outputSchema: PlanDocumentSchema,
+      outputSchema: K8sPlanResultSchema,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async (input, extra) => {
       const core = await coreReady;
-      const document = await planRequest(input, core, { source: 'mcp', user: user(), signal: extra.signal });
+      const document = await k8s_plan(input, { core, source: 'mcp', user: user(), signal: extra.signal });
       return toolResult(document, document.status === 'failed');
     },
   );
@@ -159,7 +155,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     {
       title: 'Plan and run a kubectl command',
       description:
-        'Plans, validates and runs a kubectl command (audited). Medium/high-risk commands need a human: the user is asked to confirm the exact command when the client supports elicitation; otherwise the answer is needs-confirmation and nothing runs. constraints.dryRun previews without running. status: executed | dry-run | needs-confirmation | blocked | failed.',
+        'Plans, validates and runs a kubectl command (audited). Medium/high-risk commands need a human: the user is asked to confirm the exact command when the client supports elicitation; otherwise the answer is needs-confirmation and nothing runs. constraints.dryRun previews without running. status: executed | dry-run | needs-confirmation | needs-approval | needs-input | blocked | denied | expired | failed.',
       inputSchema: K8sExecPayloadSchema,
       outputSchema: K8sExecResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -167,60 +163,63 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     async (input, extra) => {
       const core = await coreReady;
       const notes: string[] = [];
-      let payload: K8sExecPayload = input;
-      if (payload.constraints?.confirm && !config.mcpAllowAgentConfirm) {
-        // An agent saying "confirmed" is not a human confirming.
-        const { confirm: _confirm, ...constraints } = payload.constraints;
-        payload = { ...payload, constraints };
-        notes.push('constraints.confirm was ignored: over MCP a human confirms (the operator can allow agents with RK8S_MCP_ALLOW_AGENT_CONFIRM=true)');
-      } else if (payload.constraints?.confirm && payload.constraints.expectArgs === undefined) {
-        // A bare confirm would approve whatever the re-plan produces, which nobody was shown.
-        const { confirm: _confirm, ...constraints } = payload.constraints;
-        payload = { ...payload, constraints };
-        notes.push(`constraints.confirm was ignored: constraints.expectArgs is ${EXPECT_ARGS_REQUIRED_MESSAGE}`);
-      }
       const canAsk = server.server.getClientCapabilities()?.elicitation?.form !== undefined;
-      const confirm = canAsk
-        ? async (proposal: Proposal, preview: { output?: string; note?: string }): Promise<boolean> => {
-            const high = proposal.verdict.risk === 'high';
-            const word = confirmationWord(core, proposal);
-            try {
-              const answer = await server.server.elicitInput(
-                {
-                  message: elicitationMessage(proposal, preview, clientName()),
-                  requestedSchema: high
-                    ? {
-                        type: 'object',
-                        properties: { name: { type: 'string', title: `Type "${word}" to run this high-risk command` } },
-                        required: ['name'],
-                      }
-                    : {
-                        type: 'object',
-                        properties: { confirm: { type: 'boolean', title: 'Run this command', default: false } },
-                        required: ['confirm'],
-                      },
-                },
-                { signal: extra.signal, timeout: options.elicitationTimeoutMs ?? 5 * 60_000 },
-              );
-              const content = answer.content ?? {};
-              const accepted = answer.action === 'accept' && (high ? String(content.name ?? '').trim() === word : content.confirm === true);
-              if (!accepted) notes.push(answer.action === 'accept' ? 'the human did not confirm the command' : `the human answered ${answer.action}: nothing was run`);
-              return accepted;
-            } catch (error) {
-              log(`elicitation failed: ${(error as Error).message}`);
-              notes.push(`could not ask the human to confirm (${(error as Error).message}): nothing was run`);
-              return false;
-            }
-          }
-        : undefined;
-      const document: K8sExecResult = await k8s_exec(payload, { core, source: 'mcp', user: user(), signal: extra.signal, ...(confirm ? { confirm } : {}) });
-      if (document.status === 'needs-confirmation' && !canAsk) {
-        notes.push('this client cannot ask the human (no MCP elicitation): show the command to the user and let them run it with rk8s exec --confirm or the TUI');
+      const requestedBy = user();
+      const approver: Approver = canAsk
+        ? createInteractiveApprover({
+            kind: 'mcp-elicitation',
+            by: `${defaultUser()} via ${clientName()} (elicitation)`,
+            ask: (context) => askThroughElicitation(context, extra.signal, notes),
+          })
+        : config.mcpAllowAgentConfirm
+          ? createTokenApprover({ requestedBy })
+          : createNoApprover('this client cannot ask the human (no MCP elicitation): show the command to the user and let them run it with rk8s exec or the TUI');
+      let document: K8sExecResult;
+      try {
+        document = await k8s_exec(input, { core, source: 'mcp', user: requestedBy, signal: extra.signal, approver });
+      } catch (error) {
+        if (error instanceof InputError) return toolResult({ error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }, true);
+        throw error;
       }
       const withNotes = notes.length > 0 ? { ...document, notes: [...(document.notes ?? []), ...notes] } : document;
       return toolResult(withNotes, document.status === 'failed');
     },
   );
+
+  /** Asks the human through the client's elicitation UI what the core requires (a yes, or the name typed). */
+  async function askThroughElicitation(context: ApprovalContext, signal: AbortSignal, notes: string[]): Promise<{ confirmed: boolean; text?: string } | undefined> {
+    const { proposal, requirement, preview } = context;
+    const typed = requirement.kind === 'typed-name';
+    try {
+      const answer = await server.server.elicitInput(
+        {
+          message: elicitationMessage(proposal, preview, clientName()),
+          requestedSchema: typed
+            ? {
+                type: 'object',
+                properties: { name: { type: 'string', title: `Type "${requirement.word ?? ''}" to run this high-risk command` } },
+                required: ['name'],
+              }
+            : {
+                type: 'object',
+                properties: { confirm: { type: 'boolean', title: 'Run this command', default: false } },
+                required: ['confirm'],
+              },
+        },
+        { signal, timeout: options.elicitationTimeoutMs ?? 5 * 60_000 },
+      );
+      const content = answer.content ?? {};
+      if (answer.action !== 'accept') {
+        notes.push(`the human answered ${answer.action}: nothing was run`);
+        return undefined;
+      }
+      return typed ? { confirmed: true, text: String(content.name ?? '') } : { confirmed: content.confirm === true };
+    } catch (error) {
+      log(`elicitation failed: ${(error as Error).message}`);
+      notes.push(`could not ask the human to confirm (${(error as Error).message}): nothing was run`);
+      return undefined;
+    }
+  }
 
   return server;
 }

@@ -30,6 +30,11 @@ export function resolveNamespaceEntry(policy: Policy, namespace: string): { key:
   return best;
 }
 
+/** The tier a namespace is in under the policy (the one rule the validator and every picker use), if any. */
+export function namespaceTier(policy: Policy, namespace: string): string | undefined {
+  return resolveNamespaceEntry(policy, namespace)?.tier;
+}
+
 /** True when a grant covers a verb on a resource. "*" resources never cover secret: it must be named. */
 export function grantAllows(grant: RbacGrant, verb: string, resource: string): boolean {
   const verbOk = grant.verbs.includes(verb) || grant.verbs.includes('*');

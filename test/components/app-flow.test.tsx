@@ -58,14 +58,15 @@ describe('the TUI flow', () => {
     const session = createFakeSession();
     const harness = start(session);
     await pickThrough(harness, { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'api' });
-    const verdict = await harness.waitFor('NEEDS CONFIRMATION');
+    // The core previews the change and asks: verdict, preview and the question on one screen.
+    const verdict = await harness.waitFor('Press y to run');
     expect(verdict).toContain('$ kubectl rollout restart deployment/api -n staging');
     expect(verdict).toContain('MEDIUM RISK');
-    expect(verdict).toContain('cards: restart-deployment');
+    expect(verdict).toContain('NEEDS CONFIRMATION');
+    expect(verdict).toContain('showing the current state instead');
     expect(session.core.kubectl.calls.filter((call) => call.args[0] === 'rollout')).toHaveLength(0);
-
+    // Enter is not a yes.
     harness.press(KEYS.enter);
-    await harness.waitFor('Press y to run');
     expect(session.core.kubectl.calls.filter((call) => call.args[0] === 'rollout')).toHaveLength(0);
     harness.press('y');
     const result = await harness.waitFor('audit operation');
@@ -96,12 +97,11 @@ describe('the TUI flow', () => {
     expect(session.core.auditLog.records.map((record) => record.event)).toEqual(['denied']);
 
     harness.press('1');
-    const replanned = await harness.waitFor('NEEDS CONFIRMATION');
+    const replanned = await harness.waitFor('Press y');
+    expect(replanned).toContain('NEEDS CONFIRMATION');
     expect(replanned).toContain('$ kubectl rollout restart deployment/api -n prod');
     expect(replanned).toContain('restart › deployment › ns prod › api');
-    expect(session.core.auditLog.records.map((record) => record.event)).toEqual(['denied', 'proposed']);
-    harness.press(KEYS.enter);
-    await harness.waitFor('Press y');
+    expect(session.core.auditLog.records.map((record) => record.event)).toEqual(['denied', 'proposed', 'dry-run']);
     harness.press('y');
     await harness.waitFor('audit operation');
     expect(session.core.kubectl.calls.map((call) => call.args.join(' '))).toContain('rollout restart deployment/api -n prod');
@@ -113,7 +113,6 @@ describe('the TUI flow', () => {
     const harness = start(session);
     await pickThrough(harness, { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'scratch' });
     await harness.waitFor('HIGH RISK');
-    harness.press(KEYS.enter);
     await harness.waitFor('Type scratch and press Enter');
     harness.press('y');
     await harness.waitFor('name › y');
@@ -348,10 +347,10 @@ describe('keys that arrive in one read', () => {
   it('"why\\r" on the free text types "why" and submits it', async () => {
     const session = createFakeSession();
     const queries: Array<string | undefined> = [];
-    const propose = session.services.propose.bind(session.services);
-    session.services.propose = (request, signal) => {
+    const runRequest = session.services.run.bind(session.services);
+    session.services.run = (request, ask, signal) => {
       queries.push(request.query);
-      return propose(request, signal);
+      return runRequest(request, ask, signal);
     };
     const harness = start(session, { defaultNamespace: 'staging' });
     await harness.waitFor('What do you want to do?');
@@ -385,12 +384,12 @@ describe('confirmation details', () => {
     const session = createFakeSession();
     const harness = start(session);
     await pickThrough(harness, { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'api' });
-    await harness.waitFor('NEEDS CONFIRMATION');
-    harness.press(KEYS.enter);
     await harness.waitFor('Press y to run exactly this command, n or Esc to cancel');
     harness.press('n');
-    const verdict = await harness.waitFor((frame) => !frame.includes('Press y') && frame.includes('Enter continue'));
+    const verdict = await harness.waitFor((frame) => !frame.includes('Press y') && frame.includes('Enter plan again'));
     expect(verdict).toContain('$ kubectl rollout restart deployment/api -n staging');
+    expect(verdict).toContain('not run: not confirmed');
+    expect(session.core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run', 'declined']);
     expect(session.core.kubectl.calls.filter((call) => call.args[0] === 'rollout' && !call.args.some((arg) => arg.startsWith('--dry-run')))).toHaveLength(0);
   });
 
@@ -401,7 +400,6 @@ describe('confirmation details', () => {
     const harness = start(session);
     await pickThrough(harness, { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'scratch' });
     await harness.waitFor('HIGH RISK');
-    harness.press(KEYS.enter);
     const frame = await harness.waitFor('Type scratch and press Enter');
     expect(frame).toContain('(exit 1)');
     expect(frame).toContain('the server-side dry-run failed (exit 1): this command will probably fail too');

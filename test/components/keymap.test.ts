@@ -20,7 +20,8 @@ describe('keymap', () => {
   it('on the confirm screen only the binding the verdict demands is active', () => {
     expect(findBinding('confirm', '', key({ return: true }), { readOnly: false, confirmAction: 'confirm-typed' })?.action).toBe('confirm-typed');
     expect(findBinding('confirm', '', key({ return: true }), { readOnly: false, confirmAction: 'confirm-key' })).toBeUndefined();
-    expect(findBinding('confirm', '', key({ return: true }), { readOnly: false, confirmAction: 'run' })?.action).toBe('run');
+    expect(findBinding('verdict', '', key({ return: true }), { readOnly: false, canRun: true })?.action).toBe('proceed');
+    expect(findBinding('verdict', '', key({ return: true }), { readOnly: false, canRetry: true })?.action).toBe('retry');
   });
 
   it('Esc cancels while streaming and goes back elsewhere; Ctrl+C quits everywhere', () => {
@@ -32,7 +33,7 @@ describe('keymap', () => {
   });
 
   it('draws the help bar from the same table', () => {
-    const text = helpBarText(bindingsFor('verdict', { readOnly: false, hasSuggestions: true, canProceed: false }));
+    const text = helpBarText(bindingsFor('verdict', { readOnly: false, hasSuggestions: true, canRun: false }));
     expect(text).toBe('1-9 accept suggestion · Esc back · ? help · Ctrl+C quit');
   });
 });

@@ -29,7 +29,7 @@ const catalog = catalogFromCards(FAKE_CARDS);
 const plain = createTheme(false);
 const withPlainTheme = (node: React.ReactElement) => <ThemeContext.Provider value={plain}>{node}</ThemeContext.Provider>;
 
-const proposalView = (patch: Partial<ProposalView>): ProposalView => ({ cards: [], notes: [], planText: '', requestId: 1, busy: false, cancelled: false, ...patch });
+const proposalView = (patch: Partial<ProposalView>): ProposalView => ({ cards: [], notes: [], planText: '', requestId: 1, busy: false, cancelled: false, pendingApproval: false, ...patch });
 const plan = (args: string[]) => ({ card: 'restart-deployment', params: { name: 'api', namespace: 'prod' }, args, command: `kubectl ${args.join(' ')}`, rationale: 'r', planner: 'template' as const, missing: [] });
 
 describe('StatusBar', () => {
@@ -262,22 +262,21 @@ describe('DryRunPreview', () => {
 
 describe('ConfirmationPanel', () => {
   it.each([
-    ['enter', 'Press Enter to run it'],
-    ['key', 'Medium risk. Press y'],
-    ['typed-name', 'High risk. Type api and press Enter'],
-  ] as const)('kind %s asks: %s', async (kind, text) => {
+    [{ kind: 'key', expectRequired: false }, 'Medium risk. Press y'],
+    [{ kind: 'typed-name', word: 'api', expectRequired: false }, 'High risk. Type api and press Enter'],
+  ] as const)('the core asks for %o: %s', async (confirmation, text) => {
     function Harness() {
       const [input, setInput] = useState('');
-      return <ConfirmationPanel kind={kind} target="api" input={input} ready readOnly={false} active onInput={setInput} />;
+      return <ConfirmationPanel confirmation={confirmation} input={input} ready active onInput={setInput} />;
     }
     const ui = renderInk(withPlainTheme(<Harness />));
     await ui.waitFor(text);
   });
 
-  it('waits for the preview and shows a refusal', async () => {
-    const waiting = renderInk(withPlainTheme(<ConfirmationPanel kind="key" target="api" input="" ready={false} readOnly={false} active onInput={() => undefined} />));
+  it('waits for the preview and shows the core\'s refusal', async () => {
+    const waiting = renderInk(withPlainTheme(<ConfirmationPanel confirmation={{ kind: 'key', expectRequired: false }} input="" ready={false} active onInput={() => undefined} />));
     await waiting.waitFor('waiting for the dry-run preview');
-    const refused = renderInk(withPlainTheme(<ConfirmationPanel kind="typed-name" target="api" input="" refusal='"apx" is not "api"' ready readOnly={false} active onInput={() => undefined} />));
+    const refused = renderInk(withPlainTheme(<ConfirmationPanel confirmation={{ kind: 'typed-name', word: 'api', expectRequired: false }} input="" refusal='"apx" is not "api"' ready active onInput={() => undefined} />));
     await refused.waitFor('"apx" is not "api"');
   });
 });

@@ -1,7 +1,7 @@
 /** The TUI reducer: pure transitions over UI actions and pipeline events. */
 import { describe, expect, it } from 'vitest';
-import { confirmationKind, confirmationTarget, initialState, reducer, requestFromDraft, runSummary, typedNameRefusal, type TuiAction, type TuiState } from '../../components/state/reducer.js';
-import { requestFromSuggestion } from '../../components/state/suggestion.js';
+import { initialState, reducer, requestFromDraft, runSummary, type TuiAction, type TuiState } from '../../components/state/reducer.js';
+import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
 import type { Proposal } from '../../src/pipeline/events.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
 
@@ -36,7 +36,7 @@ describe('reducer', () => {
   it('accumulates plan tokens, and a new proposal starts clean with a new request id', () => {
     let state = run(initialState(), { type: 'query-submitted', query: ' bounce ' });
     expect(state).toMatchObject({ screen: 'proposing', draft: { query: 'bounce' }, proposal: { busy: true, requestId: 1 } });
-    state = run(state, { type: 'pipeline-event', stage: 'propose', event: { type: 'plan-delta', text: '{"ca' } }, { type: 'pipeline-event', stage: 'propose', event: { type: 'plan-delta', text: 'rd"' } });
+    state = run(state, { type: 'pipeline-event', event: { type: 'plan-delta', text: '{"ca' } }, { type: 'pipeline-event', event: { type: 'plan-delta', text: 'rd"' } });
     expect(state.proposal.planText).toBe('{"card"');
     state = run(state, { type: 'suggestion-accepted', args: ['rollout', 'restart', 'deployment/api', '-n', 'prod'] });
     expect(state.proposal).toMatchObject({ planText: '', requestId: 2, fromSuggestion: ['rollout', 'restart', 'deployment/api', '-n', 'prod'] });
@@ -48,9 +48,9 @@ describe('reducer', () => {
     let state = run(
       initialState(),
       { type: 'query-submitted', query: '' },
-      { type: 'pipeline-event', stage: 'propose', event: { type: 'plan-end', plan, planner: 'template' } },
-      { type: 'pipeline-event', stage: 'propose', event: { type: 'validate-end', verdict: verdict({ decision: 'deny', violations: [{ code: 'PARAMS_MISSING', message: 'missing' }] }) } },
-      { type: 'stream-finished', stage: 'propose' },
+      { type: 'pipeline-event', event: { type: 'plan-end', plan, planner: 'template' } },
+      { type: 'pipeline-event', event: { type: 'validate-end', verdict: verdict({ decision: 'deny', violations: [{ code: 'PARAMS_MISSING', message: 'missing' }] }) } },
+      { type: 'stream-finished' },
     );
     expect(state).toMatchObject({ screen: 'params', missing: ['replicas'] });
     state = reducer(state, { type: 'param-submitted', name: 'replicas', value: '5' });
@@ -64,9 +64,9 @@ describe('reducer', () => {
     const state = run(
       initialState(),
       { type: 'query-submitted', query: '' },
-      { type: 'pipeline-event', stage: 'propose', event: { type: 'plan-end', plan, planner: 'template' } },
-      { type: 'pipeline-event', stage: 'propose', event: { type: 'validate-end', verdict: verdict({ decision: 'deny', risk: 'high', violations: [{ code: 'GUARDRAIL', message: 'no' }] }) } },
-      { type: 'stream-finished', stage: 'propose' },
+      { type: 'pipeline-event', event: { type: 'plan-end', plan, planner: 'template' } },
+      { type: 'pipeline-event', event: { type: 'validate-end', verdict: verdict({ decision: 'deny', risk: 'high', violations: [{ code: 'GUARDRAIL', message: 'no' }] }) } },
+      { type: 'stream-finished' },
     );
     expect(state.screen).toBe('verdict');
     expect(state.history).toEqual([{ operationId: undefined, command: 'kubectl delete pod x', namespace: undefined, outcome: 'denied' }]);
@@ -75,12 +75,12 @@ describe('reducer', () => {
   it('streams run output into the transcript, marks truncation, and summarises the run', () => {
     const state = run(
       initialState(),
-      { type: 'run-started', command: 'kubectl get pods' },
-      { type: 'pipeline-event', stage: 'run', event: { type: 'exec-output', stream: 'stdout', line: 'a' } },
-      { type: 'pipeline-event', stage: 'run', event: { type: 'exec-output', stream: 'stderr', line: 'b' } },
-      { type: 'pipeline-event', stage: 'run', event: { type: 'exec-end', exitCode: 0, durationMs: 1200, truncated: true, timedOut: false, cancelled: false } },
-      { type: 'pipeline-event', stage: 'run', event: { type: 'audit-end', operationId: 'op-1' } },
-      { type: 'stream-finished', stage: 'run' },
+      ...approvedRun('kubectl get pods'),
+      { type: 'pipeline-event', event: { type: 'exec-output', stream: 'stdout', line: 'a' } },
+      { type: 'pipeline-event', event: { type: 'exec-output', stream: 'stderr', line: 'b' } },
+      { type: 'pipeline-event', event: { type: 'exec-end', exitCode: 0, durationMs: 1200, truncated: true, timedOut: false, cancelled: false } },
+      { type: 'pipeline-event', event: { type: 'audit-end', operationId: 'op-1' } },
+      { type: 'stream-finished' },
     );
     expect(state.transcript.map((line) => [line.kind, line.text])).toEqual([
       ['command', '$ kubectl get pods'],
@@ -94,43 +94,69 @@ describe('reducer', () => {
     expect(state.history.at(-1)).toMatchObject({ outcome: 'ok', exitCode: 0, operationId: 'op-1' });
   });
 
-  it('ignores execution events on the propose stream', () => {
+  it('ignores execution events before the core approved a run', () => {
     const state = initialState();
-    expect(reducer(state, { type: 'pipeline-event', stage: 'propose', event: { type: 'exec-output', stream: 'stdout', line: 'x' } })).toBe(state);
+    expect(reducer(state, { type: 'pipeline-event', event: { type: 'exec-output', stream: 'stdout', line: 'x' } })).toBe(state);
+  });
+
+  it('shows the question the core asks: Enter on the verdict for an allowed read, the confirm screen for a change', () => {
+    const read = run(initialState(), { type: 'query-submitted', query: '' }, { type: 'pipeline-event', event: { type: 'approval-request', proposal: proposalOf('kubectl get pods', 'none') } }, { type: 'approval-asked' });
+    expect(read).toMatchObject({ screen: 'verdict', phase: 'approve', proposal: { pendingApproval: true }, preview: { status: 'unavailable' } });
+    const change = run(initialState(), { type: 'query-submitted', query: '' }, { type: 'pipeline-event', event: { type: 'approval-request', proposal: proposalOf('kubectl delete pod x', 'typed-name', true) } });
+    expect(change.preview.status).toBe('loading');
+    const asked = run(change, { type: 'approval-asked', refusal: '"X" is not "x"' });
+    expect(asked).toMatchObject({ screen: 'confirm', confirm: { input: '', refusal: '"X" is not "x"' } });
+  });
+
+  it('a declined request ends on the verdict with the reason, ready to plan again', () => {
+    const state = run(
+      initialState(),
+      { type: 'query-submitted', query: '' },
+      { type: 'pipeline-event', event: { type: 'validate-end', verdict: verdict({ decision: 'confirm', risk: 'medium', mutating: true }) } },
+      { type: 'pipeline-event', event: { type: 'approval-request', proposal: proposalOf('kubectl rollout restart deployment/api', 'key', true) } },
+      { type: 'approval-asked' },
+      { type: 'approval-answered' },
+      { type: 'pipeline-event', event: { type: 'approval-end', outcome: 'declined', code: 'NOT_CONFIRMED', message: 'not confirmed' } },
+      { type: 'stream-finished' },
+    );
+    expect(state).toMatchObject({ screen: 'verdict', proposal: { pendingApproval: false, approvalEnd: { outcome: 'declined', message: 'not confirmed' } } });
+    expect(reducer(state, { type: 'retry' })).toMatchObject({ screen: 'proposing', proposal: { requestId: state.proposal.requestId + 1 } });
   });
 });
 
-describe('confirmation rules', () => {
-  it.each([
-    [verdict({}), 'enter'],
-    [verdict({ risk: 'low', mutating: true }), 'enter'],
-    [verdict({ decision: 'confirm', risk: 'low', mutating: true }), 'key'],
-    [verdict({ decision: 'confirm', risk: 'medium', mutating: true }), 'key'],
-    [verdict({ decision: 'confirm', risk: 'high', mutating: true }), 'typed-name'],
-  ] as const)('%o needs %s', (input, expected) => {
-    expect(confirmationKind(input)).toBe(expected);
-  });
+function proposalOf(command: string, kind: 'none' | 'key' | 'typed-name', mutating = false): Proposal {
+  const args = command.split(' ').slice(1);
+  return {
+    operationId: 'op-1', source: 'tui', user: 'tester', request: {}, dryRun: 'server', context: null, policyVersion: 'v1', approvalToken: 't', createdAt: '2026-01-01T00:00:00.000Z',
+    plan: { card: 'c', params: {}, args, command, rationale: '', planner: 'template', missing: [] },
+    verdict: verdict({ decision: kind === 'none' ? 'allow' : 'confirm', mutating }),
+    confirmation: { kind, ...(kind === 'typed-name' ? { word: 'x' } : {}), expectRequired: false },
+  };
+}
 
-  it('the typed name is the object name, else the name in kind/name, else the namespace', () => {
-    const proposal = (params: Record<string, string>, args: string[], request = {}) => ({ plan: { params, args }, request, verdict: verdict({ namespace: 'prod' }) }) as unknown as Proposal;
-    expect(confirmationTarget(proposal({ name: 'api' }, ['delete', 'pod', 'api']))).toBe('api');
-    expect(confirmationTarget(proposal({}, ['drain', 'node/worker-1']))).toBe('worker-1');
-    expect(confirmationTarget(proposal({}, ['delete', 'pods', '--all']))).toBe('prod');
-  });
-});
+/** The events of a request the core approved, up to the run starting. */
+function approvedRun(command: string): TuiAction[] {
+  return [
+    { type: 'query-submitted', query: '' },
+    { type: 'pipeline-event', event: { type: 'approval-request', proposal: proposalOf(command, 'none') } },
+    { type: 'approval-asked' },
+    { type: 'approval-answered' },
+    { type: 'pipeline-event', event: { type: 'approval-end', outcome: 'approved', by: 'tester (tui)' } },
+  ];
+}
 
 describe('helpers', () => {
   it.each([
     [['rollout', 'restart', 'deployment/api', '-n', 'prod'], { intent: 'restart', resource: 'deployment', name: 'api', namespace: 'prod' }],
     [['scale', 'statefulset', 'db', '--namespace=dev', '--replicas=2'], { intent: 'scale', resource: 'statefulset', name: 'db', namespace: 'dev' }],
     [['cordon', 'node/worker-1'], { intent: 'cordon', resource: 'node', name: 'worker-1', namespace: 'staging' }],
-  ])('requestFromSuggestion(%j)', (args, expected) => {
-    expect(requestFromSuggestion(args, { namespace: 'staging' })).toEqual(expected);
+  ])('requestForCommand(%j)', (args, expected) => {
+    expect(requestForCommand(args, { namespace: 'staging' })).toEqual(expected);
   });
 
   it('reports a cancelled run with exit code 130, as the CLI does, whatever kubectl ended with', () => {
     const end = { type: 'exec-end', exitCode: 143, durationMs: 10, truncated: false, timedOut: false, cancelled: true } as const;
-    const state = run(initialState(), { type: 'run-started', command: 'kubectl rollout status deployment/api' }, { type: 'pipeline-event', stage: 'run', event: end }, { type: 'stream-finished', stage: 'run' });
+    const state = run(initialState(), ...approvedRun('kubectl rollout status deployment/api'), { type: 'pipeline-event', event: end }, { type: 'stream-finished' });
     expect(runSummary(state.run)).toMatch(/^cancelled · exit 130 /);
     expect(state.history.at(-1)).toMatchObject({ outcome: 'cancelled', exitCode: 130 });
   });
@@ -140,16 +166,4 @@ describe('helpers', () => {
     expect(state).toMatchObject({ screen: 'intent', draft: {}, lastNamespace: 'dev' });
   });
 
-  it.each([
-    ['api', 'api', undefined],
-    ['', 'api', 'nothing was typed'],
-    [' api ', 'api', 'spaces around'],
-    ['API', 'api', 'letter case differs'],
-    ['ap', 'api', 'incomplete (1 more character)'],
-    ['web', 'api', 'a different name'],
-  ])('typed %j for %j is refused because: %s', (typed, target, why) => {
-    const refusal = typedNameRefusal(typed, target);
-    if (why === undefined) expect(refusal).toBeUndefined();
-    else expect(refusal).toContain(why);
-  });
 });

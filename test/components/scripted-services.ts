@@ -1,4 +1,4 @@
-/** TuiServices whose propose stream the test drives event by event (to watch tokens arrive one at a time). */
+/** TuiServices whose request stream the test drives event by event (to watch tokens arrive one at a time). */
 import { catalogFromCards, createStatusStore } from '../../components/core-services.js';
 import type { TuiServices } from '../../components/services.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
@@ -13,14 +13,14 @@ export interface EventChannel {
   aborted(): boolean;
 }
 
-/** Services with a scripted propose; every other call fails loudly (the test must not reach it). */
+/** Services with a scripted request stream; the test pushes every event itself. */
 export function createScriptedServices(): { services: TuiServices; requests: K8sExecPayload[]; next(): Promise<EventChannel> } {
   const requests: K8sExecPayload[] = [];
   const waiting: Array<(channel: EventChannel) => void> = [];
   const ready: EventChannel[] = [];
   const services: TuiServices = {
     catalog: catalogFromCards(FAKE_CARDS),
-    async *propose(request, signal) {
+    async *run(request, _ask, signal) {
       requests.push(request);
       const queue: Array<PipelineEvent | 'end'> = [];
       let wake: (() => void) | undefined;
@@ -45,12 +45,6 @@ export function createScriptedServices(): { services: TuiServices; requests: K8s
         if (item === 'end') return;
         yield item;
       }
-    },
-    previewDryRun: () => {
-      throw new Error('not scripted');
-    },
-    runApproved: () => {
-      throw new Error('not scripted');
     },
     listNamespaces: async () => [{ name: 'staging', status: 'Active', tier: 'staging' }],
     listObjects: async () => [{ name: 'api', status: '2/2 ready' }],

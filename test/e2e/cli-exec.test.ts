@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
-import { K8sExecResultSchema } from '../../src/tool/k8s-exec-result.js';
+import { K8sExecResultSchema } from '../../src/tool/k8s-exec.js';
 import { RK8S_BIN, runCli } from '../helpers/cli.js';
 import { createSandboxHarness, hasKubectl, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
 
@@ -119,6 +119,32 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
     const alone = await rk8s(['exec', '-n', 'staging', 'scale', 'web', 'to', '4', '--expect', 'kubectl scale deployment/web -n staging --replicas=4']);
     expect(alone.exitCode).toBe(2);
     expect(alone.stderr).toMatch(/--expect goes with --confirm/);
+  });
+
+  it('a change read from free text alone needs --expect with --confirm off a terminal (exit 4, nothing runs)', async () => {
+    const before = await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}');
+    const result = await rk8s(['exec', '-n', 'staging', 'scale', 'web', 'to', '7', '--confirm']);
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/read from free text only: pin the exact command with --expect "kubectl scale deployment\/web -n staging --replicas=7"/);
+    expect(result.stderr).toMatch(/EXPECT_REQUIRED/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe(before);
+  });
+
+  it('a high-risk --confirm off a terminal needs --confirm-name, the object name typed exactly', async () => {
+    const args = ['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'worker', '--param', 'replicas=0', '--confirm'];
+    const missing = await rk8s(args);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toMatch(/"" is not "worker" \(nothing was typed\)/);
+    const wrong = await rk8s([...args, '--confirm-name', 'Worker']);
+    expect(wrong.exitCode).toBe(3);
+    expect(wrong.stderr).toMatch(/letter case differs/);
+    expect(await kubectl('get', 'deployment', 'worker', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).not.toBe('0');
+    const named = await rk8s([...args, '--confirm-name', 'worker']);
+    expect(named.exitCode).toBe(0);
+    expect(await kubectl('get', 'deployment', 'worker', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe('0');
+    const alone = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'worker', '--confirm-name', 'worker']);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toMatch(/--confirm-name goes with --confirm/);
   });
 
   it('--dry-run of a command kubectl rejects warns and exits 1', async () => {

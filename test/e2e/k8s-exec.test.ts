@@ -66,13 +66,13 @@ describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
   it('dry-run: returns the plan and the server-side preview, and changes nothing', async () => {
     const before = await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}');
     const wanted = Number(before) + 2;
-    const result = await run({ intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: `to ${wanted}`, constraints: { dryRun: true, confirm: true } });
+    const result = await run({ intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: `to ${wanted}`, constraints: { dryRun: true } });
     expect(result.status).toBe('dry-run');
     expect(result.plan?.command).toBe(`kubectl scale deployment/web -n staging --replicas=${wanted}`);
-    expect(result.dry_run?.exit_code).toBe(0);
+    expect(result.preview?.exit_code).toBe(0);
     // kubectl scale --dry-run=server prints the object as fetched (the scale went through admission only).
-    expect(result.dry_run?.output).toMatch(/^apiVersion: apps\/v1\nkind: Deployment\n/);
-    expect(result.dry_run?.output).toMatch(/\n {2}name: web\n/);
+    expect(result.preview?.output).toMatch(/^apiVersion: apps\/v1\nkind: Deployment\n/);
+    expect(result.preview?.output).toMatch(/\n {2}name: web\n/);
     expect(result.result).toBeUndefined();
     expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe(before);
     expect(await eventsOf(result.operation_id)).toEqual(['proposed', 'dry-run']);
@@ -86,22 +86,29 @@ describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
     expect(result.plan?.risk).toBe('medium');
     expect(result.verdict?.decision).toBe('confirm');
     expect(result.result).toBeUndefined();
+    expect(result.approval?.ticket?.token).toMatch(/^rk8s_apt_/);
+    expect(result.preview?.note).toMatch(/showing the current state instead/);
     expect(await annotation()).toBe(before);
-    expect(await eventsOf(result.operation_id)).toEqual(['proposed']);
+    expect(await eventsOf(result.operation_id)).toEqual(['proposed', 'dry-run']);
   });
 
-  it('executed with constraints.confirm: the restart happens and is audited before and after', async () => {
-    const result = await run({ intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api', constraints: { confirm: true } });
+  it('executed with the approval token: the restart happens once and is audited before and after', async () => {
+    const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
+    const shown = await run(restart);
+    const result = await run({ ...restart, constraints: { approvalToken: shown.approval!.ticket!.token } });
     expect(result.status).toBe('executed');
+    expect(result.operation_id).toBe(shown.operation_id);
     expect(result.result?.stdout).toBe('deployment.apps/api restarted');
     expect(await kubectl('get', 'deployment', 'api', '-n', 'prod', '-o', 'jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}')).not.toBe('');
-    expect(await eventsOf(result.operation_id)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
+    expect(await eventsOf(result.operation_id)).toEqual(['proposed', 'dry-run', 'confirmed', 'started', 'finished']);
+    const replay = await run({ ...restart, constraints: { approvalToken: shown.approval!.ticket!.token } });
+    expect(replay).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
   });
 
   it('blocked: deleting a deployment-owned pod is denied with a rollout restart suggestion, and the pod stays', async () => {
     const pod = await kubectl('get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}');
     expect(pod).toMatch(/^web-/);
-    const result = await run({ intent: 'delete', resource: 'pod', namespace: 'staging', name: pod, constraints: { confirm: true } });
+    const result = await run({ intent: 'delete', resource: 'pod', namespace: 'staging', name: pod });
     expect(result.status).toBe('blocked');
     expect(result.verdict?.decision).toBe('deny');
     expect(result.verdict?.violations.map((violation) => violation.code)).toContain('GUARDRAIL');
@@ -137,25 +144,30 @@ describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
     expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'APPROVAL_MISMATCH' }) }]);
   });
 
-  it('blocked with APPROVAL_MISMATCH: "double it" re-planned after the deployment changed never runs the unseen command', async () => {
+  it('"double it" confirmed after the deployment changed runs the command that was shown, not a re-plan', async () => {
     const replicas = async () => Number(await kubectl('get', 'deployment', 'worker', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}'));
     const doubleIt = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'worker', query: 'double it' };
     const start = await replicas();
     const shown = await run(doubleIt);
     expect(shown.status).toBe('needs-confirmation');
     expect(shown.plan?.args.at(-1)).toBe(`--replicas=${start * 2}`);
-    // The cluster moves on between the answer and the confirmation: "double it" now means more.
+    // The cluster moves on between the answer and the confirmation: a re-plan of "double it" would mean more.
     await kubectl('scale', 'deployment/worker', '-n', 'staging', `--replicas=${start + 1}`);
-    const confirmed = await run({ ...doubleIt, constraints: { confirm: true, expectArgs: shown.plan!.args } });
-    expect(confirmed.status).toBe('blocked');
-    expect(confirmed.plan?.args.at(-1)).toBe(`--replicas=${(start + 1) * 2}`);
-    expect(confirmed.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
-    expect(await replicas()).toBe(start + 1);
-    expect(await eventsOf(confirmed.operation_id)).toEqual(['proposed', 'denied']);
-    // Sent back with the args of the answer the human now sees, it runs exactly those.
-    const again = await run({ ...doubleIt, constraints: { confirm: true, expectArgs: confirmed.plan!.args } });
-    expect(again.status).toBe('executed');
-    expect(await replicas()).toBe((start + 1) * 2);
+    const confirmed = await run({ ...doubleIt, constraints: { approvalToken: shown.approval!.ticket!.token } });
+    expect(confirmed.status).toBe('executed');
+    expect(confirmed.plan?.args).toEqual(shown.plan?.args);
+    expect(await replicas()).toBe(start * 2);
+  });
+
+  it('blocked with APPROVAL_MISMATCH: a fresh plan that is not the pinned argv never runs', async () => {
+    const replicas = async () => Number(await kubectl('get', 'deployment', 'worker', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}'));
+    const start = await replicas();
+    const pinned = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'worker', query: 'double it', constraints: { expectArgs: ['scale', 'deployment/worker', '-n', 'staging', `--replicas=${start * 3}`] } };
+    const blocked = await run(pinned);
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
+    expect(await replicas()).toBe(start);
+    expect(await eventsOf(blocked.operation_id)).toEqual(['proposed', 'denied']);
   });
 
   it('leaves a hash chain that verifies', async () => {

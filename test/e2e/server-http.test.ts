@@ -74,7 +74,7 @@ describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () =>
     expect(ours.every((record) => record.source === 'http' && record.user === 'anonymous@loopback')).toBe(true);
   });
 
-  it('refuses a rebound Host and a foreign Origin, and runs a confirmed command only with the argv it showed', async () => {
+  it('refuses a rebound Host and a foreign Origin, and runs a confirmed command only with the approval token it handed out, once', async () => {
     const server = await serve();
     const { port } = new URL(server.url);
     const raw = (headers: Record<string, string>) =>
@@ -98,19 +98,23 @@ describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () =>
     const replicas = async () => (await sandbox().kubectl(['get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}'])).stdout.trim();
     const before = Number(await replicas());
     const payload = { intent: 'scale', resource: 'deployment', namespace: 'staging', name: 'web', query: `to ${before + 1}` };
-    const bare = await post(`${server.url}/k8s-exec`, { ...payload, constraints: { confirm: true } });
+    const bare = await post(`${server.url}/k8s-exec`, { ...payload, constraints: { confirm: true, expectArgs: ['scale', 'deployment/web', '-n', 'staging', `--replicas=${before + 1}`] } });
     expect(bare.status).toBe(400);
-    expect(((await bare.json()) as { error: { fields: Array<{ path: string }> } }).error.fields[0]?.path).toBe('constraints.expectArgs');
+    expect(((await bare.json()) as { error: { fields: Array<{ path: string }> } }).error.fields[0]?.path).toBe('constraints.approvalToken');
 
-    const shown = (await (await post(`${server.url}/k8s-exec`, payload)).json()) as { status: string; plan: { args: string[] } };
+    const shown = (await (await post(`${server.url}/k8s-exec`, payload)).json()) as { status: string; plan: { args: string[] }; approval: { ticket: { token: string; expiresAt: string } } };
     expect(shown.status).toBe('needs-confirmation');
     expect(shown.plan.args.at(-1)).toBe(`--replicas=${before + 1}`);
-    const mismatch = (await (await post(`${server.url}/k8s-exec`, { ...payload, query: `to ${before + 2}`, constraints: { confirm: true, expectArgs: shown.plan.args } })).json()) as { status: string; verdict: { violations: Array<{ code: string }> } };
+    const token = shown.approval.ticket.token;
+    const mismatch = (await (await post(`${server.url}/k8s-exec`, { ...payload, query: `to ${before + 2}`, constraints: { approvalToken: token } })).json()) as { status: string; error: { code: string } };
     expect(mismatch.status).toBe('blocked');
-    expect(mismatch.verdict.violations[0]?.code).toBe('APPROVAL_MISMATCH');
+    expect(mismatch.error.code).toBe('APPROVAL_MISMATCH');
     expect(Number(await replicas())).toBe(before);
-    const confirmed = (await (await post(`${server.url}/k8s-exec`, { ...payload, constraints: { confirm: true, expectArgs: shown.plan.args } })).json()) as { status: string };
+    const confirmed = (await (await post(`${server.url}/k8s-exec`, { ...payload, constraints: { approvalToken: token } })).json()) as { status: string };
     expect(confirmed.status).toBe('executed');
+    expect(Number(await replicas())).toBe(before + 1);
+    const replay = (await (await post(`${server.url}/k8s-exec`, { ...payload, constraints: { approvalToken: token } })).json()) as { status: string; error: { code: string } };
+    expect(replay).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
     expect(Number(await replicas())).toBe(before + 1);
   });
 });

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { K8sExecResult } from '../../src/tool/k8s-exec.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -14,14 +15,7 @@ import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
 
 if (!hasKubectl) console.warn('skipping the MCP end-to-end tests: kubectl is not installed');
 
-interface ExecDocument {
-  operation_id: string;
-  status: string;
-  plan: { command: string; args: string[] } | null;
-  verdict: { violations: Array<{ code: string }> } | null;
-  result?: { exit_code: number; stdout: string };
-  notes?: string[];
-}
+type ExecDocument = K8sExecResult;
 
 describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl)', () => {
   const sandbox = useSandbox();
@@ -103,11 +97,14 @@ describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl
     expect(auditEvents(document.operation_id)).toEqual(['denied:mcp']);
   });
 
-  it('without elicitation, a medium-risk command answers needs-confirmation and is not executed, even with confirm: true from the agent', async () => {
+  it('without elicitation, a medium-risk command answers needs-confirmation and is not executed; an agent confirm is refused', async () => {
     const client = await connect();
-    const document = await call(client, 'k8s_exec', { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'web', constraints: { confirm: true } });
+    const restart = { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'web' };
+    const document = await call(client, 'k8s_exec', restart);
     expect(document.status).toBe('needs-confirmation');
-    expect(document.notes?.join(' ')).toMatch(/constraints\.confirm was ignored/);
+    expect(document.approval?.ticket).toBeUndefined();
+    const forged = await call(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: document.plan!.args } });
+    expect((forged as unknown as { error: { code: string } }).error.code).toBe('INPUT_INVALID');
     expect(await restartedAt('web', 'staging')).toBe('');
     expect(auditEvents(document.operation_id)).not.toContain('started:mcp');
   });

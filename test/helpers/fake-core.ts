@@ -4,6 +4,7 @@
  * that need the real event stream without a cluster or a model. Keep its API stable.
  */
 import { createHash } from 'node:crypto';
+import { createMemoryApprovalStore } from '../../src/approvals/approval-store.js';
 import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
 import type { CommandTarget, CommandValidator, Core } from '../../src/pipeline/core.js';
 import type { CardMatch, PipelineEvent } from '../../src/pipeline/events.js';
@@ -360,6 +361,7 @@ export function fakeConfig(overrides: { readOnly?: boolean; context?: string } =
     planner: { threads: 1, modelsDir: '/fake/models' },
     embedder: {},
     server: {},
+    approvals: { dir: '/fake/approvals' },
     readOnly: overrides.readOnly ?? false,
   });
 }
@@ -404,6 +406,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     ownerResolver: createFakeOwnerResolver(options.owners),
     clock: createFakeClock(),
     approvals: createApprovalSigner(),
+    approvalStore: createMemoryApprovalStore(),
     timeline,
     closed: false,
     async close() {

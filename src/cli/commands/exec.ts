@@ -2,27 +2,24 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { splitCommand } from '../../corpus/format-command.js';
-import { ExitCode, InputError } from '../../errors.js';
-import type { Proposal } from '../../pipeline/events.js';
+import { InputError } from '../../errors.js';
+import { exitCodeForExec } from '../../output/exit-codes.js';
+import { defaultUser } from '../../pipeline/audit-fields.js';
+import { createFlagsApprover, createInteractiveApprover, type ApprovalContext, type Approver } from '../../pipeline/approvers.js';
+import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
-import { k8s_exec, type K8sExecResult } from '../../tool/k8s-exec.js';
+import { k8s_exec } from '../../tool/k8s-exec.js';
+import { EventPrinter, printErrorEvent } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
+import { addRequestOptions, coreFromOptions, interruptSignal, requestFromOptions, type RequestOptions } from '../request-options.js';
 import { style } from '../style.js';
-import {
-  EventPrinter,
-  addRequestOptions,
-  coreFromOptions,
-  exitCodeForError,
-  interruptSignal,
-  printErrorEvent,
-  requestFromOptions,
-  type RequestOptions,
-} from './plan.js';
 
 /** Flags of `rk8s exec`. */
 interface ExecOptions extends RequestOptions {
   dryRun?: boolean;
   confirm?: boolean;
+  /** For a high-risk --confirm off a terminal: the object's name, as a person would type it. */
+  confirmName?: string;
   /** The exact command the human approved (`--expect "kubectl ..."`). */
   expect?: string;
   timeout?: string;
@@ -38,54 +35,34 @@ function parseTimeout(value: string | undefined): number | undefined {
   return seconds;
 }
 
-/** What a human must type for a high-risk command: the object's name, so the target is read, not skimmed. */
-function confirmationWord(proposal: Proposal): string {
-  const named = proposal.request.name ?? proposal.plan.params.name;
-  return typeof named === 'string' && named !== '' ? named : 'yes';
-}
-
-/** Asks on the terminal: y/N for medium risk, the object's name for high risk. */
-async function askOnTerminal(proposal: Proposal, signal: AbortSignal): Promise<boolean> {
+/** Asks on the terminal what the core requires: y/N for a key, the object's name for typed-name. */
+async function askOnTerminal(context: ApprovalContext, signal: AbortSignal): Promise<{ confirmed: boolean; text?: string }> {
   const readline = createInterface({ input: process.stdin, output: process.stderr });
   readline.on('SIGINT', () => readline.close());
+  const { requirement, proposal } = context;
   try {
-    if (proposal.verdict.risk === 'high') {
-      const word = confirmationWord(proposal);
-      const answer = await readline.question(`${style.red('HIGH RISK.')} Type ${style.bold(word)} to run ${style.cyan(proposal.plan.command)}: `, { signal });
-      return answer.trim() === word;
+    if (requirement.kind === 'typed-name') {
+      const answer = await readline.question(`${style.red('HIGH RISK.')} Type ${style.bold(requirement.word ?? '')} to run ${style.cyan(proposal.plan.command)}: `, { signal });
+      // The core compares it exactly; a stray newline from the terminal is not part of what was typed.
+      return { confirmed: true, text: answer.replace(/\r?\n$/, '') };
     }
-    const answer = await readline.question(`Run ${style.cyan(proposal.plan.command)}? [y/N] `, { signal });
-    return /^y(es)?$/i.test(answer.trim());
+    const answer = await readline.question(`Run ${style.cyan(proposal.plan.command)}? [y/N] (${confirmationPrompt(requirement)}) `, { signal });
+    return { confirmed: /^y(es)?$/i.test(answer.trim()) };
   } catch {
     // Ctrl-C or a closed stdin answers "no".
-    return false;
+    return { confirmed: false };
   } finally {
     readline.close();
   }
 }
 
-/** The exit code of a k8s_exec result: kubectl's when it ran, else the status's. */
-/** The shell's "command not found" code, which execute() reports when kubectl cannot be started. */
-const KUBECTL_NOT_STARTED = 127;
-
-function exitCodeForResult(result: K8sExecResult): number {
-  if (result.result) {
-    if (result.result.exit_code === KUBECTL_NOT_STARTED) return ExitCode.kubectl;
-    return result.result.exit_code === 0 && result.status !== 'executed' ? ExitCode.failure : result.result.exit_code;
+function expectedArgs(expect: string | undefined): string[] | undefined {
+  if (expect === undefined) return undefined;
+  const args = splitCommand(expect).filter((argument, index) => !(index === 0 && argument === 'kubectl'));
+  if (args.length === 0) {
+    throw new InputError('--expect: empty command', { hint: 'paste the command rk8s plan showed, e.g. --expect "kubectl rollout restart deployment/api -n prod"' });
   }
-  switch (result.status) {
-    case 'executed':
-      return ExitCode.ok;
-    case 'dry-run':
-      // A preview that kubectl rejected (NotFound, no rollout history...) means the command would fail.
-      return result.dry_run?.exit_code !== undefined && result.dry_run.exit_code !== 0 ? ExitCode.failure : ExitCode.ok;
-    case 'needs-confirmation':
-      return ExitCode.needsConfirmation;
-    case 'blocked':
-      return ExitCode.denied;
-    case 'failed':
-      return result.error ? exitCodeForError(result.error) : ExitCode.failure;
-  }
+  return args;
 }
 
 /** Adds `rk8s exec` to the program. */
@@ -93,6 +70,7 @@ export function registerExecCommand(program: Command): void {
   addRequestOptions(program.command('exec').description('plan, check, preview, confirm and run one kubectl command (every step is audited)'))
     .option('--dry-run', 'show the plan, the verdict and the server-side dry-run; run nothing')
     .option('--confirm', 'confirm a medium/high-risk command without a prompt (a human has read it)')
+    .option('--confirm-name <name>', 'with --confirm, for a high-risk command: the object\'s name, typed as a person would')
     .option('--expect <command>', 'with --confirm: run only if the plan is exactly this command (paste the one rk8s plan showed)')
     .option('--timeout <seconds>', `kill kubectl after this many seconds (1-${MAX_TIMEOUT_SECONDS}; capped by RK8S_EXEC_MAX_TIMEOUT)`)
     .option('--quiet', 'print only kubectl\'s output (and warnings/errors)')
@@ -101,12 +79,13 @@ export function registerExecCommand(program: Command): void {
       '\nExamples:\n' +
         '  rk8s exec -n prod --intent status --resource deployment --name api\n' +
         '  rk8s exec -n prod --intent restart --resource deploy --name api --dry-run\n' +
-        '  rk8s exec -n staging restart api --dry-run\n' +
         '  rk8s exec -n staging --intent scale --resource deploy --name web --query "to 5" --confirm\n' +
         '  rk8s exec -n staging scale web to 5 --confirm --expect "kubectl scale deployment/web -n staging --replicas=5"\n' +
+        '  rk8s exec -n prod --intent rollback --resource deploy --name api --confirm --confirm-name api\n' +
         '  rk8s exec -n dev --intent get --resource pod --json\n' +
         '\nOn a terminal, a medium-risk command asks y/N and a high-risk one asks you to type the object name.\n' +
-        'Without a terminal (or with --json), such a command runs only with --confirm; otherwise it exits 3.\n' +
+        'Without a terminal (or with --json), such a command runs only with --confirm (a high-risk one also\n' +
+        'with --confirm-name NAME); a change read from free text only (no --intent) also needs --expect.\n' +
         'kubectl\'s output goes to stdout/stderr as it comes; the plan and verdict go to stderr.\n' +
         '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 130 cancelled.',
     )
@@ -116,51 +95,53 @@ export function registerExecCommand(program: Command): void {
         if (options.expect !== undefined && !options.confirm) {
           throw new InputError('--expect goes with --confirm: it pins the command that --confirm approves', { hint: 'add --confirm, or drop --expect' });
         }
-        const expectArgs = options.expect === undefined ? undefined : splitCommand(options.expect).filter((argument, index) => !(index === 0 && argument === 'kubectl'));
-        if (expectArgs !== undefined && expectArgs.length === 0) {
-          throw new InputError('--expect: empty command', { hint: 'paste the command rk8s plan showed, e.g. --expect "kubectl rollout restart deployment/api -n prod"' });
+        if (options.confirmName !== undefined && !options.confirm) {
+          throw new InputError('--confirm-name goes with --confirm: it is the name a high-risk confirmation types', { hint: 'add --confirm, or drop --confirm-name' });
         }
+        const expectArgs = expectedArgs(options.expect);
         const constraints: Constraints = {
-          ...(options.confirm ? { confirm: true } : {}),
-          ...(expectArgs ? { expectArgs } : {}),
           ...(options.dryRun ? { dryRun: true } : {}),
           ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
         };
         const request = requestFromOptions(words, options, constraints, 'exec');
         const interrupt = interruptSignal();
         const core = await coreFromOptions(globals, options, {}, interrupt.signal);
-        const interactive = !globals.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
+        const interactive = !globals.json && !options.confirm && process.stdin.isTTY === true && process.stderr.isTTY === true;
+        const user = defaultUser();
+        const approver: Approver = interactive
+          ? createInteractiveApprover({ kind: 'terminal', by: `${user} (terminal)`, ask: (context) => askOnTerminal(context, interrupt.signal) })
+          : createFlagsApprover({
+              confirm: options.confirm === true,
+              by: `${user} (rk8s exec --confirm)`,
+              ...(options.confirmName === undefined ? {} : { confirmName: options.confirmName }),
+              ...(expectArgs === undefined ? {} : { expectArgs }),
+            });
         try {
           const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet });
           const result = await k8s_exec(request, {
             core,
             source: 'cli',
+            user,
             signal: interrupt.signal,
+            approver,
             onEvent: (event) => {
               if (globals.json || event.type === 'error') return;
               printer.print(event);
             },
-            ...(interactive ? { confirm: (proposal: Proposal) => askOnTerminal(proposal, interrupt.signal) } : {}),
           });
           if (globals.json) {
             printJson(result);
-          } else if (result.status === 'needs-confirmation') {
-            process.stderr.write(
-              interactive
-                ? `${style.yellow('not run:')} not confirmed\n`
-                : `${style.yellow('not run:')} this ${result.plan?.risk ?? ''}-risk command needs confirmation: read it, then pass --confirm (or run on a terminal to be asked)\n`,
-            );
           } else if (result.status === 'dry-run') {
-            const previewFailed = result.dry_run?.exit_code !== undefined && result.dry_run.exit_code !== 0;
+            const previewFailed = result.preview?.exit_code !== undefined && result.preview.exit_code !== 0;
             process.stderr.write(
               previewFailed
-                ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.dry_run!.exit_code}); nothing was changed\n`
+                ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.preview!.exit_code}); nothing was changed\n`
                 : `${style.dim('dry run: nothing was changed')}\n`,
             );
-          } else if (result.error && !result.result) {
+          } else if (result.error && !result.result && !result.approval) {
             printErrorEvent(result.error);
           }
-          return exitCodeForResult(result);
+          return exitCodeForExec(result);
         } finally {
           interrupt.dispose();
           await core.close();

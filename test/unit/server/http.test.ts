@@ -89,7 +89,13 @@ function slowKubectl(): { runner: KubectlRunner; finish: () => void } {
   return {
     finish: () => finish(),
     runner: {
-      async *run(_args, options = {}) {
+      async *run(args, options = {}) {
+        if (args[0] === 'get') {
+          // The preview shown before a confirmation is a quick read.
+          yield { type: 'exec-output', stream: 'stdout', line: 'api 3/3' };
+          yield { type: 'exec-end', exitCode: 0, durationMs: 1, truncated: false, timedOut: false, cancelled: false };
+          return;
+        }
         const aborted = new Promise<'aborted'>((resolve) => options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
         const outcome = await Promise.race([finished.then(() => 'finished' as const), aborted]);
         if (outcome === 'aborted') {
@@ -106,6 +112,15 @@ function slowKubectl(): { runner: KubectlRunner; finish: () => void } {
 const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
 const restartArgs = ['rollout', 'restart', 'deployment/api', '-n', 'prod'];
 const listPods = { intent: 'get', resource: 'pod', namespace: 'dev' };
+
+/** The approval token of a needs-confirmation answer (the first leg of the round trip). */
+async function approvalToken(url: string, payload: object): Promise<string> {
+  const shown = (await (await post(`${url}/k8s-exec`, payload)).json()) as { status: string; approval?: { ticket?: { token: string } } };
+  expect(shown.status).toBe('needs-confirmation');
+  return shown.approval!.ticket!.token;
+}
+
+const mutations = (core: FakeCore) => core.kubectl.calls.map((call) => call.args).filter((args) => args[0] !== 'get');
 
 describe('HTTP server', () => {
   it('GET /health reports the planner, embedder, index, kubectl and policy version', async () => {
@@ -142,9 +157,11 @@ describe('HTTP server', () => {
 
   it('POST /k8s-exec does not run a medium-risk command without confirm', async () => {
     const { url, core } = await start();
-    const body = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string };
+    const body = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string; confirmation: unknown; approval: { ticket: { token: string; expiresAt: string } } };
     expect(body.status).toBe('needs-confirmation');
-    expect(core.kubectl.calls).toEqual([]);
+    expect(body.confirmation).toEqual({ kind: 'key', expectRequired: false });
+    expect(body.approval.ticket.token).toMatch(/^rk8s_apt_/);
+    expect(mutations(core)).toEqual([]);
   });
 
   it('POST /plan answers the plan and the verdict and runs nothing', async () => {
@@ -250,6 +267,7 @@ describe('HTTP server', () => {
       'validate-end',
       'approval-request',
       'audit-end',
+      'approval-end',
       'exec-output',
       'exec-output',
       'exec-end',
@@ -281,7 +299,7 @@ describe('HTTP server', () => {
   it('on shutdown, stops accepting, lets a running kubectl command finish, and records it as finished', async () => {
     const slow = slowKubectl();
     const { url, server, core } = await start({ kubectl: slow.runner });
-    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: await approvalToken(url, restart) } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const stopping = server.shutdown();
     // New connections are refused (or answered 503) while the command finishes.
@@ -298,12 +316,12 @@ describe('HTTP server', () => {
     expect(((await response.json()) as { status: string }).status).toBe('executed');
     const summary = await stopping;
     expect(summary).toMatchObject({ inFlight: 1, runningCommands: 1, aborted: 0, deadlineReached: false });
-    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run', 'confirmed', 'started', 'finished']);
   });
 
   it('on shutdown, cancels a command still running at the grace deadline and records it as cancelled', async () => {
-    const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
-    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } });
+    const { url, server, core } = await start({ fake: { kubectl: (args) => (args[0] === 'get' ? { stdout: ['api 3/3'] } : { hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
+    const request = post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: await approvalToken(url, restart) } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const summary = await server.shutdown();
     expect(summary).toMatchObject({ runningCommands: 1, deadlineReached: true, aborted: 1 });
@@ -312,7 +330,7 @@ describe('HTTP server', () => {
     const body = (await response.json()) as { status: string; error: { code: string } };
     expect(body.status).toBe('failed');
     expect(body.error.code).toBe('SERVER_SHUTTING_DOWN');
-    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'cancelled']);
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run', 'confirmed', 'started', 'cancelled']);
   });
 
   it('on shutdown, cancels at once a request that has not started a command', async () => {
@@ -388,34 +406,48 @@ describe('HTTP server', () => {
     });
   });
 
-  describe('confirmation round trip (constraints.expectArgs)', () => {
-    it('answers 400 naming constraints.expectArgs for confirm without it, streaming or not, and runs nothing', async () => {
+  describe('confirmation round trip (approval token)', () => {
+    it('answers 400 naming constraints.approvalToken for confirm without it, streaming or not, and runs nothing', async () => {
       const { url, core } = await start();
       for (const accept of ['application/json', 'application/x-ndjson']) {
-        const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true } }, { accept });
+        const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } }, { accept });
         expect(response.status).toBe(400);
         const body = (await response.json()) as { error: { code: string; message: string; fields: Array<{ path: string; message: string }> } };
         expect(body.error.code).toBe('INPUT_INVALID');
-        expect(body.error.fields.map((field) => field.path)).toEqual(['constraints.expectArgs']);
-        expect(body.error.message).toBe('constraints.expectArgs: required with confirm: send back plan.args from the needs-confirmation answer');
+        expect(body.error.fields.map((field) => field.path)).toEqual(['constraints.approvalToken']);
+        expect(body.error.message).toBe('constraints.approvalToken: required with confirm: send back approval.token from the needs-confirmation answer');
       }
       expect(core.kubectl.calls).toEqual([]);
       expect(core.auditLog.records).toEqual([]);
     });
 
-    it('runs what the needs-confirmation answer showed when its plan.args come back', async () => {
-      const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['deployment.apps/api restarted'] }) } });
-      const shown = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string; plan: { args: string[] } };
-      expect(shown.status).toBe('needs-confirmation');
-      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: shown.plan.args } });
+    it('runs what the needs-confirmation answer showed when its token comes back, once', async () => {
+      const { url, core } = await start({ fake: { kubectl: (args) => ({ stdout: [args[0] === 'get' ? 'api 3/3' : 'deployment.apps/api restarted'] }) } });
+      const token = await approvalToken(url, restart);
+      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: token } });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { status: string }).status).toBe('executed');
-      expect(core.kubectl.calls.map((call) => call.args)).toEqual([restartArgs]);
+      expect(mutations(core)).toEqual([restartArgs]);
+      const replay = (await (await post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: token } })).json()) as { status: string; error: { code: string } };
+      expect(replay).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
+      expect(mutations(core)).toEqual([restartArgs]);
     });
 
-    it('answers blocked with APPROVAL_MISMATCH when the fresh plan differs, and runs nothing', async () => {
+    it('a high-risk command needs confirmText, the object name, with its token', async () => {
+      const { url, core } = await start({ fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+      core.validator.forcedRisk = 'high';
+      const shown = (await (await post(`${url}/k8s-exec`, restart)).json()) as { confirmation: { kind: string; word: string }; approval: { ticket: { token: string } } };
+      expect(shown.confirmation).toEqual({ kind: 'typed-name', word: 'api', expectRequired: false });
+      const withoutName = (await (await post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: shown.approval.ticket.token } })).json()) as { status: string; error: { code: string } };
+      expect(withoutName).toMatchObject({ status: 'needs-confirmation', error: { code: 'CONFIRM_TEXT_MISMATCH' } });
+      expect(mutations(core)).toEqual([]);
+      const named = (await (await post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: shown.approval.ticket.token, confirmText: 'api' } })).json()) as { status: string };
+      expect(named.status).toBe('executed');
+    });
+
+    it('answers blocked with APPROVAL_MISMATCH when the fresh plan differs from expectArgs, and runs nothing', async () => {
       const { url, core } = await start();
-      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
+      const response = await post(`${url}/k8s-exec`, { ...restart, constraints: { expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { status: string; verdict: { violations: Array<{ code: string; message: string }> }; plan: { args: string[] } };
       expect(body.status).toBe('blocked');
@@ -447,6 +479,6 @@ describe('HTTP server', () => {
     expect(approval?.proposal).not.toHaveProperty('approvalToken');
     expect(approval?.proposal).not.toHaveProperty('card');
     expect(text).not.toContain('command_template');
-    expect(text).not.toContain('approvalToken');
+    expect(text).not.toContain('"approvalToken"');
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/schemas/config.js';
 import { createMcpServer } from '../../../src/server/mcp.js';
 import type { K8sExecResult } from '../../../src/tool/k8s-exec.js';
-import type { PlanDocument } from '../../../src/server/plan-document.js';
+import type { PlanDocument } from '../../../src/output/plan-document.js';
 import { createFakeCore, type FakeCore } from '../../helpers/fake-core.js';
 
 interface Connected {
@@ -117,36 +117,42 @@ describe('MCP server', () => {
     expect(core.kubectl.calls.map((entry) => entry.args)).toEqual([['get', 'pods', '-n', 'dev']]);
   });
 
-  it('without elicitation, a medium-risk command answers needs-confirmation and does not run, even when the agent sends confirm: true', async () => {
+  it('without elicitation, a medium-risk command answers needs-confirmation without a ticket, and an agent confirm is refused', async () => {
     const { client, core } = await connect();
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true } });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', restart);
     expect(document.status).toBe('needs-confirmation');
-    expect(document.notes?.join(' ')).toMatch(/constraints\.confirm was ignored/);
-    expect(core.kubectl.calls).toEqual([]);
+    expect(document.approval?.ticket).toBeUndefined();
+    expect(document.approval?.message).toMatch(/cannot ask the human/);
+    const forged = await call<{ error: { code: string; message: string } }>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: document.plan!.args } });
+    expect(forged.isError).toBe(true);
+    expect(forged.document.error).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(/constraints\.approvalToken: required with confirm/) });
+    expect(changingCalls(core)).toEqual([]);
     expect(core.auditLog.records.map((record) => record.event)).not.toContain('started');
   });
 
-  it('lets the agent confirm only when the operator allows it, and only with the argv it was shown', async () => {
+  it('lets the agent confirm only when the operator allows it, with the single-use token of the answer it was shown', async () => {
     const { client, core } = await connect({ allowAgentConfirm: true });
     const shown = await call<K8sExecResult>(client, 'k8s_exec', restart);
     expect(shown.document.status).toBe('needs-confirmation');
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: shown.document.plan!.args } });
+    const approvalToken = shown.document.approval!.ticket!.token;
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { approvalToken } });
     expect(document.status).toBe('executed');
-    expect(core.kubectl.calls.map((entry) => entry.args)).toEqual([['rollout', 'restart', 'deployment/api', '-n', 'prod']]);
+    expect(changingCalls(core)).toEqual([['rollout', 'restart', 'deployment/api', '-n', 'prod']]);
+    const replay = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { approvalToken } });
+    expect(replay.document).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
+    expect(changingCalls(core)).toHaveLength(1);
   });
 
-  it('with agent confirmation allowed, ignores a confirm that does not name the argv (constraints.expectArgs)', async () => {
-    const { client, core } = await connect({ allowAgentConfirm: true });
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true } });
-    expect(document.status).toBe('needs-confirmation');
-    expect(document.notes?.join(' ')).toMatch(/constraints\.confirm was ignored: constraints\.expectArgs is required with confirm/);
-    expect(document.plan?.args).toEqual(['rollout', 'restart', 'deployment/api', '-n', 'prod']);
-    expect(core.kubectl.calls).toEqual([]);
+  it('without agent confirmation allowed, an approval token from elsewhere is refused', async () => {
+    const { client, core } = await connect();
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { approvalToken: 'rk8s_apt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    expect(document).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_UNKNOWN' } });
+    expect(changingCalls(core)).toEqual([]);
   });
 
-  it('with agent confirmation allowed, blocks a confirm whose expectArgs differ from the fresh plan', async () => {
+  it('blocks a request whose expectArgs differ from the fresh plan', async () => {
     const { client, core } = await connect({ allowAgentConfirm: true });
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { expectArgs: ['rollout', 'restart', 'deployment/web', '-n', 'prod'] } });
     expect(document.status).toBe('blocked');
     expect(document.verdict?.violations.map((violation) => violation.code)).toEqual(['APPROVAL_MISMATCH']);
     expect(core.kubectl.calls).toEqual([]);

@@ -11,9 +11,9 @@ export function wantsNdjson(accept: string | undefined): boolean {
 
 /**
  * One event as a line, without what only means something inside this process or what a client does
- * not need: the approval token (an HTTP client never hands a proposal back; confirmations name the
- * argv in constraints.expectArgs instead) and the full card objects (templates, examples, policy
- * hints); cards travel by id, with their score and why they matched.
+ * not need: the in-process approval HMAC (a client never hands a proposal back; it confirms with the
+ * approval ticket of the needs-confirmation answer) and the full card objects (templates, examples,
+ * policy hints); cards travel by id, with their score and why they matched.
  */
 export function eventLine(event: PipelineEvent): string {
   return `${JSON.stringify(streamedEvent(event))}\n`;
