@@ -164,6 +164,7 @@ export async function describeCore(core: Core, status: StatusStore, signal?: Abo
     auditLogPath: core.auditLog.path,
     ...(core.config.kubectl.context ? { context: core.config.kubectl.context } : {}),
   });
+  for (const warning of core.warnings) status.update({ error: warning });
   try {
     const modules = await pipelineModules();
     const cluster = await modules.currentCluster(modules.clusterQueryOptions(core.config, signal));
@@ -171,8 +172,9 @@ export async function describeCore(core: Core, status: StatusStore, signal?: Abo
       ...(cluster.context && !status.get().context ? { context: cluster.context } : {}),
       ...(cluster.server && !status.get().server ? { server: cluster.server } : {}),
     });
-  } catch {
-    // No kubeconfig yet is not fatal: the pickers will say why they cannot list.
+  } catch (error) {
+    // Not fatal (the pickers say why they cannot list), but the status bar says it once, plainly.
+    if (!signal?.aborted) status.update({ error: `cannot read the kubeconfig's cluster: ${(error as Error).message}` });
   }
 }
 

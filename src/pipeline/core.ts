@@ -48,6 +48,11 @@ export interface Core {
   readonly approvals: ApprovalSigner;
   /** Approval tokens and inbox requests, shared with other rk8s processes of the same account. */
   readonly approvalStore: ApprovalStore;
+  /**
+   * Things the user must know about this core's setup that are not errors (e.g. the kube context could
+   * not be pinned); every proposal repeats them as warning notices.
+   */
+  readonly warnings: readonly string[];
   /** Releases the model and other resources. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -71,7 +71,12 @@ export function loadPolicyOrThrow(orgDir: string): Policy {
  */
 export async function createCore(config: Config, overrides: Partial<CoreOverrides> = {}, options: CreateCoreOptions = {}): Promise<Core> {
   // With the real kubectl, every command runs against (and is recorded with) one pinned context.
-  if (!overrides.kubectl) config = await withPinnedContext(config, options.signal);
+  const warnings: string[] = [];
+  if (!overrides.kubectl) {
+    const pinned = await withPinnedContext(config);
+    config = pinned.config;
+    if (pinned.problem) warnings.push(`the kube context is not pinned (${pinned.problem}): commands run against whatever context kubectl uses when they run`);
+  }
   let cards = overrides.cards;
   if (!cards) {
     const loaded = loadCards(config.cardsDir);
@@ -106,6 +111,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     clock: overrides.clock ?? { now: () => new Date() },
     approvals: createApprovalSigner(),
     approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
+    warnings,
     async close() {
       if (closed) return;
       closed = true;

@@ -103,6 +103,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
   try {
     subject.request = request = parsePayload(request);
     signal?.throwIfAborted();
+    for (const warning of core.warnings) yield { type: 'notice', level: 'warn', stage: 'validate', message: warning };
 
     const retrieved = await core.retriever.retrieve({ intent: request.intent, resource: request.resource, query: request.query }, signal);
     yield { type: 'retrieve-end', cards: retrieved.matches, embedder: retrieved.embedder, notes: retrieved.notes };

@@ -1,5 +1,4 @@
 /** runApproved(): re-validate the exact argv, check the approval, record `started`, run kubectl, record the outcome. */
-import { createHash } from 'node:crypto';
 import {
   ApprovalMismatchError,
   AuditError,
@@ -150,12 +149,9 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
     }
     started = true;
 
-    const stdoutHash = createHash('sha256');
-    const stderrHash = createHash('sha256');
     const timeoutSeconds = timeoutFor(proposal, core, options.timeoutSeconds);
     for await (const event of core.kubectl.run(proposal.plan.args, { timeoutSeconds, signal })) {
       if (event.type === 'exec-output') {
-        (event.stream === 'stdout' ? stdoutHash : stderrHash).update(`${event.line}\n`);
         yield event;
         continue;
       }
@@ -164,8 +160,10 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
       await record(outcome, {
         exit_code: event.exitCode,
         duration: event.durationMs / 1000,
-        stdout_sha256: stdoutHash.digest('hex'),
-        stderr_sha256: stderrHash.digest('hex'),
+        // The runner hashes everything kubectl wrote, including what the display cap cut; a runner that
+        // cannot say records no hash rather than one over the displayed lines only.
+        ...(event.stdoutSha256 ? { stdout_sha256: event.stdoutSha256 } : {}),
+        ...(event.stderrSha256 ? { stderr_sha256: event.stderrSha256 } : {}),
         truncated: event.truncated,
         timed_out: event.timedOut,
         ...(event.errorMessage ? { message: event.errorMessage } : {}),
@@ -190,9 +188,13 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
     }
     yield { type: 'error', error: serializeError(reported) };
   } finally {
-    // A consumer that stops reading mid-run (generator return) still leaves a closing record.
+    // A consumer that stops reading mid-run (generator return) still leaves a closing record. It cannot
+    // be told about a failed write any more (it stopped listening), so the audit log's own gap record
+    // (written with the next record that can be written) is what reports it.
     if (started && !finished) {
-      await record('cancelled', { message: 'the consumer stopped reading before kubectl finished' }).catch(() => undefined);
+      await record('cancelled', { message: 'the consumer stopped reading before kubectl finished' }).catch((error: unknown) => {
+        process.emitWarning(`rk8s: the closing audit record of operation ${proposal.operationId} could not be written: ${(error as Error).message}`, { code: 'RK8S_AUDIT_LOST' });
+      });
     }
   }
 }

@@ -90,6 +90,8 @@ export interface FakeKubectlResponse {
   hang?: boolean;
   /** Throw instead of running (e.g. kubectl not installed). */
   throws?: Error;
+  /** stdout lines kubectl wrote that the output cap kept from the display (exec-end says truncated). */
+  hiddenStdout?: string[];
 }
 
 /** One recorded kubectl call. */
@@ -126,7 +128,18 @@ export function createFakeKubectl(script: (args: readonly string[]) => FakeKubec
         yield { type: 'exec-end', exitCode: 130, durationMs: 5, truncated: false, timedOut: false, cancelled: true };
         return;
       }
-      yield { type: 'exec-end', exitCode: response.exitCode ?? 0, durationMs: 12, truncated: false, timedOut: response.timedOut ?? false, cancelled: false };
+      // Like execute(): the hashes cover everything kubectl wrote, shown or not.
+      const everything = (lines: readonly string[]) => createHash('sha256').update(lines.map((line) => `${line}\n`).join('')).digest('hex');
+      yield {
+        type: 'exec-end',
+        exitCode: response.exitCode ?? 0,
+        durationMs: 12,
+        truncated: response.hiddenStdout !== undefined,
+        timedOut: response.timedOut ?? false,
+        cancelled: false,
+        stdoutSha256: everything([...(response.stdout ?? []), ...(response.hiddenStdout ?? [])]),
+        stderrSha256: everything(response.stderr ?? []),
+      };
     },
   };
   return fake;
@@ -407,6 +420,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     clock: createFakeClock(),
     approvals: createApprovalSigner(),
     approvalStore: createMemoryApprovalStore(),
+    warnings: [],
     timeline,
     closed: false,
     async close() {

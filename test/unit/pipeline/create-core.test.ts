@@ -26,6 +26,19 @@ function configIn(directory: string, overrides: { cardsDir?: string; orgDir?: st
 }
 
 describe('createCore', () => {
+  it('says on every proposal when the kube context could not be pinned', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-core-'));
+    const kubeconfig = path.join(directory, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+    const config = { ...configIn(directory), kubectl: { path: 'kubectl', kubeconfig } };
+    const core = await createCore(config, { auditLog: createFakeAuditLog() });
+    expect(core.config.kubectl.context).toBeUndefined();
+    expect(core.warnings).toEqual([expect.stringMatching(/^the kube context is not pinned \(no current-context is set in .*kubeconfig\)/)]);
+    const events = await collectEvents(propose({ intent: 'get', resource: 'pod', namespace: 'dev' }, core, { source: 'tool', planOnly: true }));
+    expect(events.filter((event) => event.type === 'notice').map((event) => event.type === 'notice' && event.message)).toEqual(core.warnings);
+    await core.close();
+  });
+
   it('wires the real cards, policy, retriever and template planner, with fakes where given', async () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-core-'));
     const kubectl = createFakeKubectl(() => ({ stdout: ['deployment.apps/api restarted'] }));

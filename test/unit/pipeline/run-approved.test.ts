@@ -37,6 +37,25 @@ describe('runApproved', () => {
     core.auditLog.records.slice(1).forEach((record, index) => expect(record.prev_hash).toBe(core.auditLog.records[index]!.hash));
   });
 
+  it('records the hash of everything kubectl wrote, not of the lines the display cap kept', async () => {
+    const { core, proposal } = await proposed(restart, { kubectl: () => ({ stdout: ['line 1'], hiddenStdout: ['line 2', 'line 3'] }) });
+    const events = await collectEvents(runApproved(proposal, core, { confirmed: true }));
+    expect(events.filter((event) => event.type === 'exec-output')).toHaveLength(1);
+    const finished = core.auditLog.records.at(-1)!;
+    expect(finished.truncated).toBe(true);
+    expect(finished.stdout_sha256).toBe(sha('line 1\nline 2\nline 3\n'));
+    expect(finished.stdout_sha256).not.toBe(sha('line 1\n'));
+  });
+
+  it('records no output hash when the runner cannot say what kubectl wrote', async () => {
+    const { core, proposal } = await proposed(restart);
+    const silent = { run: async function* () { yield { type: 'exec-end' as const, exitCode: 0, durationMs: 1, truncated: false, timedOut: false, cancelled: false }; } };
+    await collectEvents(runApproved(proposal, { ...core, kubectl: silent }, { confirmed: true }));
+    const finished = core.auditLog.records.at(-1)!;
+    expect(finished.event).toBe('finished');
+    expect(finished).not.toHaveProperty('stdout_sha256');
+  });
+
   it('refuses a confirm-level command without confirmation and runs nothing', async () => {
     const { core, proposal } = await proposed(restart);
     const events = await collectEvents(runApproved(proposal, core, { confirmed: false }));
