@@ -12,6 +12,9 @@ import { K8sExecPayloadSchema } from '../src/schemas/request.js';
 import { PlanSchema } from '../src/schemas/plan.js';
 import { VerdictSchema } from '../src/schemas/verdict.js';
 import { AuditRecordSchema } from '../src/schemas/audit.js';
+import { ApprovalsPolicySchema } from '../src/schemas/approvals-policy.js';
+import { ExecDocumentSchema } from '../src/output/exec-document.js';
+import { PlanDocumentSchema } from '../src/output/plan-document.js';
 
 const outputDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
 
@@ -25,6 +28,9 @@ export const PUBLISHED_SCHEMAS: Record<string, { schema: z.ZodType; title: strin
   'plan.schema.json': { schema: PlanSchema, title: 'rk8s plan' },
   'verdict.schema.json': { schema: VerdictSchema, title: 'rk8s verdict' },
   'audit-record.schema.json': { schema: AuditRecordSchema, title: 'rk8s audit record' },
+  'approvals.schema.json': { schema: ApprovalsPolicySchema, title: 'rk8s approvals policy (org/approvals.yaml)' },
+  'exec-document.schema.json': { schema: ExecDocumentSchema, title: 'rk8s k8s_exec result (rk8s exec --json, POST /k8s-exec, MCP k8s_exec)' },
+  'plan-document.schema.json': { schema: PlanDocumentSchema, title: 'rk8s plan document (rk8s plan --json, POST /plan, MCP k8s_plan)' },
 };
 
 /** Renders one schema as pretty JSON text. */

@@ -23,6 +23,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   mcp: async () => (await import('./commands/mcp.js')).registerMcpCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
   check: async () => (await import('./commands/check.js')).registerCheckCommand,
+  approvals: async () => (await import('./commands/approvals.js')).registerApprovalsCommand,
+  approve: async () => (await import('./commands/approvals.js')).registerApproveCommand,
+  deny: async () => (await import('./commands/approvals.js')).registerDenyCommand,
 };
 
 /** Global options that take a value (so the value is not mistaken for the command name). */

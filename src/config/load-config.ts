@@ -54,7 +54,7 @@ function envString(environment: Environment, name: string): string | undefined {
 /**
  * The one `.env` rk8s reads: the package root's (where the README says to `cp .env.example .env`).
  * Never the working directory's: a cloned repo's `.env` could otherwise set RK8S_KUBECTL (any binary),
- * RK8S_MCP_ALLOW_AGENT_CONFIRM, RK8S_ORG_DIR or RK8S_AUDIT_LOG just because rk8s ran inside it.
+ * RK8S_APPROVALS_DIR, RK8S_ORG_DIR or RK8S_AUDIT_LOG just because rk8s ran inside it.
  */
 export function defaultDotEnvPath(): string {
   return path.join(packageRoot(), '.env');
@@ -130,7 +130,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       dir: resolve(overrides.approvalsDir) ?? resolve(envString(environment, 'RK8S_APPROVALS_DIR')) ?? path.join(path.dirname(auditPath), 'approvals'),
       tokenTtlSeconds: envNumber(environment, 'RK8S_APPROVAL_TTL'),
     },
-    mcpAllowAgentConfirm: envBoolean(environment, 'RK8S_MCP_ALLOW_AGENT_CONFIRM'),
     readOnly: overrides.readOnly ?? envBoolean(environment, 'RK8S_READ_ONLY'),
   };
   const parsed = ConfigSchema.safeParse(JSON.parse(JSON.stringify(candidate)));

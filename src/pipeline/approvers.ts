@@ -38,7 +38,9 @@ export type ApprovalAnswer =
   /** A person denied it. */
   | { type: 'denied'; by: string; reason?: string; request: ApprovalRequestRef }
   /** The request expired before anyone decided. */
-  | { type: 'expired'; request: ApprovalRequestRef };
+  | { type: 'expired'; request: ApprovalRequestRef }
+  /** Nobody may confirm this at this door (a never rule), or the confirmation is invalid. */
+  | { type: 'refused'; code: string; message: string };
 
 /** How one door gets confirmations. */
 export interface Approver {

@@ -4,6 +4,7 @@ import type { RiskLevel } from '../schemas/vocabulary.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { Policy } from '../validate/policy.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { LoadedApprovalsPolicy } from '../approvals/door-policy.js';
 import type { ApprovalSigner } from './approval-token.js';
 import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
 
@@ -48,6 +49,8 @@ export interface Core {
   readonly approvals: ApprovalSigner;
   /** Approval tokens and inbox requests, shared with other rk8s processes of the same account. */
   readonly approvalStore: ApprovalStore;
+  /** org/approvals.yaml: who may confirm what at each agent door. Replaced by reloadPolicy. */
+  approvalsPolicy: LoadedApprovalsPolicy;
   /**
    * Things the user must know about this core's setup that are not errors (e.g. the kube context could
    * not be pinned); every proposal repeats them as warning notices.

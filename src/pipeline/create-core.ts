@@ -1,5 +1,6 @@
 /** createCore(): loads cards, policy, embedder, index, planner, executor and audit log once per process. */
 import { createFileApprovalStore, type ApprovalStore } from '../approvals/approval-store.js';
+import { loadApprovalsPolicy, type LoadedApprovalsPolicy } from '../approvals/door-policy.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createOwnerResolver } from '../cluster/owner-resolver.js';
 import { formatProblem, type LoadProblem } from '../config/problems.js';
@@ -33,6 +34,7 @@ export interface CoreOverrides {
   /** Replaces policy + validate() entirely (tests). */
   validator: CommandValidator;
   approvalStore: ApprovalStore;
+  approvalsPolicy: LoadedApprovalsPolicy;
 }
 
 /** How createCore loads. */
@@ -63,6 +65,15 @@ export function loadPolicyOrThrow(orgDir: string): Policy {
     throw problemsError(`the org policy in ${orgDir} cannot be used`, loaded.problems, 'fix the files (rk8s check lists every problem) or point --org / RK8S_ORG_DIR elsewhere');
   }
   return loaded.policy;
+}
+
+/** Loads org/approvals.yaml or throws: a broken file means no agent door can get anything confirmed (fail closed). */
+export function loadApprovalsPolicyOrThrow(orgDir: string): LoadedApprovalsPolicy {
+  const { loaded, problems } = loadApprovalsPolicy(orgDir);
+  if (problems.length > 0 || !loaded) {
+    throw problemsError(`the approvals policy in ${orgDir} cannot be used`, problems, 'fix org/approvals.yaml (rk8s check lists every problem)');
+  }
+  return loaded;
 }
 
 /**
@@ -111,6 +122,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     clock: overrides.clock ?? { now: () => new Date() },
     approvals: createApprovalSigner(),
     approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
+    approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),
     warnings,
     async close() {
       if (closed) return;
@@ -127,7 +139,9 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
  */
 export function reloadPolicy(core: Core): Policy {
   const policy = loadPolicyOrThrow(core.config.orgDir);
+  const approvalsPolicy = loadApprovalsPolicyOrThrow(core.config.orgDir);
   core.validator = createPolicyValidator(policy, core.config);
   core.policy = policy;
+  core.approvalsPolicy = approvalsPolicy;
   return policy;
 }

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { approvalState, type ApprovalRecord } from '../approvals/approval-store.js';
 import { formatCommand } from '../corpus/format-command.js';
 import { AuditError, InputError, serializeError } from '../errors.js';
-import type { ApprovalRequestRef } from '../schemas/approval.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import { withoutConstraints, type ApprovalAnswer, type ApprovalPreview, type Approver } from './approvers.js';
@@ -19,6 +18,8 @@ import type { PipelineEvent, Proposal } from './events.js';
 import { previewDryRun } from './preview-dry-run.js';
 import { boundContext, propose } from './propose.js';
 import { runApproved } from './run-approved.js';
+import { routeApproval } from '../approvals/door-policy.js';
+import { awaitDecision, doorOf, requestRef } from './door-approver.js';
 
 /** How one request is run. */
 export interface RunRequestOptions {
@@ -60,6 +61,14 @@ export function assertConstraints(request: K8sExecPayload): void {
       details: { issues: [{ field: 'constraints.approvalToken', message }] },
     });
   }
+  if (constraints?.approvalToken !== undefined && constraints.approvalId !== undefined) {
+    const message = 'give either approvalToken or approvalId, not both';
+    throw new InputError(`invalid request: constraints.approvalId: ${message}`, { details: { issues: [{ field: 'constraints.approvalId', message }] } });
+  }
+  if (constraints?.waitSeconds !== undefined && constraints.approvalId === undefined) {
+    const message = 'goes with constraints.approvalId (how long to wait for a person\'s decision)';
+    throw new InputError(`invalid request: constraints.waitSeconds: ${message}`, { details: { issues: [{ field: 'constraints.waitSeconds', message }] } });
+  }
   if (constraints?.confirmText !== undefined && constraints.approvalToken === undefined) {
     const message = 'goes with constraints.approvalToken (the name the human typed for a high-risk command)';
     throw new InputError(`invalid request: constraints.confirmText: ${message}`, {
@@ -79,6 +88,11 @@ export async function* runRequest(request: K8sExecPayload, core: Core, options: 
   const token = request.constraints?.approvalToken;
   if (token !== undefined) {
     yield* runWithToken(request, token, core, options);
+    return;
+  }
+  const approvalId = request.constraints?.approvalId;
+  if (approvalId !== undefined) {
+    yield* runWithApprovalId(request, approvalId, core, options);
     return;
   }
   let proposal: Proposal | undefined;
@@ -173,6 +187,8 @@ function approvalEndOf(answer: Exclude<ApprovalAnswer, { type: 'confirmed' }>): 
       return { type: 'approval-end', outcome: 'denied', by: answer.by, request: answer.request, message: answer.reason ?? 'denied' };
     case 'expired':
       return { type: 'approval-end', outcome: 'expired', code: 'APPROVAL_EXPIRED', request: answer.request, message: `approval request ${answer.request.id} expired before anyone decided` };
+    case 'refused':
+      return { type: 'approval-end', outcome: 'refused', code: answer.code, message: answer.message };
   }
 }
 
@@ -195,16 +211,6 @@ async function* refuse(core: Core, proposal: Proposal, code: string, message: st
   const verdict = { ...proposal.verdict, decision: 'deny' as const, violations: [{ code, message }], suggestions: [] };
   yield* recordOrReport(core, proposal, 'denied', message, { ...subjectOfProposal(proposal), verdict });
   yield { type: 'approval-end', outcome: 'refused', code, message };
-}
-
-function refOf(record: ApprovalRecord, core: Core): ApprovalRequestRef {
-  return {
-    id: record.id,
-    state: approvalState(record, core.clock.now()),
-    expiresAt: record.expiresAt,
-    ...(record.decision ? { decidedBy: record.decision.by } : {}),
-    ...(record.decision?.reason ? { reason: record.decision.reason } : {}),
-  };
 }
 
 /** The in-process proposal for a stored one, signed by this core (the store entry was the approval). */
@@ -285,6 +291,12 @@ async function* runWithToken(request: K8sExecPayload, token: string, core: Core,
     yield* refuse(core, proposal, 'APPROVAL_MISMATCH', `the approval is for "${proposal.plan.command}", not "${formatCommand(constraints.expectArgs)}"; nothing was run`, false);
     return;
   }
+  const verb = core.validator.target(proposal.plan.args)?.verb;
+  const route = routeApproval(core.approvalsPolicy.policy, doorOf(options.source), { verdict: proposal.verdict, ...(verb ? { verb } : {}) });
+  if (route.kind !== 'self') {
+    yield* refuse(core, proposal, 'APPROVAL_NOT_ALLOWED', `the ${doorOf(options.source)} door may no longer confirm this command itself (org/approvals.yaml changed); nothing was run`, false);
+    return;
+  }
   const refusal = checkConfirmation(proposal.confirmation, { confirmed: true, ...(constraints.confirmText === undefined ? {} : { text: constraints.confirmText }) });
   if (refusal) {
     // A wrong name burns nothing: the human may type it again with the same token.
@@ -296,6 +308,46 @@ async function* runWithToken(request: K8sExecPayload, token: string, core: Core,
     yield* refuse(core, proposal, 'APPROVAL_USED', 'this approval was already used: an approval runs its command once; nothing was run', false);
     return;
   }
-  yield { type: 'approval-end', outcome: 'approved', by: `${user} (approval token)`, request: refOf({ ...record, used: { at: core.clock.now().toISOString(), by: user } }, core) };
+  yield { type: 'approval-end', outcome: 'approved', by: `${user} (approval token)`, request: requestRef({ ...record, used: { at: core.clock.now().toISOString(), by: user } }, core.clock.now()) };
   yield* runApproved(proposal, core, { confirmed: true, confirmedBy: `${user} (approval token)`, signal: options.signal, timeoutSeconds: options.timeoutSeconds ?? constraints.timeoutSeconds });
+}
+
+/**
+ * An agent asking again about an inbox request: waits (bounded) for a person's decision and runs the
+ * stored command once it is approved, exactly once however many calls ask at the same time.
+ */
+async function* runWithApprovalId(request: K8sExecPayload, id: string, core: Core, options: RunRequestOptions): AsyncGenerator<PipelineEvent> {
+  const record = await core.approvalStore.get(id).catch(() => undefined);
+  if (!record || record.kind !== 'inbox') {
+    yield { type: 'approval-end', outcome: 'refused', code: 'APPROVAL_UNKNOWN', message: `no approval request ${id} (unknown, or pruned a day after it ended)` };
+    return;
+  }
+  const proposal = proposalFromRecord(record, core);
+  yield { type: 'approval-request', proposal };
+  const state = approvalState(record, core.clock.now());
+  if (state === 'pending' || state === 'approved') {
+    const stale = staleApproval(record, core, options.source);
+    if (stale) {
+      yield* refuse(core, proposal, stale.code, `${stale.message}; nothing was run`, false);
+      return;
+    }
+  }
+  if (!sameJson(withoutConstraints(request), withoutConstraints(record.proposal.request))) {
+    yield* refuse(core, proposal, 'APPROVAL_MISMATCH', `the request is not the one approval request ${id} was filed for; nothing was run`, false);
+    return;
+  }
+  const waitMs = (request.constraints?.waitSeconds ?? core.approvalsPolicy.policy.inbox.wait_seconds) * 1000;
+  const answer = await awaitDecision(core, id, { waitMs, ...(options.signal ? { signal: options.signal } : {}), claimedBy: options.user ?? defaultUser() });
+  if (answer.type !== 'confirmed') {
+    yield approvalEndOf(answer);
+    return;
+  }
+  const refusal = checkConfirmation(proposal.confirmation, { confirmed: true, ...(answer.text === undefined ? {} : { text: answer.text }) });
+  if (refusal) {
+    yield { type: 'approval-end', outcome: 'refused', code: refusal.code, message: refusal.message };
+    return;
+  }
+  const latest = await core.approvalStore.get(id);
+  yield { type: 'approval-end', outcome: 'approved', by: answer.by, ...(latest ? { request: requestRef(latest, core.clock.now()) } : {}) };
+  yield* runApproved(proposal, core, { confirmed: true, confirmedBy: answer.by, signal: options.signal, timeoutSeconds: options.timeoutSeconds ?? request.constraints?.timeoutSeconds });
 }

@@ -59,8 +59,6 @@ export const ConfigSchema = z.strictObject({
     /** How long an approval token handed to an API client stays valid. */
     tokenTtlSeconds: z.number().positive().default(600),
   }),
-  /** Let MCP agents confirm medium/high-risk commands themselves (off: a human must). */
-  mcpAllowAgentConfirm: z.boolean().default(false),
   readOnly: z.boolean().default(false),
 });
 /** The resolved configuration. */

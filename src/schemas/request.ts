@@ -28,6 +28,12 @@ export const ConstraintsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_-]+$/, 'is the approval.token of a needs-confirmation answer, as given')
     .optional()
     .describe('approval.token from the needs-confirmation answer: runs exactly the command that answer showed, once, before approval.expiresAt.'),
+  approvalId: z
+    .string()
+    .regex(/^[a-z2-9]{8}$/, 'is the approval.request.id of a needs-approval answer, e.g. "k3f9x2ab"')
+    .optional()
+    .describe('approval.request.id from a needs-approval answer: asks again whether a person decided; runs the command once it is approved.'),
+  waitSeconds: z.number().int().min(0).max(600).optional().describe('With approvalId: how long to wait for the decision (default: org/approvals.yaml inbox.wait_seconds).'),
   confirmText: z
     .string()
     .max(253, 'must be at most 253 characters')

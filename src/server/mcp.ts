@@ -1,8 +1,8 @@
 /**
  * The MCP server: tools k8s_retrieve, k8s_plan and k8s_exec for Claude Code and other agents, each a
- * thin consumer of the pipeline. A medium/high-risk command needs a human: the server asks one through
- * MCP elicitation when the client supports it, and otherwise answers `needs-confirmation` without
- * running anything, unless the operator set RK8S_MCP_ALLOW_AGENT_CONFIRM. Nothing here writes to
+ * thin consumer of the pipeline. A change needs a person: org/approvals.yaml routes it to the approvals
+ * inbox (by default), the client's own prompt (elicitation) or the agent's approval token, only as the
+ * operator allows; otherwise the answer is `needs-confirmation` and nothing runs. Nothing here writes to
  * stdout: on stdio that is the protocol channel.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -19,7 +19,8 @@ import { IntentSchema, ResourceSchema, RiskLevelSchema } from '../schemas/vocabu
 import { K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
 import { K8sPlanResultSchema, k8s_plan } from '../tool/k8s-plan.js';
 import { InputError } from '../errors.js';
-import { createInteractiveApprover, createNoApprover, createTokenApprover, type ApprovalContext, type ApprovalPreview, type Approver } from '../pipeline/approvers.js';
+import type { ApprovalContext, ApprovalPreview, Approver } from '../pipeline/approvers.js';
+import { createDoorApprover } from '../pipeline/door-approver.js';
 
 /** How to build the MCP server. */
 export interface McpServerOptions {
@@ -95,7 +96,7 @@ function elicitationMessage(proposal: Proposal, preview: ApprovalPreview, client
 
 /** Builds the MCP server with its three tools (connect it to a transport to serve). */
 export function createMcpServer(options: McpServerOptions): McpServer {
-  const { config } = options;
+
   const log = options.onLog ?? (() => undefined);
   const coreReady = Promise.resolve(options.core);
   coreReady.catch(() => undefined);
@@ -165,15 +166,13 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       const notes: string[] = [];
       const canAsk = server.server.getClientCapabilities()?.elicitation?.form !== undefined;
       const requestedBy = user();
-      const approver: Approver = canAsk
-        ? createInteractiveApprover({
-            kind: 'mcp-elicitation',
-            by: `${defaultUser()} via ${clientName()} (elicitation)`,
-            ask: (context) => askThroughElicitation(context, extra.signal, notes),
-          })
-        : config.mcpAllowAgentConfirm
-          ? createTokenApprover({ requestedBy })
-          : createNoApprover('this client cannot ask the human (no MCP elicitation): show the command to the user and let them run it with rk8s exec or the TUI');
+      // org/approvals.yaml decides per proposal: the agent itself (a token), the client's prompt, the inbox, or nobody.
+      const approver: Approver = createDoorApprover({
+        door: 'mcp',
+        requestedBy,
+        elicitedBy: `${defaultUser()} via ${clientName()} (elicitation)`,
+        ...(canAsk ? { elicit: (context: ApprovalContext) => askThroughElicitation(context, extra.signal, notes) } : {}),
+      });
       let document: K8sExecResult;
       try {
         document = await k8s_exec(input, { core, source: 'mcp', user: requestedBy, signal: extra.signal, approver });

@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load-config.js';
 import type { Core } from '../pipeline/core.js';
 import { createCore } from '../pipeline/create-core.js';
 import { defaultUser } from '../pipeline/audit-fields.js';
-import { createTokenApprover, type Approver } from '../pipeline/approvers.js';
+import type { Approver } from '../pipeline/approvers.js';
+import { createDoorApprover, createInboxApprover, doorOf } from '../pipeline/door-approver.js';
 import type { PipelineEvent } from '../pipeline/events.js';
 import { parsePayload } from '../pipeline/propose.js';
 import { assertConstraints, runRequest } from '../pipeline/run-request.js';
@@ -24,10 +25,12 @@ export interface K8sExecOptions {
   /** Sees every pipeline event as it happens (streaming front-ends, progress displays). */
   onEvent?: (event: PipelineEvent) => void;
   /**
-   * How a command that needs confirmation gets it. Default: the approval-token round trip (the answer
-   * is needs-confirmation with `approval.ticket`; send `constraints.approvalToken` back to run it).
+   * How a command that needs confirmation gets it. Default: what org/approvals.yaml says for this
+   * `source`'s door (for code calling k8s_exec: the approval-token round trip — the answer is
+   * needs-confirmation with `approval.ticket`; send `constraints.approvalToken` back to run it).
+   * `'inbox'`: file it in the approvals inbox for a person (`rk8s approve ID`) and wait a while.
    */
-  approver?: Approver;
+  approver?: Approver | 'inbox';
 }
 
 let defaultCore: Promise<Core> | undefined;
@@ -63,7 +66,11 @@ export async function k8s_exec(payload: unknown, options: K8sExecOptions = {}): 
   const core = options.core ?? (await getDefaultCore());
   const source = options.source ?? 'tool';
   const user = options.user ?? defaultUser();
-  const approver = options.approver ?? createTokenApprover({ requestedBy: `${user} via ${source}` });
+  const requestedBy = `${user} via ${source}`;
+  const approver =
+    options.approver === 'inbox'
+      ? createInboxApprover({ requestedBy })
+      : (options.approver ?? createDoorApprover({ door: doorOf(source), requestedBy }));
   const builder = new ExecDocumentBuilder({ dryRun: request.constraints?.dryRun === true });
   for await (const event of runRequest(request, core, { source, user, signal: options.signal, approver })) {
     options.onEvent?.(event);

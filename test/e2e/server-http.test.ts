@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RK8S_BIN, runCli } from '../helpers/cli.js';
+import { orgWithApprovals } from '../helpers/org.js';
 import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
 
 if (!hasKubectl) console.warn('skipping the rk8s serve end-to-end tests: kubectl is not installed');
@@ -28,9 +29,14 @@ describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () =>
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
+  const orgAllowingTokens = orgWithApprovals((policy) => {
+    policy.doors.http!.default.self_confirm = ['low', 'medium', 'high'];
+  });
+
   async function serve(): Promise<{ url: string; child: ChildProcess; stderr: () => string; exited: Promise<number | null> }> {
     const child = spawn(process.execPath, [RK8S_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-model', '--preload'], {
-      env: { ...process.env, ...sandbox().env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', RK8S_SERVER_TOKEN: '' },
+      // The operator lets HTTP callers confirm with the approval token (org/approvals.yaml); the shipped policy sends changes to the inbox.
+      env: { ...process.env, ...sandbox().env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', RK8S_SERVER_TOKEN: '', RK8S_ORG_DIR: orgAllowingTokens, RK8S_APPROVALS_DIR: path.join(path.dirname(auditLog), 'approvals') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -2,7 +2,8 @@
  * The MCP server end to end: the built `rk8s mcp` over stdio, driven by the SDK's client, against the
  * sandbox cluster with the real kubectl.
  */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { orgWithApprovals } from '../helpers/org.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { K8sExecResult } from '../../src/tool/k8s-exec.js';
@@ -31,7 +32,17 @@ describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [RK8S_BIN, 'mcp', '--no-model'],
-      env: { ...(process.env as Record<string, string>), ...sandbox().env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1' },
+      env: {
+        ...(process.env as Record<string, string>),
+        ...sandbox().env,
+        RK8S_AUDIT_LOG: auditLog,
+        RK8S_APPROVALS_DIR: path.join(path.dirname(auditLog), 'approvals'),
+        NO_COLOR: '1',
+        // The shipped policy; with elicitation, the operator also lets the MCP client's own prompt confirm changes.
+        RK8S_ORG_DIR: orgWithApprovals((policy) => {
+          if (options.elicitation) policy.doors.mcp!.default.elicitation = ['low', 'medium', 'high'];
+        }),
+      },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'e2e-agent', version: '1.0.0' }, { capabilities: options.elicitation ? { elicitation: { form: {} } } : {} });
@@ -97,11 +108,11 @@ describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl
     expect(auditEvents(document.operation_id)).toEqual(['denied:mcp']);
   });
 
-  it('without elicitation, a medium-risk command answers needs-confirmation and is not executed; an agent confirm is refused', async () => {
+  it('with the shipped policy, a change is filed for a person (needs-approval) and not executed; an agent confirm is refused', async () => {
     const client = await connect();
     const restart = { intent: 'restart', resource: 'deployment', namespace: 'staging', name: 'web' };
     const document = await call(client, 'k8s_exec', restart);
-    expect(document.status).toBe('needs-confirmation');
+    expect(document.status).toBe('needs-approval');
     expect(document.approval?.ticket).toBeUndefined();
     const forged = await call(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: document.plan!.args } });
     expect((forged as unknown as { error: { code: string } }).error.code).toBe('INPUT_INVALID');

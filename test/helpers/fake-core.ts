@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createMemoryApprovalStore } from '../../src/approvals/approval-store.js';
+import { DEFAULT_APPROVALS_POLICY } from '../../src/approvals/door-policy.js';
 import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
 import type { CommandTarget, CommandValidator, Core } from '../../src/pipeline/core.js';
 import type { CardMatch, PipelineEvent } from '../../src/pipeline/events.js';
@@ -420,6 +421,8 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     clock: createFakeClock(),
     approvals: createApprovalSigner(),
     approvalStore: createMemoryApprovalStore(),
+    // The shipped defaults, except that a door does not wait for a person (tests decide when to ask again).
+    approvalsPolicy: { policy: { ...DEFAULT_APPROVALS_POLICY, inbox: { ...DEFAULT_APPROVALS_POLICY.inbox, wait_seconds: 0 } }, version: 'default' },
     warnings: [],
     timeline,
     closed: false,
@@ -428,6 +431,12 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     },
   };
   return core;
+}
+
+/** Lets a door confirm more than the shipped defaults allow (org/approvals.yaml in a test). */
+export function allowAtDoor(core: Core, door: 'mcp' | 'http' | 'tool', rule: { self_confirm?: Array<'low' | 'medium' | 'high'>; elicitation?: Array<'low' | 'medium' | 'high'>; inbox?: Array<'low' | 'medium' | 'high'> }): void {
+  const policy = core.approvalsPolicy.policy;
+  core.approvalsPolicy = { ...core.approvalsPolicy, policy: { ...policy, doors: { ...policy.doors, [door]: { default: { ...policy.doors[door]?.default, ...rule } } } } };
 }
 
 /** Collects every event of a stream. */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadCards } from '../../corpus/load-cards.js';
 import { loadPolicy } from '../../validate/load-policy.js';
+import { loadApprovalsPolicy } from '../../approvals/door-policy.js';
 import { findExecutable } from '../../config/find-executable.js';
 import { formatProblem, type LoadProblem } from '../../config/problems.js';
 import { ExitCode } from '../../errors.js';
@@ -20,8 +21,9 @@ export function registerCheckCommand(program: Command): void {
         const config = configFromOptions(options);
         const corpus = loadCards(config.cardsDir);
         const policy = loadPolicy(config.orgDir);
+        const approvals = loadApprovalsPolicy(config.orgDir);
         const kubectl = await findExecutable(config.kubectl.path);
-        const problems: LoadProblem[] = [...corpus.problems, ...policy.problems];
+        const problems: LoadProblem[] = [...corpus.problems, ...policy.problems, ...approvals.problems];
         const intents = new Set(corpus.cards.map((card) => card.intent));
         const resources = new Set(corpus.cards.map((card) => card.resource));
         const summary = {
@@ -34,6 +36,8 @@ export function registerCheckCommand(program: Command): void {
           intents: intents.size,
           resources: resources.size,
           policy: policy.policy ? { version: policy.policy.version, ...policy.policy.counts } : null,
+          approvals: approvals.loaded ? { version: approvals.loaded.version, file: approvals.loaded.file ?? null, never_rules: approvals.loaded.policy.never.length } : null,
+          approvalsDir: config.approvals.dir,
           problems,
         };
         if (options.json) {
@@ -44,7 +48,10 @@ export function registerCheckCommand(program: Command): void {
           const policyLine = counts
             ? `policy: ${counts.tiers} tiers, ${counts.namespaces} namespaces, ${counts.grants} grants, ${counts.guardrailRules} guardrail rules`
             : 'policy: not loaded (nothing can execute until it is fixed)';
-          const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources); ${policyLine}`;
+          const approvalsLine = approvals.loaded
+            ? `approvals: ${approvals.loaded.file ? `${approvals.loaded.policy.never.length} never rule(s)` : 'defaults (no org/approvals.yaml)'}`
+            : 'approvals: not loaded';
+          const line = `${corpus.cards.length} cards (${intents.size} intents, ${resources.size} resources); ${policyLine}; ${approvalsLine}`;
           if (problems.length === 0) process.stdout.write(`${style.green('✔')} ${line}\n`);
           else process.stdout.write(`${style.red(`✗ ${problems.length} problem(s)`)}. Loaded cleanly: ${line}\n`);
           process.stdout.write(`${style.dim(`cards ${config.cardsDir} · policy ${config.orgDir} · audit log ${config.audit.path}`)}\n`);

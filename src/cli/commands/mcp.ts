@@ -33,8 +33,9 @@ export function registerMcpCommand(program: Command): void {
     .option('--no-model', 'use the template planner even when RK8S_MODEL is set')
     .addHelpText(
       'after',
-      '\nMedium/high-risk commands are confirmed by a human through MCP elicitation; clients without it get\n' +
-        'needs-confirmation and nothing runs (RK8S_MCP_ALLOW_AGENT_CONFIRM=true lets agents confirm: not recommended).\n' +
+      '\nA change needs a person: by default it is filed in the approvals inbox (rk8s approvals, rk8s approve ID)\n' +
+        'and the agent is told needs-approval; org/approvals.yaml says which risks the agent or the client\'s own\n' +
+        'prompt (elicitation) may confirm, and which changes no agent gets run.\n' +
         '\nExamples:\n' +
         '  claude mcp add rk8s -- rk8s mcp --no-model\n' +
         '  claude mcp add rk8s -e KUBECONFIG=$HOME/.kube/config -- rk8s mcp',

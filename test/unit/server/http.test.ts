@@ -6,7 +6,7 @@ import type { KubectlRunner } from '../../../src/pipeline/ports.js';
 import type { Config } from '../../../src/schemas/config.js';
 import { tokenUser } from '../../../src/server/auth.js';
 import { createHttpServer, type HttpServer } from '../../../src/server/http.js';
-import { createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
+import { allowAtDoor, createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -28,9 +28,12 @@ function withServerSettings(config: Config, server: Partial<Config['server']>): 
 
 /** A server on 127.0.0.1 with a free port over a fake core. */
 async function start(
-  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; token?: string; kubectl?: KubectlRunner; planConcurrency?: number } = {},
+  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; token?: string; kubectl?: KubectlRunner; planConcurrency?: number; shippedApprovals?: boolean } = {},
 ): Promise<Started> {
   const core = createFakeCore(options.fake);
+  // Most tests here exercise the approval-token round trip, which an operator enables for HTTP in
+  // org/approvals.yaml; `shippedApprovals` keeps the shipped policy (a person decides in the inbox).
+  if (!options.shippedApprovals) allowAtDoor(core, 'http', { self_confirm: ['low', 'medium', 'high'] });
   const config = withServerSettings(core.config, options.server ?? {});
   const served: Core = { ...core, config, ...(options.kubectl ? { kubectl: options.kubectl } : {}) };
   const server = createHttpServer({ config, core: served, host: '127.0.0.1', port: 0, token: options.token, planConcurrency: options.planConcurrency });
@@ -161,6 +164,16 @@ describe('HTTP server', () => {
     expect(body.status).toBe('needs-confirmation');
     expect(body.confirmation).toEqual({ kind: 'key', expectRequired: false });
     expect(body.approval.ticket.token).toMatch(/^rk8s_apt_/);
+    expect(mutations(core)).toEqual([]);
+  });
+
+  it('with the shipped approvals policy, POST /k8s-exec files a change in the inbox and answers needs-approval', async () => {
+    const { url, core } = await start({ shippedApprovals: true });
+    const body = (await (await post(`${url}/k8s-exec`, restart)).json()) as { status: string; approval: { request: { id: string; state: string }; ticket?: unknown } };
+    expect(body.status).toBe('needs-approval');
+    expect(body.approval.request.state).toBe('pending');
+    expect(body.approval.ticket).toBeUndefined();
+    expect((await core.approvalStore.get(body.approval.request.id))?.proposal.plan.args).toEqual(restartArgs);
     expect(mutations(core)).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import type { Config } from '../../../src/schemas/config.js';
 import { createMcpServer } from '../../../src/server/mcp.js';
 import type { K8sExecResult } from '../../../src/tool/k8s-exec.js';
 import type { PlanDocument } from '../../../src/output/plan-document.js';
-import { createFakeCore, type FakeCore } from '../../helpers/fake-core.js';
+import { allowAtDoor, createFakeCore, type FakeCore } from '../../helpers/fake-core.js';
 
 interface Connected {
   client: Client;
@@ -22,9 +22,12 @@ afterEach(async () => {
 });
 
 /** A server on a fake core and a client over an in-memory pair; `answer` makes the client elicitation-capable. */
-async function connect(options: { answer?: (message: string) => ElicitResult; allowAgentConfirm?: boolean } = {}): Promise<Connected> {
+async function connect(options: { answer?: (message: string) => ElicitResult; allowAgentConfirm?: boolean; allowElicitation?: boolean } = {}): Promise<Connected> {
   const core = createFakeCore();
-  const config: Config = { ...core.config, mcpAllowAgentConfirm: options.allowAgentConfirm ?? false };
+  // org/approvals.yaml as a test needs it: by default an MCP agent gets nothing confirmed but by a person in the inbox.
+  if (options.allowAgentConfirm) allowAtDoor(core, 'mcp', { self_confirm: ['low', 'medium', 'high'] });
+  if (options.allowElicitation ?? options.answer !== undefined) allowAtDoor(core, 'mcp', { elicitation: ['low', 'medium', 'high'] });
+  const config: Config = core.config;
   const server = createMcpServer({ config, core });
   const client = new Client({ name: 'test-agent', version: '1.0.0' }, { capabilities: options.answer ? { elicitation: { form: {} } } : {} });
   const asked: Connected['asked'] = [];
@@ -117,12 +120,14 @@ describe('MCP server', () => {
     expect(core.kubectl.calls.map((entry) => entry.args)).toEqual([['get', 'pods', '-n', 'dev']]);
   });
 
-  it('without elicitation, a medium-risk command answers needs-confirmation without a ticket, and an agent confirm is refused', async () => {
+  it('by default a change is filed in the approvals inbox (needs-approval, no ticket), and an agent confirm is refused', async () => {
     const { client, core } = await connect();
     const { document } = await call<K8sExecResult>(client, 'k8s_exec', restart);
-    expect(document.status).toBe('needs-confirmation');
+    expect(document.status).toBe('needs-approval');
     expect(document.approval?.ticket).toBeUndefined();
-    expect(document.approval?.message).toMatch(/cannot ask the human/);
+    expect(document.approval?.request).toMatchObject({ id: expect.stringMatching(/^[a-z2-9]{8}$/), state: 'pending' });
+    expect(document.approval?.message).toMatch(/rk8s approve /);
+    expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run', 'approval-requested']);
     const forged = await call<{ error: { code: string; message: string } }>(client, 'k8s_exec', { ...restart, constraints: { confirm: true, expectArgs: document.plan!.args } });
     expect(forged.isError).toBe(true);
     expect(forged.document.error).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(/constraints\.approvalToken: required with confirm/) });
@@ -141,6 +146,23 @@ describe('MCP server', () => {
     const replay = await call<K8sExecResult>(client, 'k8s_exec', { ...restart, constraints: { approvalToken } });
     expect(replay.document).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
     expect(changingCalls(core)).toHaveLength(1);
+  });
+
+  it('a client that answers its own elicitation gets nothing run unless the operator lets elicitation confirm', async () => {
+    const { client, core, asked } = await connect({ answer: () => ({ action: 'accept', content: { name: 'web-1', confirm: true } }), allowElicitation: false });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'web-1' });
+    expect(asked).toEqual([]);
+    expect(document.status).toBe('needs-approval');
+    expect(changingCalls(core)).toEqual([]);
+  });
+
+  it('a never rule refuses a change at every agent door, whoever would confirm it', async () => {
+    const { client, core } = await connect({ allowAgentConfirm: true });
+    core.approvalsPolicy = { ...core.approvalsPolicy, policy: { ...core.approvalsPolicy.policy, never: [{ id: 'no-agent-delete', verbs: ['delete'], reason: 'deleting is done by a person' }] } };
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { intent: 'delete', resource: 'pod', namespace: 'dev', name: 'web-1' });
+    expect(document).toMatchObject({ status: 'blocked', error: { code: 'AGENT_NOT_ALLOWED', message: expect.stringMatching(/deleting is done by a person/) } });
+    expect(document.approval?.ticket).toBeUndefined();
+    expect(changingCalls(core)).toEqual([]);
   });
 
   it('without agent confirmation allowed, an approval token from elsewhere is refused', async () => {

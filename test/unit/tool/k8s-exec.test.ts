@@ -3,7 +3,7 @@ import { k8s_exec, K8sExecResultSchema } from '../../../src/tool/k8s-exec.js';
 import { InputError } from '../../../src/errors.js';
 import type { PipelineEvent } from '../../../src/pipeline/events.js';
 import { createInteractiveApprover } from '../../../src/pipeline/approvers.js';
-import { createFakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
+import { allowAtDoor, createFakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
 
 const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
 const scale = { intent: 'scale', resource: 'deploy', namespace: 'staging', name: 'web', query: 'to 4' };
@@ -250,6 +250,8 @@ describe('k8s_exec approval tokens (a confirmation is a single-use ticket for ex
 
   it('a token works only at the door that issued it', async () => {
     const core = createFakeCore({ kubectl: () => ({ stdout: ['ok'] }) });
+    allowAtDoor(core, 'http', { self_confirm: ['medium'] });
+    allowAtDoor(core, 'mcp', { self_confirm: ['medium'] });
     const shown = await k8s_exec(scale, { core, source: 'http' });
     const result = await k8s_exec({ ...scale, constraints: { approvalToken: tokenOf(shown) } }, { core, source: 'mcp' });
     expect(result.error?.code).toBe('APPROVAL_MISMATCH');
