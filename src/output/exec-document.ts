@@ -7,6 +7,7 @@ import { summarizeKubectlError } from '../execute/kubectl-errors.js';
 import type { SerializedError } from '../errors.js';
 import type { PipelineEvent, Proposal } from '../pipeline/events.js';
 import { ApprovalRequestRefSchema, ApprovalTicketSchema, ConfirmationSchema } from '../schemas/approval.js';
+import { ChangeSchema, type Change } from '../schemas/change.js';
 import { PlannerKindSchema, type Plan, type PlannerKind } from '../schemas/plan.js';
 import { DecisionSchema, SuggestionSchema, ViolationSchema, type Verdict } from '../schemas/verdict.js';
 import { RiskLevelSchema } from '../schemas/vocabulary.js';
@@ -58,6 +59,7 @@ export const ExecDocumentSchema = z.object({
       output: z.string(),
       exit_code: z.number().int().optional(),
       note: z.string().optional().describe('Why there is no server-side dry-run, when there is none.'),
+      changes: z.array(ChangeSchema).optional().describe('What the command would change, from the live objects and the dry-run: replicas 2 → 5, image a → b, a drain\'s evictions and the PodDisruptionBudgets that block them.'),
     })
     .optional()
     .describe('The dry-run preview of a change (constraints.dryRun, or shown before a confirmation).'),
@@ -80,7 +82,7 @@ export class ExecDocumentBuilder {
   private proposal: Proposal | undefined;
   private cardRisk: Verdict['risk'] | undefined;
   private approval: ApprovalEnd | undefined;
-  private preview: { output?: string; exitCode?: number; note?: string } | undefined;
+  private preview: { output?: string; exitCode?: number; note?: string; changes?: Change[] } | undefined;
   private end: ExecEnd | undefined;
   private readonly stdout: string[] = [];
   private readonly stderr: string[] = [];
@@ -117,7 +119,7 @@ export class ExecDocumentBuilder {
         this.approval = event;
         break;
       case 'dry-run-end':
-        this.preview = { ...this.preview, output: event.output, exitCode: event.exitCode };
+        this.preview = { ...this.preview, output: event.output, exitCode: event.exitCode, ...(event.changes ? { changes: event.changes } : {}) };
         break;
       case 'exec-output':
         (event.stream === 'stdout' ? this.stdout : this.stderr).push(event.line);
@@ -181,7 +183,14 @@ export class ExecDocumentBuilder {
           }
         : {}),
       ...(this.preview
-        ? { preview: { output: this.preview.output ?? '', ...(this.preview.exitCode === undefined ? {} : { exit_code: this.preview.exitCode }), ...(this.preview.note ? { note: this.preview.note } : {}) } }
+        ? {
+            preview: {
+              output: this.preview.output ?? '',
+              ...(this.preview.exitCode === undefined ? {} : { exit_code: this.preview.exitCode }),
+              ...(this.preview.note ? { note: this.preview.note } : {}),
+              ...(this.preview.changes ? { changes: this.preview.changes } : {}),
+            },
+          }
         : {}),
       ...(plan && plan.missing.length > 0 ? { missing: plan.missing } : {}),
       ...(this.notes.length > 0 ? { notes: this.notes } : {}),

@@ -1,6 +1,7 @@
 /** The one contract: the event stream every front-end (TUI, CLI, HTTP, MCP, k8s_exec) consumes. */
 import type { SerializedError } from '../errors.js';
 import type { ApprovalRequestRef, ApprovalTicket, Confirmation } from '../schemas/approval.js';
+import type { Change } from '../schemas/change.js';
 import type { Card } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
@@ -73,7 +74,13 @@ export type PipelineEvent =
       ticket?: ApprovalTicket;
       request?: ApprovalRequestRef;
     }
-  | { type: 'dry-run-end'; output: string; exitCode: number }
+  | {
+      type: 'dry-run-end';
+      output: string;
+      exitCode: number;
+      /** What the command would change, computed from the live objects and the dry-run ("replicas 2 → 5"). */
+      changes?: Change[];
+    }
   | { type: 'exec-output'; stream: 'stdout' | 'stderr'; line: string }
   | {
       type: 'exec-end';

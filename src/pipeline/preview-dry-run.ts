@@ -8,6 +8,10 @@ import { checkCommand } from './check-command.js';
 import type { Core } from './core.js';
 import type { PipelineEvent, Proposal } from './events.js';
 import { verifyApproval } from './run-approved.js';
+import { createClusterReader } from '../cluster/cluster-reader.js';
+import { previewChanges } from '../preview/preview-changes.js';
+import type { Change } from '../schemas/change.js';
+import { parseKubectlArgs } from '../validate/kubectl-argv.js';
 
 /** How a preview is run. */
 export interface PreviewOptions {
@@ -15,7 +19,7 @@ export interface PreviewOptions {
   timeoutSeconds?: number;
 }
 
-type Collected = { output: string; exitCode: number };
+type Collected = { output: string; exitCode: number; stdout: string; stderr: string };
 
 async function collect(core: Core, args: readonly string[], options: PreviewOptions): Promise<Collected> {
   const stdout: string[] = [];
@@ -33,7 +37,7 @@ async function collect(core: Core, args: readonly string[], options: PreviewOpti
   }
   const output = exitCode === 0 ? stdout.join('\n') : (errorMessage ?? [...stderr, ...stdout].join('\n'));
   // A preview of a Secret or a manifest can carry credentials: redact like the audit log does.
-  return { output: redactText(output), exitCode };
+  return { output: redactText(output), exitCode, stdout: redactText(stdout.join('\n')), stderr: redactText(stderr.join('\n')) };
 }
 
 /** A read-only `get` of the target, for commands kubectl cannot dry-run (e.g. rollout restart). */
@@ -76,8 +80,24 @@ export async function* previewDryRun(proposal: Proposal, core: Core, options: Pr
     }
     signal?.throwIfAborted();
     const collected = await collect(core, previewArgs, options);
-    await core.auditLog.append(auditRecord('dry-run', subject, { timestamp: core.clock.now().toISOString(), exit_code: collected.exitCode, message }));
-    yield { type: 'dry-run-end', output: collected.output, exitCode: collected.exitCode };
+    // "replicas 2 → 5" rather than 70 lines of YAML: read what the summary needs, through the validated read path.
+    const reader = createClusterReader(core, { maxReads: 6, ...(signal ? { signal } : {}), timeoutSeconds: 10 });
+    let changes: Change[] = [];
+    try {
+      changes = await previewChanges(parseKubectlArgs(proposal.plan.args), reader, { stdout: collected.stdout, stderr: collected.stderr });
+    } catch (error) {
+      if (isAbortError(error) || signal?.aborted) throw error;
+      yield { type: 'notice', level: 'warn', stage: 'execute', message: `could not summarize the change: ${(error as Error).message}` };
+    }
+    await core.auditLog.append(
+      auditRecord('dry-run', subject, {
+        timestamp: core.clock.now().toISOString(),
+        exit_code: collected.exitCode,
+        message,
+        ...(reader.reads.length > 0 ? { reads: reader.reads.map((read) => read.command) } : {}),
+      }),
+    );
+    yield { type: 'dry-run-end', output: collected.output, exitCode: collected.exitCode, ...(changes.length > 0 ? { changes } : {}) };
     yield { type: 'audit-end', operationId: proposal.operationId };
   } catch (error) {
     const cancelled = isAbortError(error) || signal?.aborted === true;

@@ -23,7 +23,10 @@ describe('previewDryRun', () => {
     );
     const events = await collectEvents(previewDryRun(proposal, core));
     expect(events.map((event) => event.type)).toEqual(['dry-run-end', 'audit-end']);
-    expect(core.kubectl.calls.at(-1)!.args).toEqual(['scale', 'deployment/web', '-n', 'staging', '--replicas=4', '--dry-run=server', '-o', 'yaml']);
+    expect(core.kubectl.calls.map((call) => call.args)).toEqual([
+      ['scale', 'deployment/web', '-n', 'staging', '--replicas=4', '--dry-run=server', '-o', 'yaml'],
+      ['get', 'deployment', 'web', '-n', 'staging', '-o', 'json'],
+    ]);
     expect(events[0]).toMatchObject({ type: 'dry-run-end', exitCode: 0, output: 'kind: Deployment\nspec:\n  replicas: 4' });
     expect(core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run']);
     expect(core.auditLog.records.at(-1)!.message).toMatch(/--dry-run=server/);
@@ -33,7 +36,7 @@ describe('previewDryRun', () => {
     const { core, proposal } = await proposed({ intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' }, { kubectl: () => ({ stdout: ['NAME READY', 'api 3/3'] }) });
     const events = await collectEvents(previewDryRun(proposal, core));
     expect(notices(events)[0]).toMatch(/no dry-run.*current state/);
-    expect(core.kubectl.calls.at(-1)!.args).toEqual(['get', 'deployment', 'api', '-n', 'prod', '-o', 'wide']);
+    expect(core.kubectl.calls[0]!.args).toEqual(['get', 'deployment', 'api', '-n', 'prod', '-o', 'wide']);
     expect(events.find((event) => event.type === 'dry-run-end')).toMatchObject({ output: 'NAME READY\napi 3/3' });
   });
 

@@ -33,8 +33,8 @@ describe('k8s_exec (fakes)', () => {
     expect(result.plan?.risk).toBe('medium');
     expect(result.result).toBeUndefined();
     expect(result.preview).toMatchObject({ output: 'api 3/3', note: expect.stringMatching(/no dry-run/) });
-    // rollout restart has no dry-run: the preview is the current state, a read.
-    expect(core.kubectl.calls.map((call) => call.args.join(' '))).toEqual(['get deployment api -n prod -o wide']);
+    // rollout restart has no dry-run: the preview is the current state and the live object the summary reads.
+    expect(core.kubectl.calls.map((call) => call.args.join(' '))).toEqual(['get deployment api -n prod -o wide', 'get deployment api -n prod -o json']);
   });
 
   it('runs a medium-risk command confirmed with its approval token and records the confirmation', async () => {
@@ -53,10 +53,16 @@ describe('k8s_exec (fakes)', () => {
   });
 
   it('returns the plan and the dry-run preview with constraints.dryRun, and runs nothing else', async () => {
-    const { core, result } = await exec({ ...scale, constraints: { dryRun: true } }, { kubectl: () => ({ stdout: ['replicas: 4'] }) });
+    const live = JSON.stringify({ kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 }, status: { readyReplicas: 2 } });
+    const { core, result } = await exec({ ...scale, constraints: { dryRun: true } }, { kubectl: (args) => ({ stdout: [args.includes('json') ? live : 'replicas: 4'] }) });
     expect(result.status).toBe('dry-run');
-    expect(result.preview).toEqual({ output: 'replicas: 4', exit_code: 0 });
-    expect(core.kubectl.calls.map((call) => call.args.join(' '))).toEqual(['scale deployment/web -n staging --replicas=4 --dry-run=server -o yaml']);
+    // The summary says what changes, from the live object: not 14 lines of YAML metadata.
+    expect(result.preview).toEqual({ output: 'replicas: 4', exit_code: 0, changes: [{ object: 'deployment/web', field: 'replicas', from: '2', to: '4' }] });
+    expect(core.kubectl.calls.map((call) => call.args.join(' '))).toEqual([
+      'scale deployment/web -n staging --replicas=4 --dry-run=server -o yaml',
+      'get deployment web -n staging -o json',
+    ]);
+    expect(core.auditLog.records.find((record) => record.event === 'dry-run')?.reads).toEqual(['kubectl get deployment web -n staging -o json']);
   });
 
   it('explains in preview.note when a command has no dry-run', async () => {
@@ -123,7 +129,7 @@ describe('k8s_exec (fakes)', () => {
     const no = await exec(scale, {}, { approver: ask(false) });
     expect(no.result.status).toBe('needs-confirmation');
     expect(no.result.approval).toMatchObject({ outcome: 'declined' });
-    expect(no.core.kubectl.calls.map((call) => call.args.at(-1))).toEqual(['yaml']);
+    expect(no.core.kubectl.calls.map((call) => call.args.at(-1))).toEqual(['yaml', 'json']);
     expect(no.core.auditLog.records.map((record) => record.event)).toEqual(['proposed', 'dry-run', 'declined']);
   });
 
