@@ -7,7 +7,8 @@ import { maxRisk, type RiskLevel } from '../schemas/vocabulary.js';
 import type { Suggestion, Verdict, Violation } from '../schemas/verdict.js';
 import { alwaysDeniedViolations } from './always-denied.js';
 import { applyGuardrails, type PodOwner } from './guardrails.js';
-import { parseKubectlArgs, type ParsedCommand } from './kubectl-argv.js';
+import { parseKubectlArgs } from './kubectl-argv.js';
+import type { ParsedCommand } from './parsed-command.js';
 import type { Policy } from './policy.js';
 import { checkRbac } from './rbac.js';
 import { combineRisk, commandRisk } from './risk.js';
@@ -57,6 +58,10 @@ function decide(parsed: ParsedCommand, context: ValidateContext, checkSuggestion
   const policy = context?.policy;
   const violations: Violation[] = parsed.problems.map((problem) => ({ code: problem.code, message: problem.message }));
   violations.push(...alwaysDeniedViolations(parsed, context ?? {}));
+  if (!parsed.known && violations.length === 0) {
+    // No command spec found is a deny on its own, even if nothing else noticed (deny by default).
+    violations.push({ code: 'VERB_UNKNOWN', message: `no known kubectl command in ${JSON.stringify(parsed.args.slice(0, 3))}: it is denied` });
+  }
 
   let risk = combineRisk(commandRisk(parsed), context?.cardRisk);
   let suggestions: Suggestion[] = [];
@@ -76,7 +81,8 @@ function decide(parsed: ParsedCommand, context: ValidateContext, checkSuggestion
   violations.push(...guardrails.violations);
   risk = maxRisk(risk, guardrails.risk);
   if (parsed.mutating && scope.tier !== undefined) {
-    const floor = policy.namespaces.tiers[scope.tier]?.min_mutation_risk;
+    const tiers = policy.namespaces.tiers;
+    const floor = Object.hasOwn(tiers, scope.tier) ? tiers[scope.tier]?.min_mutation_risk : undefined;
     if (floor) risk = maxRisk(risk, floor);
   }
   suggestions = guardrails.suggestions;
