@@ -1,6 +1,7 @@
 /** Renders a card's argv template with parameter values: the only way a plan's argv is made. */
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import { DNS1123_SUBDOMAIN } from '../schemas/vocabulary.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 import { formatCommand } from './format-command.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
@@ -70,19 +71,19 @@ export function renderCard(card: Card, values: Readonly<Record<string, ParamValu
   const resolved: Record<string, ParamValue> = {};
   const invalid: ParamProblem[] = [];
   for (const param of card.params) {
-    const raw = values[param.name] ?? param.default;
+    const raw = ownValue(values, param.name) ?? param.default;
     if (raw === undefined || raw === '') continue;
     const checked = checkParamValue(param, raw);
     if ('error' in checked) invalid.push({ param: param.name, message: `${param.name}: ${checked.error}` });
-    else resolved[param.name] = checked.value;
+    else setOwnValue(resolved, param.name, checked.value);
   }
-  for (const name of Object.keys(values)) {
-    if (!declared.has(name) && values[name] !== undefined) {
+  for (const [name, value] of Object.entries(values)) {
+    if (!declared.has(name) && value !== undefined) {
       invalid.push({ param: name, message: `${name}: not a parameter of card ${card.id}` });
     }
   }
   const missing = card.params
-    .filter((param) => param.required && resolved[param.name] === undefined && !invalid.some((problem) => problem.param === param.name))
+    .filter((param) => param.required && ownValue(resolved, param.name) === undefined && !invalid.some((problem) => problem.param === param.name))
     .map((param) => param.name);
 
   const args: string[] = [];
@@ -95,11 +96,11 @@ export function renderCard(card: Card, values: Readonly<Record<string, ParamValu
     const whole = names.length === 1 && element.replace(PLACEHOLDER, '') === '';
     const onlyParam = declared.get(names[0]!);
     if (whole && onlyParam?.type === 'boolean') {
-      if (resolved[onlyParam.name] === true && onlyParam.flag) args.push(onlyParam.flag);
+      if (ownValue(resolved, onlyParam.name) === true && onlyParam.flag) args.push(onlyParam.flag);
       continue;
     }
-    if (names.some((name) => resolved[name] === undefined)) continue;
-    args.push(element.replace(PLACEHOLDER, (_match, name: string) => String(resolved[name])));
+    if (names.some((name) => ownValue(resolved, name) === undefined)) continue;
+    args.push(element.replace(PLACEHOLDER, (_match, name: string) => String(ownValue(resolved, name))));
   }
   const ok = missing.length === 0 && invalid.length === 0;
   return {

@@ -2,6 +2,7 @@
  * The shape of one parsed kubectl argv, shared by the parser and every rule that reads it, and the
  * two accessors the rules use to read flags the way kubectl does (the last occurrence wins).
  */
+import { escapeUnsafe } from './unsafe-characters.js';
 
 /** One flag as given, under its long name. */
 export interface ParsedFlag {
@@ -83,7 +84,10 @@ export function flagIsSet(parsed: ParsedCommand, name: string): boolean {
   return found !== undefined && !FALSE_VALUES.has(found);
 }
 
-/** An argument quoted for a message, cut to 60 characters so a huge argument cannot flood the output. */
+/**
+ * An argument quoted for a message: cut to 60 characters so a huge argument cannot flood the output,
+ * unsafe characters escaped so a bidi override cannot reorder what the human reads.
+ */
 export function describeArgument(argument: string): string {
-  return JSON.stringify(argument.length > 60 ? `${argument.slice(0, 60)}…` : argument);
+  return JSON.stringify(escapeUnsafe(argument.length > 60 ? `${argument.slice(0, 60)}…` : argument));
 }

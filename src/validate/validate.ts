@@ -11,6 +11,7 @@ import { parseKubectlArgs } from './kubectl-argv.js';
 import type { ParsedCommand } from './parsed-command.js';
 import type { Policy } from './policy.js';
 import { checkRbac } from './rbac.js';
+import { escapeUnsafe } from './unsafe-characters.js';
 import { combineRisk, commandRisk } from './risk.js';
 
 /** What validate() knows besides the argv. */
@@ -43,7 +44,10 @@ function denyAll(code: string, message: string): Verdict {
 export function validateDetailed(args: readonly string[], context: ValidateContext): ValidationResult {
   const parsed = parseKubectlArgs(args);
   try {
-    return { verdict: decide(parsed, context, true), parsed };
+    const verdict = decide(parsed, context, true);
+    // Messages quote arguments; an unsafe character in them must not reach a terminal or a log raw.
+    for (const violation of verdict.violations) violation.message = escapeUnsafe(violation.message);
+    return { verdict, parsed };
   } catch (error) {
     return { verdict: denyAll('INTERNAL', `the validator failed, so the command is denied: ${(error as Error)?.message ?? String(error)}`), parsed };
   }

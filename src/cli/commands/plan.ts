@@ -14,6 +14,7 @@ import type { Constraints, K8sExecPayload } from '../../schemas/request.js';
 import type { Verdict } from '../../schemas/verdict.js';
 import { action, configFromOptions, globalOptions, printJson, type GlobalOptions } from '../output.js';
 import { riskStyle, style } from '../style.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 
 /** Flags `rk8s plan` and `rk8s exec` share. */
 export interface RequestOptions {
@@ -43,7 +44,7 @@ export function paramsFromOptions(entries: readonly string[]): Record<string, st
         hint: 'parameter names are the card\'s params (rk8s retrieve --json shows each card; docs/corpus-schema.md)',
       });
     }
-    params[entry.slice(0, separator).trim()] = entry.slice(separator + 1);
+    setOwnValue(params, entry.slice(0, separator).trim(), entry.slice(separator + 1));
   }
   return params;
 }
@@ -92,7 +93,7 @@ export function requestFromOptions(words: readonly string[], options: RequestOpt
     const message = error.message.replace(/^invalid request: (\w+)(\.\w+)?:/, (_match, field: string, sub?: string) => {
       const flags: Record<string, string> = { intent: '--intent', resource: '--resource', namespace: '--namespace', name: '--name', query: '--query', params: '--param' };
       if (field === 'constraints' && sub === '.timeoutSeconds') return '--timeout:';
-      return `${flags[field] ?? field}:`;
+      return `${ownValue(flags, field) ?? field}:`;
     });
     throw new InputError(message, { hint: 'e.g. rk8s plan -n prod --intent restart --resource deployment --name api', details: error.details });
   }
@@ -124,7 +125,7 @@ const ERROR_EXIT_CODES: Readonly<Record<string, number>> = {
 
 /** The exit code for an error that arrived as an event. */
 export function exitCodeForError(error: SerializedError): number {
-  return ERROR_EXIT_CODES[error.code] ?? ExitCode.failure;
+  return ownValue(ERROR_EXIT_CODES, error.code) ?? ExitCode.failure;
 }
 
 /** Prints an error event as one line plus its hint. */
