@@ -33,6 +33,17 @@ const SafeParamValueSchema = ParamValueSchema.superRefine((value, context) => {
   if (character !== undefined) context.addIssue({ code: 'custom', message: unsafeCharacterMessage(character) });
 });
 
+/**
+ * zod records skip a "__proto__" key without a word (assigning it would replace the prototype);
+ * a parameter must never vanish silently, so the key is an error.
+ */
+function refuseProtoKey(value: unknown, context: { addIssue: (issue: { code: 'custom'; message: string; input: unknown }) => void }): unknown {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+    context.addIssue({ code: 'custom', message: '"__proto__" is not a parameter name', input: value });
+  }
+  return value;
+}
+
 /** Execution constraints of a request. */
 export const ConstraintsSchema = z.strictObject({
   confirm: z.boolean().optional().describe('Confirm a medium/high-risk command (a human must have seen it); send expectArgs with it.'),
@@ -58,10 +69,10 @@ export const K8sExecPayloadSchema = z
     name: safeText(ObjectNameSchema).optional(),
     query: safeText(z.string().max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)).optional(),
     params: z
-      .record(
+      .preprocess(refuseProtoKey, z.record(
         z.string().regex(/^[a-z][a-z0-9_]*$/, 'parameter names are snake_case, e.g. "replicas" or "tail"'),
         SafeParamValueSchema,
-      )
+      ))
       .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
       .refine((params) => !('namespace' in params) && !('name' in params), 'use the "namespace" and "name" fields, not params')
       .optional()
