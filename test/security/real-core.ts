@@ -34,7 +34,13 @@ export async function createRealCore(): Promise<{ core: Core; kubectl: FakeKubec
   );
   // Replica reads for "double it" answer 3; nothing else is ever expected to reach kubectl.
   const kubectl = createFakeKubectl(() => ({ stdout: ['3'] }));
-  const core = await createCore(config, { kubectl, auditLog: createFakeAuditLog(), ownerResolver: createFakeOwnerResolver({}) });
+  // The sandbox's controller-owned pods; any other pod has no controller.
+  const ownerResolver = createFakeOwnerResolver({
+    'prod/api-5d8f7c9b6-2xkqp': { kind: 'ReplicaSet', name: 'api-5d8f7c9b6' },
+    'staging/api-5d8f7c9b6-2xkqp': { kind: 'ReplicaSet', name: 'api-5d8f7c9b6' },
+    'dev/db-0': { kind: 'StatefulSet', name: 'db' },
+  });
+  const core = await createCore(config, { kubectl, auditLog: createFakeAuditLog(), ownerResolver });
   return { core, kubectl };
 }
 
