@@ -2,6 +2,7 @@
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import { DNS1123_SUBDOMAIN } from '../schemas/vocabulary.js';
 import { ownValue, setOwnValue } from '../own-property.js';
+import { findUnsafeCharacter } from '../validate/unsafe-characters.js';
 import { formatCommand } from './format-command.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
@@ -35,7 +36,9 @@ export function checkParamValue(param: CardParam, value: ParamValue): { value: P
     if (value === 'true' || value === 'false') return { value: value === 'true' };
     return { error: 'must be true or false' };
   }
-  if (/[\u0000-\u001f\u007f]/.test(String(value))) return { error: 'must not contain control characters or newlines' };
+  // The argv rule (unsafe-characters.ts), checked before trim(), which would silently drop an NBSP.
+  const unsafe = findUnsafeCharacter(String(value));
+  if (unsafe !== undefined) return { error: `must not contain control characters or newlines, format or non-ASCII space characters (found ${unsafe})` };
   const text = String(value).trim();
   if (text.length === 0) return { error: 'must not be empty' };
   if (text.startsWith('-') && param.type !== 'integer') return { error: 'must not start with "-" (it would be read as a flag)' };
