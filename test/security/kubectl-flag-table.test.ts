@@ -65,7 +65,9 @@ async function mismatches(kubectl: string, commandWords: readonly string[], help
   const label = `${commandWords.join(' ')} --${flag.name}`;
   const problems: string[] = [];
   const listed = help.get(flag.name);
-  const probed = await probeFlag(kubectl, commandWords, flag.name);
+  // The help text is authoritative for booleans; probes tell a value flag from a NoOptDefVal one and
+  // find flags the help hides. A listed boolean the table also calls boolean needs no probe.
+  const probed = listed?.kind === 'boolean' && flag.kind === 'boolean' ? 'boolean' : await probeFlag(kubectl, commandWords, flag.name);
   if (probed === 'unknown') return [`${label}: kubectl has no such flag (rk8s lists it as ${flag.kind})`];
   if (listed && (listed.short ?? undefined) !== (flag.short ?? undefined)) {
     problems.push(`${label}: shorthand is ${listed.short ? `-${listed.short}` : 'none'} in kubectl, ${flag.short ? `-${flag.short}` : 'none'} in rk8s`);
