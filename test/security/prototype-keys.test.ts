@@ -218,6 +218,28 @@ describe('Object.prototype names as policy keys', () => {
     expect(compiled.problems.map((problem) => problem.message).join('\n')).toContain(`namespace "${name}" is not listed`);
   });
 
+  it.each(PROTOTYPE_NAMES)('%s as a granted verb or resource, or in a guardrail match or placeholder, is a load error', (name) => {
+    const base = { namespaces: { tiers: { t: {} }, namespaces: { prod: { tier: 't' } } }, guardrails: { rules: [] } };
+    const rule = (match: Record<string, unknown>, suggestion?: string[]) => ({
+      rules: [{ id: 'r', description: 'd', match, action: 'deny', message: 'm', ...(suggestion ? { suggestion: { message: 'm', command_template: suggestion } } : {}) }],
+    });
+    const variants = [
+      { ...base, rbac: { tiers: { t: [{ verbs: [name], resources: ['pod'] }] } } },
+      { ...base, rbac: { tiers: { t: [{ verbs: ['get'], resources: [name] }] } } },
+      { ...base, rbac: { cluster: [{ verbs: [name], resources: ['node'] }] } },
+      { ...base, rbac: { non_resource: [name] } },
+      { ...base, rbac: {}, guardrails: rule({ verb: name }) },
+      { ...base, rbac: {}, guardrails: rule({ resource: name }) },
+      { ...base, rbac: {}, guardrails: rule({ tier: name }) },
+      { ...base, rbac: {}, guardrails: rule({ owned_by: name }) },
+      { ...base, rbac: {}, guardrails: rule({ verb: 'delete' }, ['get', `{{${name}}}`]) },
+    ];
+    for (const sources of variants) {
+      const compiled = compilePolicy(sources);
+      expect(compiled.policy, JSON.stringify(sources)).toBeUndefined();
+    }
+  });
+
   it.each(PROTOTYPE_NAMES)('a guardrail flag condition named %s is a load error, never silently dropped', (name) => {
     const compiled = compilePolicy({
       namespaces: { tiers: { t: {} }, namespaces: { prod: { tier: 't' } } },
