@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
+import { ownValue } from '../own-property.js';
 
 type Register = (program: Command) => void;
 
@@ -40,7 +41,7 @@ export function commandName(argv: readonly string[]): string | undefined {
       continue;
     }
     if (argument.startsWith('-')) continue;
-    return argument in COMMANDS ? argument : undefined;
+    return Object.hasOwn(COMMANDS, argument) ? argument : undefined;
   }
   return undefined;
 }
@@ -49,7 +50,11 @@ export function commandName(argv: readonly string[]): string | undefined {
 export async function buildProgram(only?: readonly string[]): Promise<Command> {
   const program = createRootProgram();
   const names = only ?? Object.keys(COMMANDS);
-  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  const registers = await Promise.all(names.map((name) => {
+    const load = ownValue(COMMANDS, name);
+    if (!load) throw new Error(`unknown command module "${name}"`);
+    return load();
+  }));
   for (const register of registers) register(program);
   return program;
 }

@@ -7,6 +7,7 @@ import { createCore } from '../pipeline/create-core.js';
 import { parsePayload } from '../pipeline/propose.js';
 import type { Constraints, K8sExecPayload } from '../schemas/request.js';
 import { configFromOptions, type GlobalOptions } from './output.js';
+import { setOwnValue } from '../own-property.js';
 
 /** Flags `rk8s plan` and `rk8s exec` share. */
 export interface RequestOptions {
@@ -36,7 +37,7 @@ export function paramsFromOptions(entries: readonly string[]): Record<string, st
         hint: 'parameter names are the card\'s params (rk8s retrieve --json shows each card; docs/corpus-schema.md)',
       });
     }
-    params[entry.slice(0, separator).trim()] = entry.slice(separator + 1);
+    setOwnValue(params, entry.slice(0, separator).trim(), entry.slice(separator + 1));
   }
   return params;
 }

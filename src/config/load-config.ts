@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { ConfigSchema, type Config } from '../schemas/config.js';
 import { formatFieldPath } from './problems.js';
 import { packageRoot } from './paths.js';
+import { ownValue } from '../own-property.js';
 
 /** Settings a caller (CLI flags, tests, the library) may override. Paths are resolved against cwd. */
 export interface ConfigOverrides {
@@ -31,7 +32,7 @@ export interface ConfigOverrides {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 function envNumber(environment: Environment, name: string): number | undefined {
-  const raw = environment[name];
+  const raw = ownValue(environment, name);
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new ConfigError(`${name}="${raw}" is not a number`, { hint: `set ${name} to a number or unset it` });
@@ -39,15 +40,15 @@ function envNumber(environment: Environment, name: string): number | undefined {
 }
 
 function envBoolean(environment: Environment, name: string): boolean | undefined {
-  const raw = environment[name]?.trim().toLowerCase();
+  const raw = ownValue(environment, name)?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name}="${environment[name]}" is not a boolean`, { hint: `set ${name} to true or false` });
+  throw new ConfigError(`${name}="${ownValue(environment, name)}" is not a boolean`, { hint: `set ${name} to true or false` });
 }
 
 function envString(environment: Environment, name: string): string | undefined {
-  const raw = environment[name];
+  const raw = ownValue(environment, name);
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 

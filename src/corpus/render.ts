@@ -1,6 +1,8 @@
 /** Renders a card's argv template with parameter values: the only way a plan's argv is made. */
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import { DNS1123_SUBDOMAIN } from '../schemas/vocabulary.js';
+import { ownValue, setOwnValue } from '../own-property.js';
+import { findUnsafeCharacter } from '../validate/unsafe-characters.js';
 import { formatCommand } from './format-command.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
@@ -34,7 +36,9 @@ export function checkParamValue(param: CardParam, value: ParamValue): { value: P
     if (value === 'true' || value === 'false') return { value: value === 'true' };
     return { error: 'must be true or false' };
   }
-  if (/[\u0000-\u001f\u007f]/.test(String(value))) return { error: 'must not contain control characters or newlines' };
+  // The argv rule (unsafe-characters.ts), checked before trim(), which would silently drop an NBSP.
+  const unsafe = findUnsafeCharacter(String(value));
+  if (unsafe !== undefined) return { error: `must not contain control characters or newlines, format or non-ASCII space characters (found ${unsafe})` };
   const text = String(value).trim();
   if (text.length === 0) return { error: 'must not be empty' };
   if (text.startsWith('-') && param.type !== 'integer') return { error: 'must not start with "-" (it would be read as a flag)' };
@@ -70,19 +74,19 @@ export function renderCard(card: Card, values: Readonly<Record<string, ParamValu
   const resolved: Record<string, ParamValue> = {};
   const invalid: ParamProblem[] = [];
   for (const param of card.params) {
-    const raw = values[param.name] ?? param.default;
+    const raw = ownValue(values, param.name) ?? param.default;
     if (raw === undefined || raw === '') continue;
     const checked = checkParamValue(param, raw);
     if ('error' in checked) invalid.push({ param: param.name, message: `${param.name}: ${checked.error}` });
-    else resolved[param.name] = checked.value;
+    else setOwnValue(resolved, param.name, checked.value);
   }
-  for (const name of Object.keys(values)) {
-    if (!declared.has(name) && values[name] !== undefined) {
+  for (const [name, value] of Object.entries(values)) {
+    if (!declared.has(name) && value !== undefined) {
       invalid.push({ param: name, message: `${name}: not a parameter of card ${card.id}` });
     }
   }
   const missing = card.params
-    .filter((param) => param.required && resolved[param.name] === undefined && !invalid.some((problem) => problem.param === param.name))
+    .filter((param) => param.required && ownValue(resolved, param.name) === undefined && !invalid.some((problem) => problem.param === param.name))
     .map((param) => param.name);
 
   const args: string[] = [];
@@ -95,11 +99,11 @@ export function renderCard(card: Card, values: Readonly<Record<string, ParamValu
     const whole = names.length === 1 && element.replace(PLACEHOLDER, '') === '';
     const onlyParam = declared.get(names[0]!);
     if (whole && onlyParam?.type === 'boolean') {
-      if (resolved[onlyParam.name] === true && onlyParam.flag) args.push(onlyParam.flag);
+      if (ownValue(resolved, onlyParam.name) === true && onlyParam.flag) args.push(onlyParam.flag);
       continue;
     }
-    if (names.some((name) => resolved[name] === undefined)) continue;
-    args.push(element.replace(PLACEHOLDER, (_match, name: string) => String(resolved[name])));
+    if (names.some((name) => ownValue(resolved, name) === undefined)) continue;
+    args.push(element.replace(PLACEHOLDER, (_match, name: string) => String(ownValue(resolved, name))));
   }
   const ok = missing.length === 0 && invalid.length === 0;
   return {

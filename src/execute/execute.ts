@@ -13,6 +13,7 @@ import type { PipelineEvent } from '../pipeline/events.js';
 import { kubectlNotFoundMessage, summarizeKubectlError } from './kubectl-errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { processTree } from './process-tree.js';
+import { ownValue } from '../own-property.js';
 
 /** How one kubectl run is configured. Unset numbers take the config defaults. */
 export interface ExecuteOptions {
@@ -54,7 +55,7 @@ const STDERR_TAIL_LINE_LENGTH = 4096;
 
 function signalExitCode(signal: string | undefined): number | undefined {
   if (signal === undefined) return undefined;
-  const number = (osConstants.signals as Record<string, number | undefined>)[signal];
+  const number = ownValue(osConstants.signals as Readonly<Record<string, number>>, signal);
   return number === undefined ? undefined : 128 + number;
 }
 

@@ -19,6 +19,7 @@ import type { Core } from './core.js';
 import type { PipelineEvent, Proposal } from './events.js';
 import type { AuditRecordInput } from './ports.js';
 import { boundContext } from './propose.js';
+import { ownValue } from '../own-property.js';
 
 /** How a proposal is run. */
 export interface RunApprovedOptions {
@@ -71,7 +72,7 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 6
 export function durationSeconds(text: string): number | undefined {
   if (!/^(\d+(ms|s|m|h))+$/.test(text)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * (ownValue(DURATION_UNITS, unit!) ?? 0);
   return total;
 }
 

@@ -40,15 +40,19 @@ export function sameArgs(left: readonly string[], right: readonly string[]): boo
   return left.length === right.length && left.every((argument, index) => argument === right[index]);
 }
 
-/** Structural equality for plain JSON values (requests compared field by field). */
+/** Structural equality for plain JSON values (requests compared field by field; undefined fields ignored). */
 function sameJson(left: unknown, right: unknown): boolean {
   if (left === right) return true;
   if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
   if (Array.isArray(left) !== Array.isArray(right)) return false;
-  const leftKeys = Object.keys(left).filter((key) => (left as Record<string, unknown>)[key] !== undefined);
-  const rightKeys = Object.keys(right).filter((key) => (right as Record<string, unknown>)[key] !== undefined);
-  if (leftKeys.length !== rightKeys.length) return false;
-  return leftKeys.every((key) => Object.hasOwn(right, key) && sameJson((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]));
+  const defined = (value: object) => new Map(Object.entries(value).filter(([, item]) => item !== undefined));
+  const leftEntries = defined(left);
+  const rightEntries = defined(right);
+  if (leftEntries.size !== rightEntries.size) return false;
+  for (const [key, value] of leftEntries) {
+    if (!rightEntries.has(key) || !sameJson(value, rightEntries.get(key))) return false;
+  }
+  return true;
 }
 
 /** Checks the request before anything runs; throws InputError naming the field. */

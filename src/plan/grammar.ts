@@ -11,6 +11,7 @@ import type { CardMatch } from '../pipeline/events.js';
 import type { CardParam } from '../schemas/card.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { payloadParams } from './planner.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 /** Longest rationale the grammar allows (characters): keeps answers inside the token budget. */
 export const MAX_RATIONALE_LENGTH = 160;
@@ -66,9 +67,9 @@ function paramSchema(param: CardParam): GbnfJsonSchema {
 export function buildPlanGrammarSchema(matches: readonly CardMatch[], request?: K8sExecPayload): GbnfJsonSchema {
   const alternatives: GbnfJsonSchema[] = matches.map((match) => {
     const fixed = request ? payloadParams(match.card, request) : {};
-    const params = match.card.params.filter((param) => fixed[param.name] === undefined);
+    const params = match.card.params.filter((param) => ownValue(fixed, param.name) === undefined);
     const properties: Record<string, GbnfJsonSchema> = {};
-    for (const param of params) properties[param.name] = paramSchema(param);
+    for (const param of params) setOwnValue(properties, param.name, paramSchema(param));
     return {
       type: 'object',
       properties: {

@@ -17,6 +17,7 @@ import { buildPlanGrammarSchema } from './grammar.js';
 import { acquireLlamaRuntime, raceAbort, releaseLlamaRuntime, type LlamaRuntime } from './llama-runtime.js';
 import { buildPlan, cardsFittingRequest, explicitParamProblems, payloadParams } from './planner.js';
 import { buildSystemPrompt, buildUserMessage } from './prompt.js';
+import { setOwnValue } from '../own-property.js';
 
 /** Options of the LLM planner (config.planner supplies them). */
 export interface LlamaPlannerOptions {
@@ -57,7 +58,7 @@ export function interpretModelAnswer(
   const match = matches.find((candidate) => candidate.id === parsed.data.card);
   if (!match) return { rejection: `card "${parsed.data.card}" was not offered` };
   const values: Record<string, ParamValue> = {};
-  for (const [name, value] of Object.entries(parsed.data.params)) if (value !== null) values[name] = value;
+  for (const [name, value] of Object.entries(parsed.data.params)) if (value !== null) setOwnValue(values, name, value);
   // The request's own namespace and name always win over anything the model wrote.
   Object.assign(values, payloadParams(match.card, request));
   const rationale = parsed.data.rationale.trim() || match.card.title;

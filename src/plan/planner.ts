@@ -8,6 +8,7 @@ import type { Card, ParamValue } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import type { CardMatch } from '../pipeline/events.js';
+import { setOwnValue } from '../own-property.js';
 
 export type { Planner, PlannerEvent, PlanFacts } from '../pipeline/ports.js';
 
@@ -24,7 +25,7 @@ export function payloadParams(card: Card, request: K8sExecPayload): Record<strin
     const target = declared.has('name') ? 'name' : declared.has(card.resource) ? card.resource : undefined;
     if (target !== undefined) values[target] = request.name;
   }
-  for (const [key, value] of Object.entries(request.params ?? {})) values[key] = value;
+  for (const [key, value] of Object.entries(request.params ?? {})) setOwnValue(values, key, value);
   return values;
 }
 
@@ -64,7 +65,7 @@ export function checkedExplicitParams(card: Card, request: K8sExecPayload): Reco
     const param = card.params.find((candidate) => candidate.name === key);
     if (!param) continue;
     const checked = checkParamValue(param, value);
-    if (!('error' in checked)) values[key] = checked.value;
+    if (!('error' in checked)) setOwnValue(values, key, checked.value);
   }
   return values;
 }

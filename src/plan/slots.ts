@@ -4,6 +4,7 @@
  * untrusted, so a slot only ever proposes a value; the caller checks it against the card parameter
  * (checkParamValue) before it is used. See docs/planner.md for the full table.
  */
+import { ownValue } from '../own-property.js';
 
 /** A replica request: an absolute count, a change by some replicas, or a factor of the current count. */
 export type ReplicaSlot =
@@ -38,7 +39,7 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
 const NUMBER = `(\\d{1,6}|${Object.keys(NUMBER_WORDS).join('|')})`;
 
 function toNumber(token: string): number {
-  return NUMBER_WORDS[token] ?? Number(token);
+  return ownValue(NUMBER_WORDS, token) ?? Number(token);
 }
 
 /** Duration units in words -> Go duration unit and multiplier (days become hours). */

@@ -14,6 +14,7 @@ import type { K8sExecPayload } from '../schemas/request.js';
 import { readObjectName } from './object-name.js';
 import { buildPlan, explicitParamProblems, payloadParams } from './planner.js';
 import { extractSlots, resolveReplicas, type Slots } from './slots.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 /** Which slot fills a parameter, by the parameter names cards use for it. */
 const SLOT_PARAMS = {
@@ -129,7 +130,7 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
   const filled: string[] = [];
   const extraMissing: string[] = [];
   for (const param of card.params) {
-    if (values[param.name] !== undefined) continue;
+    if (ownValue(values, param.name) !== undefined) continue;
     const candidate = candidateFor(param, card, slots, request, facts);
     if (!candidate) continue;
     if (candidate.ambiguousReason !== undefined) {
@@ -147,7 +148,7 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
       notes.push(`ignored "${candidate.phrase ?? String(candidate.value)}": ${param.name} ${checked.error}`);
       continue;
     }
-    values[param.name] = checked.value;
+    setOwnValue(values, param.name, checked.value);
     filled.push(`${param.name}=${String(checked.value)} from "${candidate.phrase ?? String(candidate.value)}"`);
   }
   const parts = [`${card.title} (card ${card.id}${match.why.length > 0 ? `; ${match.why.join(', ')}` : ''}).`];

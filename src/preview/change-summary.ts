@@ -5,8 +5,7 @@
  */
 import yaml from 'js-yaml';
 import type { Change } from '../schemas/change.js';
-import type { ParsedCommand } from '../validate/kubectl-argv.js';
-import { flagValue } from '../validate/kubectl-argv.js';
+import { flagValue, type ParsedCommand } from '../validate/parsed-command.js';
 
 
 /** What the summary is computed from. */

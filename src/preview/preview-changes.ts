@@ -5,7 +5,7 @@
 import type { ClusterReader } from '../cluster/cluster-reader.js';
 import { isAbortError } from '../errors.js';
 import type { Change } from '../schemas/change.js';
-import type { ParsedCommand } from '../validate/kubectl-argv.js';
+import type { ParsedCommand } from '../validate/parsed-command.js';
 import { summarizeChanges, type KubeObject } from './change-summary.js';
 
 /** What the dry-run printed, split as kubectl printed it. */

@@ -14,6 +14,7 @@ import { cardFields } from './card-document.js';
 import { analyze } from './text-analysis.js';
 import { estimateTokens, fitSnippets, SNIPPET_TOKEN_BUDGET } from './token-budget.js';
 import { TypoCorrector, type TypoCorrection } from './typo-correction.js';
+import { ownValue } from '../own-property.js';
 
 /** Reciprocal rank fusion constant: the usual 60 flattens a short list too much; 10 keeps the top ranks decisive. */
 const RRF_K = 10;
@@ -260,7 +261,7 @@ function explain(
   for (const entry of matched) {
     if (entry.field === 'intent' || entry.field === 'resource') continue;
     const word = typed.get(entry.term);
-    if (word !== undefined) reasons.push(`${FIELD_LABELS[entry.field] ?? entry.field}: ${word}`);
+    if (word !== undefined) reasons.push(`${ownValue(FIELD_LABELS, entry.field) ?? entry.field}: ${word}`);
   }
   if (similarity !== undefined && similarity > 0) reasons.push(`similar wording (cosine ${similarity.toFixed(2)})`);
   return [...new Set(reasons)].slice(0, 5);

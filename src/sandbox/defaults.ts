@@ -16,7 +16,7 @@ function podSpecDefaults(spec: Record<string, unknown> | undefined): void {
     container['terminationMessagePolicy'] ??= 'File';
     container['resources'] ??= {};
     for (const port of (container['ports'] as Record<string, unknown>[] | undefined) ?? []) port['protocol'] ??= 'TCP';
-    for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+    for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
       const probe = container[probeName] as Record<string, unknown> | undefined;
       if (!probe) continue;
       probe['timeoutSeconds'] ??= 1;

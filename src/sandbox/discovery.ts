@@ -1,4 +1,5 @@
 import { apiGroups, apiVersionOf, resourceTypes, verbsOf, type ResourceType } from './resources.js';
+import { setOwnValue } from '../own-property.js';
 
 /** The Content-Type kubectl requires before it trusts an aggregated discovery answer. */
 export const aggregatedDiscoveryContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -83,7 +84,7 @@ export function openApiIndex(): Record<string, unknown> {
   for (const entry of apiGroups()) {
     for (const version of entry.versions) {
       const key = entry.group ? `apis/${entry.group}/${version}` : `api/${version}`;
-      paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=rk8s-sandbox-1` };
+      setOwnValue(paths, key, { serverRelativeURL: `/openapi/v3/${key}?hash=rk8s-sandbox-1` });
     }
   }
   return { paths };
@@ -104,7 +105,8 @@ export function openApiDocument(group: string, version: string): Record<string, 
     const path = type.namespaced ? `${prefix}/namespaces/{namespace}/${type.plural}/{name}` : `${prefix}/${type.plural}/{name}`;
     const gvk = { group, version, kind: type.kind };
     const schemaName = `io.k8s.sandbox.${group || 'core'}.${version}.${type.kind}`;
-    schemas[schemaName] = { type: 'object', 'x-kubernetes-group-version-kind': [gvk], 'x-kubernetes-preserve-unknown-fields': true };
+    setOwnValue(schemas, schemaName, { type: 'object', 'x-kubernetes-group-version-kind': [gvk], 'x-kubernetes-preserve-unknown-fields': true });
+    // own-key: built from the sandbox's own resource table (group and version matched one above).
     paths[path] = {
       patch: {
         operationId: `patch${type.kind}`,

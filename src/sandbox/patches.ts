@@ -1,5 +1,6 @@
 import { badRequest, ApiError } from './api-error.js';
 import { cloneJson, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './types.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 /** RFC 7386 JSON merge patch: objects merge, null deletes, everything else replaces. */
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
@@ -7,7 +8,7 @@ export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue)
   const result: JsonObject = isJsonObject(target) ? cloneJson(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    else setOwnValue(result, key, applyMergePatch(ownValue(result, key), value));
   }
   return result;
 }
@@ -23,7 +24,7 @@ type Container = JsonObject | JsonValue[];
 function resolveParent(document: JsonValue, segments: string[], pointer: string): { parent: Container; key: string } {
   let current: JsonValue = document;
   for (const segment of segments.slice(0, -1)) {
-    const next: JsonValue | undefined = Array.isArray(current) ? current[Number(segment)] : isJsonObject(current) ? current[segment] : undefined;
+    const next: JsonValue | undefined = Array.isArray(current) ? current[Number(segment)] : isJsonObject(current) ? ownValue(current, segment) : undefined;
     if (next === undefined) throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: doc is missing path: "${pointer}"`);
     current = next;
   }
@@ -34,7 +35,7 @@ function resolveParent(document: JsonValue, segments: string[], pointer: string)
 function readPointer(document: JsonValue, pointer: string): JsonValue {
   let current: JsonValue | undefined = document;
   for (const segment of decodePointer(pointer)) {
-    current = Array.isArray(current) ? current[Number(segment)] : isJsonObject(current) ? current[segment] : undefined;
+    current = Array.isArray(current) ? current[Number(segment)] : isJsonObject(current) ? ownValue(current, segment) : undefined;
     if (current === undefined) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
   }
   return current;
@@ -47,8 +48,8 @@ function removeAt(document: JsonValue, pointer: string): JsonValue {
     if (!(index >= 0 && index < parent.length)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
     return parent.splice(index, 1)[0] as JsonValue;
   }
-  if (!(key in parent)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
-  const removed = parent[key] as JsonValue;
+  if (!Object.hasOwn(parent, key)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
+  const removed = ownValue(parent, key) as JsonValue;
   delete parent[key];
   return removed;
 }
@@ -63,8 +64,8 @@ function addAt(document: JsonValue, pointer: string, value: JsonValue, replace: 
     if (replace) parent[index] = cloneJson(value);
     else parent.splice(index, 0, cloneJson(value));
   } else {
-    if (replace && !(key in parent)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
-    parent[key] = cloneJson(value);
+    if (replace && !Object.hasOwn(parent, key)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}"`);
+    setOwnValue(parent, key, cloneJson(value));
   }
   return document;
 }

@@ -1,5 +1,6 @@
 import { badRequest } from './api-error.js';
 import { protobufSchema, type FieldSpec } from './protobuf-schema.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 /** The 4-byte prefix of every Kubernetes protobuf body. */
 const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -113,7 +114,7 @@ export function protobufToJson(body: Buffer): Record<string, unknown> {
       return { apiVersion, kind, metadata: { name: stringField(metadata, 1) ?? '', namespace: stringField(metadata, 3) ?? '' }, ...(options ? { deleteOptions: deleteOptionsFromFields('', options) } : {}) };
     }
     default:
-      if (!protobufSchema[kind]) throw badRequest(`the rk8s sandbox cannot decode a protobuf ${kind}; send JSON (for example with kubectl apply -f)`);
+      if (!ownValue(protobufSchema, kind)) throw badRequest(`the rk8s sandbox cannot decode a protobuf ${kind}; send JSON (for example with kubectl apply -f)`);
       return { apiVersion, kind, ...decodeWithSchema(raw, kind) };
   }
 }
@@ -169,7 +170,7 @@ const zeroIsEmpty = new Set(['generation', 'hostPort', 'nodePort', 'minReadySeco
 
 /** Decodes a message with the schema table; embedded (inline) messages merge into their parent. */
 export function decodeWithSchema(buffer: Buffer, messageName: string): Record<string, unknown> {
-  const schema = protobufSchema[messageName] ?? {};
+  const schema = ownValue(protobufSchema, messageName) ?? {};
   const result: Record<string, unknown> = {};
   for (const field of decodeMessage(buffer)) {
     const spec = schema[field.number];
@@ -177,9 +178,9 @@ export function decodeWithSchema(buffer: Buffer, messageName: string): Record<st
     if (spec.type === 'map' || spec.type === 'bytesMap' || spec.type === 'quantityMap') {
       if (!Buffer.isBuffer(field.value)) continue;
       const [key, value] = decodeMapEntry(field.value, spec.type === 'map' ? 'string' : spec.type === 'bytesMap' ? 'bytes' : 'quantity');
-      const map = (result[spec.name] ?? {}) as Record<string, string>;
-      map[key] = value;
-      result[spec.name] = map;
+      const map = (ownValue(result, spec.name) ?? {}) as Record<string, string>;
+      setOwnValue(map, key, value);
+      setOwnValue(result, spec.name, map);
       continue;
     }
     const value = decodeValue(spec, field.value);
@@ -188,11 +189,11 @@ export function decodeWithSchema(buffer: Buffer, messageName: string): Record<st
     if (spec.name === '') {
       Object.assign(result, value);
     } else if (spec.repeated) {
-      const list = (result[spec.name] ?? []) as unknown[];
+      const list = (ownValue(result, spec.name) ?? []) as unknown[];
       list.push(value);
-      result[spec.name] = list;
+      setOwnValue(result, spec.name, list);
     } else {
-      result[spec.name] = value;
+      setOwnValue(result, spec.name, value);
     }
   }
   return result;

@@ -1,3 +1,5 @@
+import { ownValue } from '../own-property.js';
+
 const binarySuffixes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
 const decimalSuffixes: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
 
@@ -9,7 +11,7 @@ export function parseQuantity(value: string | number | undefined): number {
   if (!match) return 0;
   const number = Number(match[1]);
   const suffix = match[2] ?? '';
-  return number * (binarySuffixes[suffix] ?? decimalSuffixes[suffix] ?? 1);
+  return number * (ownValue(binarySuffixes, suffix) ?? ownValue(decimalSuffixes, suffix) ?? 1);
 }
 
 /** Formats CPU cores as kubectl top does: millicores ("250m"). */

@@ -17,6 +17,7 @@ import { applyCreateDefaults } from './defaults.js';
 import { resourceTypes } from './resources.js';
 import type { Fault, RbacRule } from './scenario-types.js';
 import { cloneJson, isJsonObject, type KubeObject } from './types.js';
+import { ownValue } from '../own-property.js';
 
 /** A pod the scenario places explicitly. */
 interface ScenarioPod {
@@ -78,7 +79,7 @@ export function readScenario(path: string): ScenarioFile {
     throw new ConfigError(`scenario ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (!isJsonObject(parsed)) throw problem(path, '(top level)', 'must be a mapping with nodes, namespaces, objects, events');
-  for (const key of ['rbac', 'faults', 'nodes', 'namespaces', 'objects', 'events']) {
+  for (const key of ['rbac', 'faults', 'nodes', 'namespaces', 'objects', 'events'] as const) {
     if (parsed[key] !== undefined && !Array.isArray(parsed[key])) throw problem(path, key, 'must be a list');
   }
   const scenario = parsed as unknown as ScenarioFile;
@@ -191,7 +192,7 @@ function expandDeployment(cluster: SandboxCluster, deployment: KubeObject, sandb
   revisions.forEach((revision, index) => {
     const template = cloneJson(spec?.template) as PodTemplateSpec;
     for (const container of template.spec?.containers ?? []) {
-      const image = revision.images?.[container.name];
+      const image = ownValue(revision.images, container.name);
       if (image) container.image = image;
     }
     template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, 'pod-template-hash': revision.hash } };
@@ -223,7 +224,7 @@ function createHistory(cluster: SandboxCluster, owner: KubeObject, template: Pod
   for (const entry of history) {
     const old = cloneJson(template) as PodTemplateSpec;
     for (const container of old.spec?.containers ?? []) {
-      const image = entry.images?.[container.name];
+      const image = ownValue(entry.images, container.name);
       if (image) container.image = image;
     }
     const name = ensureControllerRevision(cluster, owner, old);

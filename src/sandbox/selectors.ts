@@ -1,6 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { badRequest } from './api-error.js';
 import { isJsonObject } from './types.js';
+import { ownValue } from '../own-property.js';
 
 /** One parsed requirement of a label or field selector. */
 export interface Requirement {
@@ -74,7 +75,7 @@ export function matchesRequirements(requirements: Requirement[], lookup: (key: s
 
 /** True when the label map satisfies the parsed label selector. */
 export function labelsMatch(requirements: Requirement[], labels: Record<string, string> | undefined): boolean {
-  return matchesRequirements(requirements, (key) => labels?.[key]);
+  return matchesRequirements(requirements, (key) => ownValue(labels, key));
 }
 
 /** Reads a dotted field path (`spec.nodeName`, `involvedObject.uid`) as a string, as field selectors compare. */
@@ -82,7 +83,7 @@ export function fieldValue(object: unknown, path: string): string | undefined {
   let current: unknown = object;
   for (const segment of path.split('.')) {
     if (!isJsonObject(current)) return undefined;
-    current = current[segment];
+    current = ownValue(current, segment);
   }
   if (current === undefined || current === null) return undefined;
   return typeof current === 'object' ? JSON.stringify(current) : String(current);
@@ -93,6 +94,10 @@ export function fieldsMatch(requirements: Requirement[], object: unknown): boole
   return matchesRequirements(requirements, (key) => fieldValue(object, key) ?? '');
 }
 
+const LABEL_SELECTOR_OPERATORS: ReadonlyMap<string, Requirement['operator']> = new Map([
+  ['In', 'in'], ['NotIn', 'notIn'], ['Exists', 'exists'], ['DoesNotExist', 'notExists'],
+]);
+
 /** Converts a structured LabelSelector (matchLabels + matchExpressions) into requirements. */
 export function requirementsFromLabelSelector(selector: LabelSelector | undefined): Requirement[] {
   const requirements: Requirement[] = [];
@@ -100,7 +105,7 @@ export function requirementsFromLabelSelector(selector: LabelSelector | undefine
     requirements.push({ key, operator: 'equals', values: [value] });
   }
   for (const expression of selector?.matchExpressions ?? []) {
-    const operator = ({ In: 'in', NotIn: 'notIn', Exists: 'exists', DoesNotExist: 'notExists' } as const)[expression.operator as 'In'];
+    const operator = LABEL_SELECTOR_OPERATORS.get(expression.operator);
     if (operator) requirements.push({ key: expression.key, operator, values: expression.values ?? [] });
   }
   return requirements;

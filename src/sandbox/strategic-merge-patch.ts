@@ -1,5 +1,6 @@
 import { badRequest } from './api-error.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './types.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 /**
  * Merge keys of the list fields kubectl patches (from the Kubernetes Go structs' patchMergeKey tags).
@@ -23,7 +24,7 @@ function mergeKeyFor(field: string, items: JsonValue[]): string | undefined {
     if (first && 'port' in first) return 'port';
     return 'containerPort';
   }
-  return mergeKeys[field];
+  return ownValue(mergeKeys, field);
 }
 
 function isDirective(key: string): boolean {
@@ -36,7 +37,7 @@ function stripDirectives(value: JsonValue): JsonValue {
   if (!isJsonObject(value)) return value;
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
-    if (!isDirective(key) && item !== null) result[key] = stripDirectives(item);
+    if (!isDirective(key) && item !== null) setOwnValue(result, key, stripDirectives(item));
   }
   return result;
 }
@@ -53,9 +54,9 @@ function mergeList(field: string, original: JsonValue | undefined, patch: JsonVa
   }
   for (const item of patch) {
     if (!isJsonObject(item)) continue;
-    const keyValue = item[mergeKey];
+    const keyValue = ownValue(item, mergeKey);
     if (keyValue === undefined) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
-    const index = base.findIndex((existing) => isJsonObject(existing) && existing[mergeKey] === keyValue);
+    const index = base.findIndex((existing) => isJsonObject(existing) && ownValue(existing, mergeKey) === keyValue);
     if (item['$patch'] === 'delete') {
       if (index >= 0) base.splice(index, 1);
     } else if (index >= 0) {
@@ -69,8 +70,8 @@ function mergeList(field: string, original: JsonValue | undefined, patch: JsonVa
 
 function orderList(items: JsonValue[], order: JsonValue[], mergeKey: string | undefined): JsonValue[] {
   const position = (item: JsonValue): number => {
-    const key = mergeKey && isJsonObject(item) ? item[mergeKey] : item;
-    const index = order.findIndex((entry) => (mergeKey && isJsonObject(entry) ? entry[mergeKey] : entry) === key);
+    const key = mergeKey && isJsonObject(item) ? ownValue(item, mergeKey) : item;
+    const index = order.findIndex((entry) => (mergeKey && isJsonObject(entry) ? ownValue(entry, mergeKey) : entry) === key);
     return index < 0 ? Number.MAX_SAFE_INTEGER : index;
   };
   return items.map((item, index) => ({ item, index })).sort((left, right) => position(left.item) - position(right.item) || left.index - right.index).map((entry) => entry.item);
@@ -87,22 +88,22 @@ function mergeObject(original: JsonValue | undefined, patch: JsonObject): JsonOb
     if (key === '$patch' || key === '$retainKeys' || key.startsWith('$setElementOrder/')) continue;
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
-      const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((item) => !value.includes(item));
+      const current = ownValue(result, field);
+      if (Array.isArray(current) && Array.isArray(value)) setOwnValue(result, field, current.filter((item) => !value.includes(item)));
       continue;
     }
     if (value === null) delete result[key];
     else if (isJsonObject(value)) {
       if (value['$patch'] === 'delete') delete result[key];
-      else result[key] = mergeObject(result[key], value);
-    } else if (Array.isArray(value)) result[key] = mergeList(key, result[key], value);
-    else result[key] = value;
+      else setOwnValue(result, key, mergeObject(ownValue(result, key), value));
+    } else if (Array.isArray(value)) setOwnValue(result, key, mergeList(key, ownValue(result, key), value));
+    else setOwnValue(result, key, value);
   }
   for (const [key, order] of Object.entries(patch)) {
     if (!key.startsWith('$setElementOrder/') || !Array.isArray(order)) continue;
     const field = key.slice('$setElementOrder/'.length);
-    const current = result[field];
-    if (Array.isArray(current)) result[field] = orderList(current, order, mergeKeyFor(field, order));
+    const current = ownValue(result, field);
+    if (Array.isArray(current)) setOwnValue(result, field, orderList(current, order, mergeKeyFor(field, order)));
   }
   return result;
 }

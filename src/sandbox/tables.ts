@@ -10,6 +10,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { ageOf, humanDuration } from './age.js';
 import { formatLabelSelector } from './selectors.js';
 import type { KubeObject } from './types.js';
+import { ownValue } from '../own-property.js';
 
 /** A Table column definition (meta.k8s.io/v1). */
 export interface TableColumn {
@@ -73,7 +74,7 @@ export function podStatusReason(pod: Pod): { reason: string; ready: number; tota
 
 function accessModes(modes: string[] | undefined): string {
   const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-  return (modes ?? []).map((mode) => short[mode] ?? mode).join(',');
+  return (modes ?? []).map((mode) => ownValue(short, mode) ?? mode).join(',');
 }
 
 function servicePorts(service: Service): string {
@@ -349,8 +350,8 @@ const descriptions: Record<string, string> = {
 
 /** Column definitions of a kind's server-side Table. */
 export function tableColumns(kind: string): TableColumn[] {
-  return (printers[kind] ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
-    name, type, format: name === 'Name' ? 'name' : '', description: descriptions[name] ?? name, priority,
+  return (ownValue(printers, kind) ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
+    name, type, format: name === 'Name' ? 'name' : '', description: ownValue(descriptions, name) ?? name, priority,
   }));
 }
 
@@ -359,7 +360,7 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** Builds a meta.k8s.io/v1 Table for a list of objects of one kind. */
 export function buildTable(kind: string, objects: KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean }): Record<string, unknown> {
-  const printer = printers[kind] ?? defaultPrinter;
+  const printer = ownValue(printers, kind) ?? defaultPrinter;
   const rows = objects.map((object) => {
     const row: Record<string, unknown> = { cells: printer.row(object, options.now) };
     if (options.includeObject === 'Object') row['object'] = object;

@@ -1,4 +1,5 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import { ownValue } from '../own-property.js';
 
 /** ObjectMeta without the readonly markers of kubernetes-types: the server is the one that sets those fields. */
 export type Writable<T> = { -readonly [Key in keyof T]: T[Key] };
@@ -34,9 +35,9 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
     return Array.isArray(right) && left.length === right.length && left.every((item, index) => jsonEqual(item, right[index]));
   }
   if (isJsonObject(left) && isJsonObject(right)) {
-    const leftKeys = Object.keys(left).filter((key) => left[key] !== undefined);
-    const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-    return leftKeys.length === rightKeys.length && leftKeys.every((key) => jsonEqual(left[key], right[key]));
+    const leftKeys = Object.keys(left).filter((key) => ownValue(left, key) !== undefined);
+    const rightKeys = Object.keys(right).filter((key) => ownValue(right, key) !== undefined);
+    return leftKeys.length === rightKeys.length && leftKeys.every((key) => jsonEqual(ownValue(left, key), ownValue(right, key)));
   }
   return false;
 }

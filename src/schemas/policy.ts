@@ -46,7 +46,7 @@ export const RbacGrantSchema = z.strictObject({
   verbs: z
     .array(z.string().min(1))
     .min(1)
-    .describe('kubectl commands: get, describe, logs, top, events, "rollout restart", scale, delete, cordon... or "*" for all of them'),
+    .describe('kubectl commands: get, describe, logs, top, events, "rollout restart", scale, delete, cordon, "create job" (from a CronJob only), patch (CronJob suspend/resume only)... or "*" for all of them'),
   resources: z
     .array(z.string().min(1))
     .min(1)

@@ -1,5 +1,6 @@
 /** The k8s_exec payload: the one request shape shared by the library, CLI, HTTP and MCP. */
 import { z } from 'zod';
+import { findUnsafeCharacter, unsafeCharacterMessage } from '../validate/unsafe-characters.js';
 import { ParamValueSchema } from './card.js';
 import {
   CLUSTER_SCOPED_RESOURCES,
@@ -18,6 +19,30 @@ export const MAX_TIMEOUT_SECONDS = 600;
 export const MAX_EXPECT_ARGS = 64;
 /** Longest item of `constraints.expectArgs` (characters). */
 export const MAX_EXPECT_ARG_LENGTH = 1024;
+
+/** A text with no control, format, non-ASCII space or invisible character (the argv rule, unsafe-characters.ts). */
+const safeText = <Schema extends z.ZodString>(schema: Schema) =>
+  schema.superRefine((text, context) => {
+    const character = findUnsafeCharacter(text);
+    if (character !== undefined) context.addIssue({ code: 'custom', message: unsafeCharacterMessage(character) });
+  });
+
+/** A parameter value; a string one obeys the same character rule as the argv it ends up in. */
+const SafeParamValueSchema = ParamValueSchema.superRefine((value, context) => {
+  const character = typeof value === 'string' ? findUnsafeCharacter(value) : undefined;
+  if (character !== undefined) context.addIssue({ code: 'custom', message: unsafeCharacterMessage(character) });
+});
+
+/**
+ * zod records skip a "__proto__" key without a word (assigning it would replace the prototype);
+ * a parameter must never vanish silently, so the key is an error.
+ */
+function refuseProtoKey(value: unknown, context: { addIssue: (issue: { code: 'custom'; message: string; input: unknown }) => void }): unknown {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+    context.addIssue({ code: 'custom', message: '"__proto__" is not a parameter name', input: value });
+  }
+  return value;
+}
 
 /** Execution constraints of a request. */
 export const ConstraintsSchema = z.strictObject({
@@ -42,7 +67,7 @@ export const ConstraintsSchema = z.strictObject({
   dryRun: z.boolean().optional().describe('Plan and preview only; run nothing.'),
   timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
   expectArgs: z
-    .array(z.string().max(MAX_EXPECT_ARG_LENGTH, `each item must be at most ${MAX_EXPECT_ARG_LENGTH} characters`))
+    .array(safeText(z.string().max(MAX_EXPECT_ARG_LENGTH, `each item must be at most ${MAX_EXPECT_ARG_LENGTH} characters`)))
     .max(MAX_EXPECT_ARGS, `must have at most ${MAX_EXPECT_ARGS} items`)
     .optional()
     .describe(
@@ -57,18 +82,14 @@ export const K8sExecPayloadSchema = z
   .strictObject({
     intent: IntentSchema.optional(),
     resource: ResourceSchema.optional(),
-    namespace: NamespaceNameSchema.optional(),
-    name: ObjectNameSchema.optional(),
-    query: z
-      .string()
-      .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)
-      .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must not contain control characters')
-      .optional(),
+    namespace: safeText(NamespaceNameSchema).optional(),
+    name: safeText(ObjectNameSchema).optional(),
+    query: safeText(z.string().max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`)).optional(),
     params: z
-      .record(
+      .preprocess(refuseProtoKey, z.record(
         z.string().regex(/^[a-z][a-z0-9_]*$/, 'parameter names are snake_case, e.g. "replicas" or "tail"'),
-        ParamValueSchema,
-      )
+        SafeParamValueSchema,
+      ))
       .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
       .refine((params) => !('namespace' in params) && !('name' in params), 'use the "namespace" and "name" fields, not params')
       .optional()

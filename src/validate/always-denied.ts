@@ -5,7 +5,8 @@
  */
 import type { Violation } from '../schemas/verdict.js';
 import { FORBIDDEN_FLAGS, FORBIDDEN_VERBS, TARGET_FLAGS } from './kubectl-commands.js';
-import { flagIsSet, flagValue, type ParsedCommand } from './kubectl-argv.js';
+import { narrowFormViolations } from './narrow-forms.js';
+import { flagIsSet, flagValue, type ParsedCommand } from './parsed-command.js';
 
 /** What the caller configured, which plans may repeat but never change. */
 export interface TargetContext {
@@ -13,33 +14,37 @@ export interface TargetContext {
   configuredCluster?: string;
 }
 
-const VERB_REASONS: Readonly<Record<string, string>> = {
-  config: 'reads or switches kubeconfig credentials and contexts',
-  exec: 'runs arbitrary commands inside a container',
-  attach: 'attaches to a running container\'s terminal',
-  cp: 'copies files in or out of containers',
-  proxy: 'opens an unauthenticated tunnel to the API server',
-  'port-forward': 'opens a network tunnel into the cluster',
-  edit: 'opens an editor and writes arbitrary changes',
-  run: 'starts arbitrary containers',
-  debug: 'starts privileged debug containers',
-  apply: 'writes arbitrary objects (manifests are never taken from a plan)',
-  create: 'writes arbitrary objects (manifests are never taken from a plan)',
-  replace: 'writes arbitrary objects (manifests are never taken from a plan)',
-  patch: 'writes arbitrary changes (patches are never taken from a plan)',
-};
+const VERB_REASONS: ReadonlyMap<string, string> = new Map([
+  ['config', 'reads or switches kubeconfig credentials and contexts'],
+  ['exec', 'runs arbitrary commands inside a container'],
+  ['attach', 'attaches to a running container\'s terminal'],
+  ['cp', 'copies files in or out of containers'],
+  ['proxy', 'opens an unauthenticated tunnel to the API server'],
+  ['port-forward', 'opens a network tunnel into the cluster'],
+  ['edit', 'opens an editor and writes arbitrary changes'],
+  ['run', 'starts arbitrary containers'],
+  ['debug', 'starts privileged debug containers'],
+  ['apply', 'writes arbitrary objects (manifests are never taken from a plan)'],
+  ['replace', 'writes arbitrary objects (manifests are never taken from a plan)'],
+]);
 
-const FLAG_REASONS: Readonly<Record<string, string>> = {
-  kubeconfig: 'switches credentials', token: 'switches credentials', server: 'switches the API server',
-  as: 'impersonates another user', 'as-group': 'impersonates a group', 'as-uid': 'impersonates a user id',
-  'insecure-skip-tls-verify': 'disables TLS verification', user: 'switches kubeconfig user (credentials)',
-  username: 'switches credentials', password: 'switches credentials', 'client-certificate': 'switches credentials',
-  'client-key': 'switches credentials', 'certificate-authority': 'switches the trusted CA', 'tls-server-name': 'changes TLS verification',
-  'cache-dir': 'redirects kubectl\'s cache', profile: 'writes profiles to local files', 'profile-output': 'writes to a local file',
-  v: 'enables verbose logging, which can print request headers and bodies', vmodule: 'enables verbose logging, which can print request headers and bodies',
-  raw: 'sends a raw API request that bypasses resource checks', filename: 'reads a local file or URL', kustomize: 'reads a local directory',
-  recursive: 'reads local directories',
-};
+const FLAG_REASONS: ReadonlyMap<string, string> = new Map([
+  ['kubeconfig', 'switches credentials'], ['token', 'switches credentials'], ['server', 'switches the API server'],
+  ['as', 'impersonates another user'], ['as-group', 'impersonates a group'], ['as-uid', 'impersonates a user id'],
+  ['insecure-skip-tls-verify', 'disables TLS verification'], ['user', 'switches kubeconfig user (credentials)'],
+  ['username', 'switches credentials'], ['password', 'switches credentials'], ['client-certificate', 'switches credentials'],
+  ['client-key', 'switches credentials'], ['certificate-authority', 'switches the trusted CA'], ['tls-server-name', 'changes TLS verification'],
+  ['cache-dir', 'redirects kubectl\'s cache'], ['profile', 'writes profiles to local files'], ['profile-output', 'writes to a local file'],
+  ['v', 'enables verbose logging, which can print request headers and bodies'], ['vmodule', 'enables verbose logging, which can print request headers and bodies'],
+  ['raw', 'sends a raw API request that bypasses resource checks'], ['filename', 'reads a local file or URL'], ['kustomize', 'reads a local directory'],
+  ['recursive', 'reads local directories'], ['patch-file', 'reads a local file'],
+]);
+
+/**
+ * TLS-weakening flags as a class: any flag whose name says "insecure" or "skip-tls", known to the
+ * table or not, for any command (logs' --insecure-skip-tls-verify-backend included).
+ */
+const TLS_WEAKENING = /insecure|skip-tls/i;
 
 const SAFE_SECRET_OUTPUTS = new Set(['wide', 'name']);
 const LOCAL_FILE_OUTPUT = /^(jsonpath-file|go-template-file|custom-columns-file|templatefile)(=|$)/;
@@ -57,14 +62,18 @@ export function alwaysDeniedViolations(parsed: ParsedCommand, target: TargetCont
   const deny = (code: string, message: string) => violations.push({ code, message });
 
   if (parsed.verb !== undefined && FORBIDDEN_VERBS.has(parsed.verb)) {
-    deny('VERB_FORBIDDEN', `"kubectl ${parsed.verb}" is always denied: it ${VERB_REASONS[parsed.verb] ?? 'is unsafe'}`);
+    deny('VERB_FORBIDDEN', `"kubectl ${parsed.verb}" is always denied: it ${VERB_REASONS.get(parsed.verb) ?? 'is unsafe'}`);
   }
+  violations.push(...narrowFormViolations(parsed));
 
   const reported = new Set<string>();
   for (const flag of parsed.flags) {
     if (FORBIDDEN_FLAGS.has(flag.name) && !reported.has(flag.name)) {
       reported.add(flag.name);
-      deny('FLAG_FORBIDDEN', `--${flag.name} is always denied: it ${FLAG_REASONS[flag.name] ?? 'is unsafe'}`);
+      deny('FLAG_FORBIDDEN', `--${flag.name} is always denied: it ${FLAG_REASONS.get(flag.name) ?? 'is unsafe'}`);
+    } else if (TLS_WEAKENING.test(flag.name) && !reported.has(flag.name)) {
+      reported.add(flag.name);
+      deny('FLAG_FORBIDDEN', `--${flag.name} is always denied: it weakens TLS verification`);
     }
     if (TARGET_FLAGS.has(flag.name)) {
       const configured = flag.name === 'context' ? target.configuredContext : target.configuredCluster;

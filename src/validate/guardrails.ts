@@ -6,7 +6,9 @@
 import type { GuardrailRule } from '../schemas/policy.js';
 import { maxRisk, type RiskLevel } from '../schemas/vocabulary.js';
 import type { Suggestion, Violation } from '../schemas/verdict.js';
-import { flagValue, isTrueValue, parseKubectlArgs, type ParsedCommand } from './kubectl-argv.js';
+import { isTrueValue } from './flag-values.js';
+import { parseKubectlArgs } from './kubectl-argv.js';
+import { flagValue, type ParsedCommand } from './parsed-command.js';
 import { namespacePatternMatches, type Policy } from './policy.js';
 import type { PolicyScope } from './rbac.js';
 
@@ -96,12 +98,12 @@ export function ruleMatches(rule: GuardrailRule, parsed: ParsedCommand, scope: P
   return true;
 }
 
-function render(template: readonly string[], values: Readonly<Record<string, string | undefined>>): string[] | undefined {
+function render(template: readonly string[], values: ReadonlyMap<string, string | undefined>): string[] | undefined {
   const result: string[] = [];
   for (const element of template) {
     let missing = false;
     const text = element.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_whole, name: string) => {
-      const value = values[name];
+      const value = values.get(name);
       if (value === undefined || value === '') missing = true;
       return value ?? '';
     });
@@ -157,16 +159,15 @@ export function applyGuardrails(
     outcome.violations.push({ code: 'GUARDRAIL', message: `${rule.message} (guardrail ${rule.id})` });
     if (rule.suggestion) {
       const resolved = knownOwner ? effectiveOwner(knownOwner) : undefined;
-      const command = render(rule.suggestion.command_template, {
-        name,
-        namespace: scope.namespace,
-        owner: resolved?.name,
-        owner_kind: resolved?.kind.toLowerCase(),
-      });
+      const values = new Map([
+        ['name', name],
+        ['namespace', scope.namespace],
+        ['owner', resolved?.name],
+        ['owner_kind', resolved?.kind.toLowerCase()],
+      ]);
+      const command = render(rule.suggestion.command_template, values);
       if (command) {
-        const message = render([rule.suggestion.message], {
-          name, namespace: scope.namespace, owner: resolved?.name, owner_kind: resolved?.kind.toLowerCase(),
-        })?.[0] ?? rule.suggestion.message;
+        const message = render([rule.suggestion.message], values)?.[0] ?? rule.suggestion.message;
         outcome.suggestions.push({ message, command });
       }
     }

@@ -1,6 +1,9 @@
 /** The validator's public surface: parse kubectl argv, load the org policy, decide allow/confirm/deny. */
-export { parseKubectlArgs, normalizeKind, isClusterScoped, flagValue, flagIsSet, KNOWN_RESOURCES } from './kubectl-argv.js';
-export type { ParsedCommand, ParsedFlag, ParsedTarget, ParseProblem } from './kubectl-argv.js';
+export { parseKubectlArgs, MAX_ARGUMENTS, MAX_ARGUMENT_LENGTH } from './kubectl-argv.js';
+export { normalizeKind, isClusterScoped, KNOWN_RESOURCES } from './resource-kinds.js';
+export { flagValue, flagIsSet, flagCount } from './parsed-command.js';
+export type { ParsedCommand, ParsedFlag, ParsedTarget, ParseProblem } from './parsed-command.js';
+export { findUnsafeCharacter, isSafeText } from './unsafe-characters.js';
 export { GRANTABLE_COMMANDS, FORBIDDEN_VERBS, FORBIDDEN_FLAGS, NON_RESOURCE_COMMANDS } from './kubectl-commands.js';
 export { loadPolicy } from './load-policy.js';
 export { compilePolicy, POLICY_FILES, type Policy, type PolicyCounts, type PolicySources } from './policy.js';

@@ -31,6 +31,8 @@ export type PositionalLayout =
   | 'nodes'
   /** [NAME] of a fixed resource (top pod, top node). */
   | 'optional-name'
+  /** Exactly one NAME of a fixed resource (create job NAME). */
+  | 'one-name'
   /** No positional arguments at all. */
   | 'none'
   /** VERB RESOURCE[/NAME] [SUBRESOURCE] as plain words (auth can-i): not a target. */
@@ -110,7 +112,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
 export const FORBIDDEN_FLAGS: ReadonlySet<string> = new Set([
   'kubeconfig', 'token', 'server', 'as', 'as-group', 'as-uid', 'insecure-skip-tls-verify', 'user', 'username',
   'password', 'client-certificate', 'client-key', 'certificate-authority', 'tls-server-name', 'cache-dir',
-  'profile', 'profile-output', 'v', 'vmodule', 'raw', 'filename', 'kustomize', 'recursive',
+  'profile', 'profile-output', 'v', 'vmodule', 'raw', 'filename', 'kustomize', 'recursive', 'patch-file',
 ]);
 
 /** Global flags that are allowed only when equal to the caller's configured value. */
@@ -118,13 +120,22 @@ export const TARGET_FLAGS: ReadonlySet<string> = new Set(['context', 'cluster'])
 
 /** Commands that never pass: they run code in pods, open tunnels, read local files or write arbitrary objects. */
 export const FORBIDDEN_VERBS: ReadonlySet<string> = new Set([
-  'config', 'exec', 'attach', 'cp', 'proxy', 'port-forward', 'edit', 'run', 'debug', 'apply', 'create', 'replace', 'patch',
+  'config', 'exec', 'attach', 'cp', 'proxy', 'port-forward', 'edit', 'run', 'debug', 'apply', 'replace',
+]);
+
+/**
+ * Commands that write arbitrary objects in general but have one narrow form rk8s accepts (checked
+ * by narrow-forms.ts); every other use of them is denied like a forbidden verb. Verb -> that form.
+ */
+export const NARROW_VERBS: ReadonlyMap<string, string> = new Map([
+  ['create', 'create job NAME --from=cronjob/CRONJOB -n NAMESPACE (run a CronJob now)'],
+  ['patch', 'patch cronjob NAME -n NAMESPACE --type=merge -p \'{"spec":{"suspend":true}}\' (or false: suspend or resume a CronJob)'],
 ]);
 
 const getFlags = [
   ...printing, selector, allNamespaces, watch, boolean('watch-only'), value('field-selector'), boolean('show-labels'),
   value('label-columns', 'L'), sortBy, noHeaders, boolean('show-kind'), chunkSize, boolean('ignore-not-found'),
-  value('subresource'), raw, ...localFiles, value('output-watch-events'),
+  value('subresource'), raw, ...localFiles, boolean('output-watch-events'),
 ];
 
 const rolloutTargetFlags = [selector, ...localFiles];
@@ -158,7 +169,8 @@ const specList: Array<Omit<CommandSpec, 'verb'>> = [
   },
   { key: 'rollout status', mutating: false, layout: 'resources', flags: [watch, value('revision'), timeout, ...rolloutTargetFlags] },
   { key: 'rollout history', mutating: false, layout: 'resources', flags: [value('revision'), ...printing, ...rolloutTargetFlags] },
-  { key: 'rollout restart', mutating: true, layout: 'resources', flags: [dryRun, value('field-manager'), ...printing, ...rolloutTargetFlags] },
+  // kubectl 1.32's rollout restart has no --dry-run (see the flag-table test).
+  { key: 'rollout restart', mutating: true, layout: 'resources', flags: [value('field-manager'), ...printing, ...rolloutTargetFlags] },
   { key: 'rollout undo', mutating: true, layout: 'resources', flags: [value('to-revision'), dryRun, ...printing, ...rolloutTargetFlags] },
   { key: 'rollout pause', mutating: true, layout: 'resources', flags: [value('field-manager'), ...printing, ...rolloutTargetFlags] },
   { key: 'rollout resume', mutating: true, layout: 'resources', flags: [value('field-manager'), ...printing, ...rolloutTargetFlags] },
@@ -171,7 +183,7 @@ const specList: Array<Omit<CommandSpec, 'verb'>> = [
   {
     key: 'drain', mutating: true, layout: 'nodes', fixedResource: 'node',
     flags: [
-      boolean('ignore-daemonsets'), boolean('delete-emptydir-data'), boolean('delete-local-data'), boolean('force'),
+      boolean('ignore-daemonsets'), boolean('delete-emptydir-data'), boolean('force'),
       value('grace-period'), timeout, boolean('disable-eviction'), value('skip-wait-for-delete-timeout'),
       value('pod-selector'), selector, dryRun, chunkSize,
     ],
@@ -195,6 +207,15 @@ const specList: Array<Omit<CommandSpec, 'verb'>> = [
     flags: [boolean('namespaced'), value('api-group'), value('verbs'), output, sortBy, noHeaders, boolean('cached'), value('categories')],
   },
   { key: 'api-versions', mutating: false, layout: 'none', flags: [] },
+  // The narrow forms (see NARROW_VERBS): the table lists only what those forms may carry.
+  {
+    key: 'create job', mutating: true, layout: 'one-name', fixedResource: 'job',
+    flags: [value('from'), dryRun, value('field-manager'), ...printing],
+  },
+  {
+    key: 'patch', mutating: true, layout: 'resources',
+    flags: [value('type'), value('patch', 'p'), dryRun, value('field-manager'), ...printing, ...localFiles, value('patch-file')],
+  },
 ];
 
 const specs: CommandSpec[] = specList.map((spec) => ({ ...spec, verb: spec.key.startsWith('top ') ? 'top' : spec.key }));
@@ -202,15 +223,20 @@ const specs: CommandSpec[] = specList.map((spec) => ({ ...spec, verb: spec.key.s
 /** Every command rk8s can parse, by key. */
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(specs.map((spec) => [spec.key, spec]));
 
-/** Commands whose first positional is a subcommand; each maps kubectl's spellings to the policy key. */
-export const SUBCOMMANDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  rollout: {
-    status: 'rollout status', history: 'rollout history', restart: 'rollout restart', undo: 'rollout undo',
-    pause: 'rollout pause', resume: 'rollout resume',
-  },
-  top: { pod: 'top pod', pods: 'top pod', po: 'top pod', node: 'top node', nodes: 'top node', no: 'top node' },
-  auth: { 'can-i': 'auth can-i', whoami: 'auth whoami' },
-};
+/**
+ * Commands whose first positional is a subcommand; each maps kubectl's spellings to the command key.
+ * Maps, not object literals: "constructor" or "__proto__" must find nothing.
+ */
+export const SUBCOMMANDS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  ['rollout', new Map([
+    ['status', 'rollout status'], ['history', 'rollout history'], ['restart', 'rollout restart'], ['undo', 'rollout undo'],
+    ['pause', 'rollout pause'], ['resume', 'rollout resume'],
+  ])],
+  ['top', new Map([['pod', 'top pod'], ['pods', 'top pod'], ['po', 'top pod'], ['node', 'top node'], ['nodes', 'top node'], ['no', 'top node']])],
+  ['auth', new Map([['can-i', 'auth can-i'], ['whoami', 'auth whoami']])],
+  // Only `create job`; any other `create` is denied (NARROW_VERBS).
+  ['create', new Map([['job', 'create job']])],
+]);
 
 /** Top-level words that are a command on their own (no subcommand). */
 export const SIMPLE_VERBS: ReadonlySet<string> = new Set(

@@ -14,8 +14,8 @@ import {
   type RbacAllowlist,
   type RbacGrant,
 } from '../schemas/policy.js';
-import { COMMANDS, FORBIDDEN_VERBS, GLOBAL_FLAGS, GRANTABLE_COMMANDS, NON_RESOURCE_COMMANDS } from './kubectl-commands.js';
-import { KNOWN_RESOURCES, isClusterScoped } from './kubectl-argv.js';
+import { COMMANDS, FORBIDDEN_VERBS, GLOBAL_FLAGS, GRANTABLE_COMMANDS, NARROW_VERBS, NON_RESOURCE_COMMANDS } from './kubectl-commands.js';
+import { KNOWN_RESOURCES, isClusterScoped } from './resource-kinds.js';
 
 /** The policy file names inside an org directory. */
 export const POLICY_FILES = {
@@ -92,7 +92,7 @@ function checkGrants(
     grant.verbs.forEach((verb, verbIndex) => {
       const field = formatFieldPath([...path, grantIndex, 'verbs', verbIndex]);
       if (verb === '*') return;
-      if (FORBIDDEN_VERBS.has(verb) || FORBIDDEN_VERBS.has(verb.split(' ')[0]!)) {
+      if (FORBIDDEN_VERBS.has(verb) || FORBIDDEN_VERBS.has(verb.split(' ')[0]!) || (NARROW_VERBS.has(verb.split(' ')[0]!) && !GRANTABLE_COMMANDS.includes(verb))) {
         problems.push({ file, field, message: `"${verb}" is always denied and cannot be granted: remove it` });
       } else if (NON_RESOURCE_COMMANDS.has(verb)) {
         problems.push({ file, field, message: `"${verb}" touches no resource: list it under non_resource instead` });
@@ -157,6 +157,23 @@ function checkGuardrails(rules: readonly GuardrailRule[], file: string, tiers: R
   });
 }
 
+/**
+ * Every "__proto__" key in parsed YAML, as problems. zod's records copy keys by assignment, where
+ * "__proto__" sets the prototype instead of a key: the entry would vanish without a word (a
+ * guardrail's flag condition, say). Any other name, "constructor" included, is an ordinary key.
+ */
+function prototypeKeyProblems(value: unknown, file: string, path: PropertyKey[] = [], problems: LoadProblem[] = []): LoadProblem[] {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => prototypeKeyProblems(item, file, [...path, index], problems));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '__proto__') problems.push({ file, field: formatFieldPath([...path, key]), message: 'the key "__proto__" is not allowed: rename or remove it' });
+      else prototypeKeyProblems(item, file, [...path, key], problems);
+    }
+  }
+  return problems;
+}
+
 /** Checks the three parsed files and builds the policy; any problem means no policy. */
 export function compilePolicy(sources: PolicySources): { policy?: Policy; problems: LoadProblem[] } {
   const files = {
@@ -164,7 +181,11 @@ export function compilePolicy(sources: PolicySources): { policy?: Policy; proble
     rbac: sources.files?.rbac ?? POLICY_FILES.rbac,
     guardrails: sources.files?.guardrails ?? POLICY_FILES.guardrails,
   };
-  const problems: LoadProblem[] = [];
+  const problems: LoadProblem[] = [
+    ...prototypeKeyProblems(sources.namespaces, files.namespaces),
+    ...prototypeKeyProblems(sources.rbac, files.rbac),
+    ...prototypeKeyProblems(sources.guardrails, files.guardrails),
+  ];
   const namespacesResult = NamespacePolicySchema.safeParse(sources.namespaces ?? undefined);
   const rbacResult = RbacAllowlistSchema.safeParse(sources.rbac ?? undefined);
   const guardrailsResult = GuardrailsFileSchema.safeParse(sources.guardrails ?? undefined);
@@ -192,7 +213,7 @@ export function compilePolicy(sources: PolicySources): { policy?: Policy; proble
       checkGrants(grants, files.rbac, ['tiers', tier], 'namespaced', problems);
     }
     for (const [namespace, grants] of Object.entries(rbac.namespaces)) {
-      if (namespaces && !(namespace in namespaces.namespaces)) {
+      if (namespaces && !Object.hasOwn(namespaces.namespaces, namespace)) {
         problems.push({ file: files.rbac, field: `namespaces.${namespace}`, message: `namespace "${namespace}" is not listed in ${files.namespaces}: add it there with a tier` });
       }
       checkGrants(grants, files.rbac, ['namespaces', namespace], 'namespaced', problems);

@@ -5,7 +5,8 @@
 import type { RbacGrant } from '../schemas/policy.js';
 import type { Violation } from '../schemas/verdict.js';
 import { NON_RESOURCE_COMMANDS } from './kubectl-commands.js';
-import { flagIsSet, isClusterScoped, type ParsedCommand } from './kubectl-argv.js';
+import { flagIsSet, type ParsedCommand } from './parsed-command.js';
+import { isClusterScoped } from './resource-kinds.js';
 import { namespacePatternMatches, type Policy } from './policy.js';
 
 /** Where a command runs, as far as the policy is concerned. */
@@ -44,7 +45,8 @@ export function grantAllows(grant: RbacGrant, verb: string, resource: string): b
 }
 
 function namespacedGrants(policy: Policy, namespace: string, tier: string): RbacGrant[] {
-  const grants = [...(policy.rbac.tiers[tier] ?? [])];
+  const tiers = policy.rbac.tiers;
+  const grants = [...((Object.hasOwn(tiers, tier) ? tiers[tier] : undefined) ?? [])];
   for (const [key, extra] of Object.entries(policy.rbac.namespaces)) {
     if (namespacePatternMatches(key, namespace)) grants.push(...extra);
   }

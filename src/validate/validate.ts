@@ -7,9 +7,11 @@ import { maxRisk, type RiskLevel } from '../schemas/vocabulary.js';
 import type { Suggestion, Verdict, Violation } from '../schemas/verdict.js';
 import { alwaysDeniedViolations } from './always-denied.js';
 import { applyGuardrails, type PodOwner } from './guardrails.js';
-import { parseKubectlArgs, type ParsedCommand } from './kubectl-argv.js';
+import { parseKubectlArgs } from './kubectl-argv.js';
+import type { ParsedCommand } from './parsed-command.js';
 import type { Policy } from './policy.js';
 import { checkRbac } from './rbac.js';
+import { escapeUnsafe } from './unsafe-characters.js';
 import { combineRisk, commandRisk } from './risk.js';
 
 /** What validate() knows besides the argv. */
@@ -42,7 +44,10 @@ function denyAll(code: string, message: string): Verdict {
 export function validateDetailed(args: readonly string[], context: ValidateContext): ValidationResult {
   const parsed = parseKubectlArgs(args);
   try {
-    return { verdict: decide(parsed, context, true), parsed };
+    const verdict = decide(parsed, context, true);
+    // Messages quote arguments; an unsafe character in them must not reach a terminal or a log raw.
+    for (const violation of verdict.violations) violation.message = escapeUnsafe(violation.message);
+    return { verdict, parsed };
   } catch (error) {
     return { verdict: denyAll('INTERNAL', `the validator failed, so the command is denied: ${(error as Error)?.message ?? String(error)}`), parsed };
   }
@@ -57,6 +62,10 @@ function decide(parsed: ParsedCommand, context: ValidateContext, checkSuggestion
   const policy = context?.policy;
   const violations: Violation[] = parsed.problems.map((problem) => ({ code: problem.code, message: problem.message }));
   violations.push(...alwaysDeniedViolations(parsed, context ?? {}));
+  if (!parsed.known && violations.length === 0) {
+    // No command spec found is a deny on its own, even if nothing else noticed (deny by default).
+    violations.push({ code: 'VERB_UNKNOWN', message: `no known kubectl command in ${JSON.stringify(parsed.args.slice(0, 3))}: it is denied` });
+  }
 
   let risk = combineRisk(commandRisk(parsed), context?.cardRisk);
   let suggestions: Suggestion[] = [];
@@ -76,7 +85,8 @@ function decide(parsed: ParsedCommand, context: ValidateContext, checkSuggestion
   violations.push(...guardrails.violations);
   risk = maxRisk(risk, guardrails.risk);
   if (parsed.mutating && scope.tier !== undefined) {
-    const floor = policy.namespaces.tiers[scope.tier]?.min_mutation_risk;
+    const tiers = policy.namespaces.tiers;
+    const floor = Object.hasOwn(tiers, scope.tier) ? tiers[scope.tier]?.min_mutation_risk : undefined;
     if (floor) risk = maxRisk(risk, floor);
   }
   suggestions = guardrails.suggestions;

@@ -37,7 +37,8 @@ function loadTuiModule(): Promise<TuiModule> {
   // loads. A terminal is interactive whatever CI says (a TUI test inside a CI job, a dev shell
   // that exports CI), so clear the markers before Ink reads them; kubectl ignores them anyway.
   if (process.stdout.isTTY === true && process.stdin.isTTY === true) {
-    for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
   }
   return existsSync(fileURLToPath(TUI_BUNDLE)) ? (import(TUI_BUNDLE.href) as Promise<TuiModule>) : import('../../../components/run-tui.js');
 }

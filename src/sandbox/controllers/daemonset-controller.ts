@@ -6,6 +6,7 @@ import { ensureControllerRevision } from './controller-revisions.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { isPodReady, podFromTemplate, randomSuffix } from './pod-factory.js';
 import { podsByOwner } from './replicaset-controller.js';
+import { ownValue } from '../../own-property.js';
 
 const daemonTolerations = [
   { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
@@ -15,7 +16,7 @@ const daemonTolerations = [
 ];
 
 function eligible(set: DaemonSet, node: Node): boolean {
-  for (const [key, value] of Object.entries(set.spec?.template.spec?.nodeSelector ?? {})) if (node.metadata?.labels?.[key] !== value) return false;
+  for (const [key, value] of Object.entries(set.spec?.template.spec?.nodeSelector ?? {})) if (ownValue(node.metadata?.labels, key) !== value) return false;
   const tolerations = set.spec?.template.spec?.tolerations ?? [];
   return (node.spec?.taints ?? []).every((taint) => taint.effect === 'PreferNoSchedule' || taint.key === 'node.kubernetes.io/unschedulable'
     || tolerations.some((toleration) => (toleration.operator === 'Exists' && !toleration.key) || toleration.key === taint.key));

@@ -2,6 +2,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { SandboxCluster } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
 import { isActivePod } from './pod-factory.js';
+import { ownValue } from '../../own-property.js';
 
 /** Summed CPU (cores) and memory (bytes) requests of a pod's containers. */
 export function podRequests(pod: Pod): { cpu: number; memory: number } {
@@ -28,7 +29,7 @@ function unfitReason(pod: Pod, node: Node, pods: Pod[]): string | undefined {
     if ((taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !tolerates(pod, taint.key, taint.effect)) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
   }
   for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) {
-    if (node.metadata?.labels?.[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
+    if (ownValue(node.metadata?.labels, key) !== value) return "node(s) didn't match Pod's node affinity/selector";
   }
   const used = pods.filter((other) => other.spec?.nodeName === node.metadata?.name && isActivePod(other)).map(podRequests);
   const requests = podRequests(pod);

@@ -1,12 +1,13 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { cloneJson, isJsonObject, type JsonValue } from '../types.js';
+import { ownValue } from '../../own-property.js';
 
 const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (isJsonObject(value)) {
-    return `{${Object.keys(value).filter((key) => value[key] !== undefined).sort().map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`;
+    return `{${Object.keys(value).filter((key) => ownValue(value, key) !== undefined).sort().map((key) => `${JSON.stringify(key)}:${canonical(ownValue(value, key))}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { flagIsSet, flagValue, normalizeKind, parseKubectlArgs } from '../../../src/validate/kubectl-argv.js';
+import { parseKubectlArgs } from '../../../src/validate/kubectl-argv.js';
+import { flagIsSet, flagValue } from '../../../src/validate/parsed-command.js';
+import { normalizeKind } from '../../../src/validate/resource-kinds.js';
 
 const codes = (args: string[]) => parseKubectlArgs(args).problems.map((problem) => problem.code);
 
@@ -173,7 +175,7 @@ describe('parseKubectlArgs: flags', () => {
     [['get', 'pods', '-l', 'app=api', '-n', 'x'], 'selector', 'app=api'],
     [['get', 'pods', '--selector=app=api', '-n', 'x'], 'selector', 'app=api'],
     [['rollout', 'undo', 'deploy/api', '--to-revision=1', '-n', 'x'], 'to-revision', '1'],
-    [['rollout', 'restart', 'deploy/api', '--dry-run=server', '-n', 'x'], 'dry-run', 'server'],
+    [['rollout', 'undo', 'deploy/api', '--dry-run=server', '-n', 'x'], 'dry-run', 'server'],
     [['delete', 'pod', 'a', '--grace-period', '30', '-n', 'x'], 'grace-period', '30'],
     [['delete', 'pod', 'a', '--cascade=orphan', '-n', 'x'], 'cascade', 'orphan'],
     [['drain', 'node-1', '--delete-emptydir-data'], 'delete-emptydir-data', 'true'],
@@ -190,7 +192,7 @@ describe('parseKubectlArgs: flags', () => {
   });
 
   it('reads --dry-run without "=" as its default and the next word as a positional, as pflag does', () => {
-    const parsed = parseKubectlArgs(['rollout', 'restart', '--dry-run', 'server', 'deploy/api', '-n', 'x']);
+    const parsed = parseKubectlArgs(['rollout', 'undo', '--dry-run', 'server', 'deploy/api', '-n', 'x']);
     expect(flagValue(parsed, 'dry-run')).toBe('unchanged');
     expect(parsed.positionals).toEqual(['server', 'deploy/api']);
   });
@@ -205,7 +207,7 @@ describe('parseKubectlArgs: flags', () => {
     [['scale', 'deploy/api', '--replicas=three', '-n', 'x'], 'FLAG_VALUE_INVALID'],
     [['scale', 'deploy/api', '--replicas=-1', '-n', 'x'], 'FLAG_VALUE_INVALID'],
     [['logs', 'a', '--previous=maybe', '-n', 'x'], 'FLAG_VALUE_INVALID'],
-    [['rollout', 'restart', 'deploy/api', '--dry-run=yes', '-n', 'x'], 'FLAG_VALUE_INVALID'],
+    [['rollout', 'undo', 'deploy/api', '--dry-run=yes', '-n', 'x'], 'FLAG_VALUE_INVALID'],
     [['get', 'pods', '-n', 'x', '--', 'extra'], 'ARG_SEPARATOR'],
     [['get', 'pods\u0000', '-n', 'x'], 'ARG_CONTROL_CHARACTER'],
     [['get', 'pods', '-n', 'x\ny'], 'ARG_CONTROL_CHARACTER'],

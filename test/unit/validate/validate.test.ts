@@ -188,7 +188,9 @@ describe('RBAC per tier (the shipped org/ policy)', () => {
     [['delete', 'pod', 'api-5d8f7c9b6-2xkqp', '-n', 'prod'], 'deny'],
     [['delete', 'job', 'nightly-report-29000000', '-n', 'prod'], 'deny'],
     [['scale', 'rs/api-5d8f7c9b6', '--replicas=1', '-n', 'prod'], 'deny'],
-    [['rollout', 'restart', 'deployment/api', '-n', 'prod', '--dry-run=server'], 'confirm'],
+    [['rollout', 'undo', 'deployment/api', '-n', 'prod', '--dry-run=server'], 'confirm'],
+    // kubectl 1.32's rollout restart has no --dry-run: kubectl would refuse it, so rk8s does too.
+    [['rollout', 'restart', 'deployment/api', '-n', 'prod', '--dry-run=server'], 'deny'],
     // staging: adds pause/resume, delete pod/job
     [['rollout', 'pause', 'deployment/api', '-n', 'staging'], 'confirm'],
     [['rollout', 'undo', 'deployment/api', '-n', 'staging', '--to-revision=1'], 'confirm'],
