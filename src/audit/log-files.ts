@@ -65,17 +65,24 @@ export async function readTailLines(file: string, limit: number): Promise<string
   }
 }
 
-/** The `hash` of the last parseable record of a file, or undefined when it has none. */
-export async function lastRecordHash(file: string): Promise<string | undefined> {
+/** The last parseable record of a file, or undefined when it has none. */
+export async function lastRecord(file: string): Promise<Record<string, unknown> | undefined> {
   // A few lines back, in case the very last one is torn.
   const lines = await readTailLines(file, 8);
   for (let index = lines.length - 1; index >= 0; index--) {
+    let value: unknown;
     try {
-      const record = JSON.parse(lines[index]!) as { hash?: unknown };
-      if (typeof record.hash === 'string') return record.hash;
+      value = JSON.parse(lines[index]!);
     } catch {
-      // torn or edited line: look further back
+      // A torn or edited line: the writer continues from the last record it can read, verify reports the line.
+      continue;
     }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { hash?: unknown }).hash === 'string') return value as Record<string, unknown>;
   }
   return undefined;
+}
+
+/** The `hash` of the last parseable record of a file, or undefined when it has none. */
+export async function lastRecordHash(file: string): Promise<string | undefined> {
+  return (await lastRecord(file))?.hash as string | undefined;
 }
