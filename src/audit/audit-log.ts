@@ -114,8 +114,12 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
   let flushing = false;
   // The file as this process last left it: when it is unchanged, the last hash need not be read back.
   let lastWritten: { ino: number; dev: number; size: number; hash: string } | undefined;
-  // Losses known to this process and not yet declared by a written record.
-  let undeclared: AuditGap | undefined;
+  // Losses only this process knows (the sidecar could not be written, or was written without the lock).
+  let unrecorded: AuditGap | undefined;
+  // What this process last knew to be pending (sidecar and memory), for health().
+  let pendingKnown: AuditGap | undefined;
+  // The last gap this process declared, so that a sidecar it failed to blank is not declared again.
+  let lastDeclared: AuditGap | undefined;
   let gapFileReady = false;
   let lastFailure: AuditWriteFailure | null = null;
   const warnings = new Set<string>();
@@ -213,40 +217,49 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
     return last[0] === 0x0a;
   }
 
-  /** The gap the next record must declare: this process's losses and the sidecar's, unless already on disk. */
+  /** The gap the next record must declare: the sidecar's losses and this process's, unless already declared. */
   async function gapToDeclare(): Promise<AuditGap | undefined> {
     const content = await gapFile.read();
     if ('error' in content) warnings.add(`${gapFile.path}: ${content.error}; records lost by other processes may not be declared`);
-    const gap = mergeGaps('gap' in content ? content.gap : undefined, undeclared);
-    if (gap === undefined) return undefined;
-    // A process that wrote the declaring record but died before clearing the sidecar: do not declare it twice.
-    const newest = (await lastRecord(file)) as { gap?: AuditGap } | undefined;
-    if (sameGap(newest?.gap, gap)) {
-      await clearGap();
-      return undefined;
+    let inSidecar = 'gap' in content ? content.gap : undefined;
+    // Declared already, but the sidecar was not blanked: by this process (the clear failed), or by one that
+    // died between writing the declaring record and clearing it. Declaring it twice would double the count.
+    if (inSidecar !== undefined) {
+      const newest = (await lastRecord(file)) as { gap?: AuditGap } | undefined;
+      if (sameGap(inSidecar, lastDeclared) || sameGap(inSidecar, newest?.gap)) {
+        inSidecar = undefined;
+        if (unrecorded === undefined) await clearGap();
+      }
     }
-    return gap;
+    return mergeGaps(inSidecar, unrecorded);
   }
 
   /** After a record declared the pending gap (which includes every loss this process knew): blank the sidecar. */
-  async function clearGap(): Promise<void> {
-    undeclared = undefined;
+  async function clearGap(declared?: AuditGap): Promise<void> {
+    unrecorded = undefined;
+    pendingKnown = undefined;
+    if (declared !== undefined) lastDeclared = declared;
     try {
       await gapFile.write(undefined);
     } catch (error) {
-      warnings.add(`cannot clear ${gapFile.path} (${(error as Error).message}): a gap already declared in the log may be declared again`);
+      warnings.add(`cannot clear ${gapFile.path} (${(error as Error).message}): the next append checks it again`);
     }
   }
 
-  /** Remembers lost records: in memory, and in the sidecar so that the next process knows (best effort). */
+  /** Remembers lost records in the sidecar, so that the next process knows, and in memory where that fails. */
   async function rememberLost(lost: LostAuditRecord[], underLock: boolean): Promise<void> {
-    undeclared = mergeGaps(undeclared, gapOf(lost));
+    const content = await gapFile.read();
+    const inSidecar = 'gap' in content ? content.gap : undefined;
+    const merged = mergeGaps(mergeGaps(inSidecar, unrecorded), gapOf(lost));
+    pendingKnown = merged;
     try {
-      const content = await gapFile.read();
-      // Without the lock (it could not be taken) two failing processes may race on the sidecar; each keeps its own in memory.
-      await gapFile.write(mergeGaps('gap' in content ? content.gap : undefined, undeclared));
+      await gapFile.write(merged);
+      // Without the lock, another failing process may overwrite this write: keep our losses in memory too
+      // (at worst a loss is then declared twice, which over-reports rather than hides).
+      unrecorded = underLock ? undefined : mergeGaps(unrecorded, gapOf(lost));
     } catch (error) {
-      warnings.add(`cannot write ${gapFile.path} (${(error as Error).message}): only this process knows of the lost records${underLock ? '' : ' (the lock could not be taken)'}`);
+      unrecorded = mergeGaps(unrecorded, gapOf(lost));
+      warnings.add(`cannot write ${gapFile.path} (${(error as Error).message}): only this process knows of the lost records`);
     }
   }
 
@@ -300,7 +313,7 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
           if (segmentItems.length === 0) return;
           size = await writeSegment(handle, segment, size);
           lastWritten = { ino, dev, size, hash: prevHash };
-          if (gap !== undefined && segmentItems.some(([, record]) => record.gap !== undefined)) await clearGap();
+          if (gap !== undefined && segmentItems.some(([, record]) => record.gap !== undefined)) await clearGap(gap);
           confirmed.push(...segmentItems);
           segment = '';
           segmentItems = [];
@@ -384,7 +397,8 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
       return result;
     },
     health(): AuditLogHealth {
-      return { ok: undeclared === undefined, lastFailure, pendingGap: undeclared ?? null, warnings: [...warnings] };
+      const pendingGap = pendingKnown ?? unrecorded;
+      return { ok: pendingGap === undefined, lastFailure, pendingGap: pendingGap ?? null, warnings: [...warnings] };
     },
   };
 }

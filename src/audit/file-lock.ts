@@ -177,18 +177,19 @@ async function createLock(fileSystem: AuditFileSystem, lockPath: string, content
   return createFileLock(fileSystem, lockPath, content);
 }
 
-const sameFile = (left: AuditFileStats, right: AuditFileStats) => left.ino === right.ino && left.dev === right.dev;
+/** The same lock: same inode and same owner text (inodes are reused at once, so the inode alone is not enough). */
+const sameLock = (left: ObservedLock, right: ObservedLock) => left.stats.ino === right.stats.ino && left.stats.dev === right.stats.dev && left.content === right.content;
 
-/** Removes `file` only if it is still the file seen as `expected` (the inode); says whether it did. */
-async function removeIfSame(fileSystem: AuditFileSystem, file: string, expected: AuditFileStats, aside: string): Promise<boolean> {
+/** Removes `file` only if it is still the lock seen as `expected`; says whether it did. */
+async function removeIfSame(fileSystem: AuditFileSystem, file: string, expected: ObservedLock, aside: string): Promise<boolean> {
   try {
     await fileSystem.rename(file, aside);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
     throw error;
   }
-  const moved = await fileSystem.lstat(aside);
-  if (!sameFile(moved, expected)) {
+  const moved = await observe(fileSystem, aside);
+  if (moved === undefined || !sameLock(moved, expected)) {
     // Replaced after we judged it: put the live lock back. link never overwrites, so if yet another
     // process created one in this instant two would hold it; that is reported, not hidden.
     try {
@@ -209,15 +210,15 @@ async function removeIfSame(fileSystem: AuditFileSystem, file: string, expected:
 /** Breaks the stale lock seen as `observed`, unless another process is doing it or it changed; true when broken. */
 async function breakStaleLock(fileSystem: AuditFileSystem, lockPath: string, observed: ObservedLock, token: string, content: string, limits: Required<Pick<FileLockOptions, 'staleMs' | 'unreadableGraceMs'>>): Promise<boolean> {
   const guardPath = `${lockPath}.break`;
-  let guard: AuditFileStats;
+  let guard: ObservedLock;
   try {
-    guard = await createLock(fileSystem, guardPath, content);
+    guard = { stats: await createLock(fileSystem, guardPath, content), content, owner: parseOwner(content) };
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') throw error;
     // Another process is breaking it; a guard is held for microseconds, so one still there is stale itself.
     const guardNow = await observe(fileSystem, guardPath);
     if (guardNow !== undefined && staleReason(guardNow, Date.now(), { staleMs: 5_000, unreadableGraceMs: 5_000 }) !== undefined) {
-      await removeIfSame(fileSystem, guardPath, guardNow.stats, `${guardPath}.stale-${token}`);
+      await removeIfSame(fileSystem, guardPath, guardNow, `${guardPath}.stale-${token}`);
     }
     return false;
   }
@@ -226,8 +227,8 @@ async function breakStaleLock(fileSystem: AuditFileSystem, lockPath: string, obs
   try {
     const current = await observe(fileSystem, lockPath);
     if (current === undefined) return true;
-    if (!sameFile(current.stats, observed.stats) || staleReason(current, Date.now(), limits) === undefined) return false;
-    return await removeIfSame(fileSystem, lockPath, current.stats, `${lockPath}.stale-${token}`);
+    if (!sameLock(current, observed) || staleReason(current, Date.now(), limits) === undefined) return false;
+    return await removeIfSame(fileSystem, lockPath, current, `${lockPath}.stale-${token}`);
   } finally {
     heldTokens.delete(token);
     await removeIfSame(fileSystem, guardPath, guard, `${guardPath}.done-${token}`).catch(() => {
@@ -257,7 +258,7 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const mine = await createLock(fileSystem, lockPath, content);
+      const mine: ObservedLock = { stats: await createLock(fileSystem, lockPath, content), content, owner: parseOwner(content) };
       heldTokens.add(token);
       let released = false;
       return {
@@ -266,7 +267,7 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
           released = true;
           heldTokens.delete(token);
           const current = await observe(fileSystem, lockPath);
-          if (current === undefined || !sameFile(current.stats, mine)) return { wasBroken: true };
+          if (current === undefined || !sameLock(current, mine)) return { wasBroken: true };
           try {
             await fileSystem.unlink(lockPath);
           } catch (error) {

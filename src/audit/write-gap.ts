@@ -123,3 +123,13 @@ export class GapFile {
     }
   }
 }
+
+/** One line for people: "2 records could not be written before this one (finished of 1a2b3c4d ...; ENOSPC)". */
+export function describeGap(gap: AuditGap, where = 'before this one'): string {
+  const listed = gap.records.map((record) => `${record.event} of ${record.operation_id.slice(0, 8)}`);
+  const more = gap.lost > gap.records.length ? `, and ${gap.lost - gap.records.length} more` : '';
+  const reasons = [...new Set(gap.records.map((record) => record.error))].join(', ');
+  const span = gap.first_lost_at === gap.last_lost_at ? `at ${gap.first_lost_at}` : `from ${gap.first_lost_at} to ${gap.last_lost_at}`;
+  const noun = gap.lost === 1 ? 'record' : 'records';
+  return `${gap.lost} ${noun} could not be written ${where} (${span}: ${listed.join(', ')}${more}; ${reasons})`;
+}

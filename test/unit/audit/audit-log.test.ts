@@ -8,7 +8,7 @@ import { verifyAuditLog } from '../../../src/audit/verify.js';
 import { AuditError } from '../../../src/errors.js';
 import { AuditRecordSchema } from '../../../src/schemas/audit.js';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { repositoryRoot, runFixture, sampleRecord, temporaryLog } from './helpers.js';
+import { lockExists, repositoryRoot, runFixture, sampleRecord, temporaryLog } from './helpers.js';
 
 const fixedClock = { now: () => new Date('2025-03-01T12:00:00.000Z') };
 const readLines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
@@ -133,7 +133,7 @@ describe('createAuditLog', () => {
     const os = await import('node:os');
     writeFileSync(`${file}.lock`, `${deadPid} ${os.hostname()} ${Date.now()}\n`);
     await createAuditLog({ path: file }).append(sampleRecord());
-    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(lockExists(`${file}.lock`)).toBe(false);
 
     writeFileSync(`${file}.lock`, `${process.pid} ${os.hostname()} ${Date.now()}\n`);
     await expect(createAuditLog({ path: file, lockTimeoutMs: 150 }).append(sampleRecord())).rejects.toThrow(/locked by pid/);
