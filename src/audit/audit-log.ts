@@ -62,19 +62,21 @@ export interface DurableAuditLog extends AuditLog {
   health(): AuditLogHealth;
 }
 
-/** Every string field that can carry user text: command, args, query, message ... (enums, ids and hashes cannot). */
-const FREE_TEXT_FIELDS = ['user', 'context', 'intent', 'resource', 'namespace', 'name', 'command', 'card', 'planner', 'query', 'message'] as const;
+/**
+ * Fields written by rk8s itself in a fixed format (ids, enums, hashes, times): left as they are. Every
+ * other string, including fields added later, is redacted: a free-text field cannot be forgotten.
+ */
+export const UNREDACTED_FIELDS: ReadonlySet<string> = new Set(['timestamp', 'level', 'operation_id', 'event', 'source', 'policy_version', 'stdout_sha256', 'stderr_sha256']);
 
-/** Secrets out of every free-text field before anything is hashed or written. */
+/** Secrets out of every free-text field (command, args, query, message, violations, reads ...) before anything is hashed or written. */
 function redactRecord(record: AuditRecordInput): AuditRecordInput {
-  const redacted: Record<string, unknown> = { ...record };
-  for (const field of FREE_TEXT_FIELDS) {
-    const value = record[field];
-    if (typeof value === 'string') redacted[field] = redactText(value);
+  const redacted: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (UNREDACTED_FIELDS.has(field)) redacted[field] = value;
+    else if (typeof value === 'string') redacted[field] = redactText(value);
+    else if (Array.isArray(value)) redacted[field] = field === 'args' ? redactArgs(value as string[]) : value.map((item: unknown) => (typeof item === 'string' ? redactText(item) : item));
+    else redacted[field] = value;
   }
-  if (record.args) redacted.args = redactArgs(record.args);
-  if (record.violations) redacted.violations = record.violations.map(redactText);
-  if (record.reads) redacted.reads = record.reads.map(redactText);
   return redacted as AuditRecordInput;
 }
 

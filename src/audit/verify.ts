@@ -89,9 +89,12 @@ export async function verifyAuditLog(file: string, options: VerifyAuditLogOption
         problem('empty line (a record was removed or the file was edited)');
         continue;
       }
+      // JSON.parse rejects a BOM; say what it is, then read the rest so the chain check goes on.
+      const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      if (bom) problem('the line starts with a byte-order mark');
       let record: Record<string, unknown>;
       try {
-        const value = JSON.parse(bytes.toString('utf8')) as unknown;
+        const value = JSON.parse(bytes.subarray(bom ? 3 : 0).toString('utf8')) as unknown;
         if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
         record = value as Record<string, unknown>;
       } catch {
@@ -106,7 +109,7 @@ export async function verifyAuditLog(file: string, options: VerifyAuditLogOption
         problem(`not a valid audit record: ${issue.path.join('.') || 'record'}: ${issue.message}`);
       } else {
         // The bytes must be the one serialization of this record, or two readers could see two records.
-        const reason = nonCanonicalReason(bytes, record);
+        const reason = bom ? undefined : nonCanonicalReason(bytes, record);
         if (reason !== undefined) problem(reason);
         if (schema.data.gap !== undefined) gaps.push({ file: current, line: lineNumber, operation_id: schema.data.operation_id, ...schema.data.gap });
       }

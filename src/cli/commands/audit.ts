@@ -69,7 +69,7 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('tail')
-    .description('print the newest records (oldest first), continuing into rotated files when needed')
+    .description('print the newest records (oldest first), continuing into rotated files when needed; records that could not be written are flagged with ⚠')
     .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
     .addOption(new Option('-n, --lines <count>', 'how many records').default(20).argParser(parseCount))
     .option('--json', 'one JSON record per line (JSONL), exactly as stored')
@@ -103,7 +103,7 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('verify')
-    .description('check every record hash and the chain between records; exit 1 naming the file and line of each problem')
+    .description('check that every line is its record\'s canonical bytes, every hash and the chain between records; exit 1 naming the file and line of each problem. Declared gaps (records that could not be written) are listed and do not fail the check')
     .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
     .option('--no-rotated', 'check only FILE (its first record must still link to FILE.1), not FILE.N ... FILE.1 too')
     .option('--json', 'print the verification result as JSON')
