@@ -23,7 +23,7 @@ beforeAll(() => {
   console.log(
     mounted
       ? `full-disk test: a real 64 KiB tmpfs at ${mountPoint}`
-      : `full-disk test NOT run: tmpfs cannot be mounted here (${(mounting.stderr || mounting.message).trim()}); the injected-failure tests in write-failure.test.ts ran instead`,
+      : `full-disk test NOT run: tmpfs cannot be mounted here (${String(mounting.stderr || mounting.message || 'no reason given').trim()}); the injected-failure tests in write-failure.test.ts ran instead`,
   );
 });
 
