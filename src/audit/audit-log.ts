@@ -176,6 +176,7 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
       if (!existed) await syncDirectory();
       return { handle, size: stats.size, ino: stats.ino, dev: stats.dev };
     } catch (error) {
+      // The error being thrown is the one to report; nothing was written through this handle.
       await handle.close().catch(() => undefined);
       throw error;
     }

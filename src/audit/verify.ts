@@ -1,9 +1,8 @@
 /** Verifies an audit log's hash chain and the bytes of every line, and says which file and line is wrong. */
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { AuditRecordSchema, type AuditGap } from '../schemas/audit.js';
 import { GENESIS_HASH, hashRecord } from './canonical-json.js';
-import { chainFiles, lastRecordHash, rotatedPath } from './log-files.js';
+import { chainFiles, fileExists, lastRecordHash, rotatedPath } from './log-files.js';
 import { nonCanonicalReason } from './record-line.js';
 import { gapFilePath, parseGapFile } from './write-gap.js';
 
@@ -68,7 +67,7 @@ function splitLines(bytes: Buffer): { lines: Buffer[]; torn: boolean } {
  * tampered record reports one place, not every line after it.
  */
 export async function verifyAuditLog(file: string, options: VerifyAuditLogOptions = {}): Promise<AuditVerification> {
-  const files = options.includeRotated ? chainFiles(file) : existsSync(file) ? [file] : [];
+  const files = options.includeRotated ? chainFiles(file) : fileExists(file) ? [file] : [];
   const problems: AuditProblem[] = [];
   const gaps: DeclaredGap[] = [];
   const warnings: string[] = [];

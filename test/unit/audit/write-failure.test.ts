@@ -152,6 +152,23 @@ describe('a write that fails', () => {
     expect(log.health().warnings).toEqual([expect.stringMatching(/does not fsync directories \(EINVAL\)/)]);
   });
 
+  it('a directory fsync that fails after a rotation (issue 13: it used to be swallowed) rejects the records meant for the new file', async () => {
+    const { directory, file } = temporaryLog();
+    let failDirectorySync = false;
+    const { fileSystem } = faultyFileSystem((call) => (failDirectorySync && call.operation === 'sync' && call.file === directory ? { code: 'EIO' } : undefined));
+    const log = createAuditLog({ path: file, fileSystem, maxBytes: 1500 });
+    const kept = [await log.append(sampleRecord()), await log.append(sampleRecord())];
+    failDirectorySync = true;
+    const lost = sampleRecord();
+    await expect(log.append(lost)).rejects.toMatchObject({ code: 'AUDIT_WRITE_FAILED', reason: 'EIO', operationId: lost.operation_id });
+    // The rename happened, the new file has no record: nothing claims a durability it does not have.
+    expect(recordsOf(`${file}.1`).map((record) => record.hash)).toEqual(kept.map((record) => record.hash));
+    expect(bytesOf(file).length).toBe(0);
+    failDirectorySync = false;
+    expect((await log.append(sampleRecord())).gap?.records[0]?.operation_id).toBe(lost.operation_id);
+    expect(await verifyAuditLog(file, { includeRotated: true })).toMatchObject({ ok: true, gaps: [{ lost: 1 }] });
+  });
+
   it('another process learns of the loss from agent.log.gap and declares it once; a declaration already on disk is not repeated', async () => {
     const { file } = temporaryLog();
     const failing = switchableLog(file);
