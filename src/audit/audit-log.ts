@@ -308,8 +308,8 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
         let prevHash = known
           ? lastWritten!.hash
           : ((size > 0 ? await lastRecordHash(file) : undefined) ?? (await lastRecordHash(rotatedPath(file, 1))) ?? GENESIS_HASH);
-        // Never glue a record onto a torn line (a crashed writer): that would corrupt both.
         const gap = await gapToDeclare();
+        // Never glue a record onto a torn line (a crashed writer): that would corrupt both.
         let segment = known || (await endsWithNewline(handle, size)) ? '' : '\n';
         let segmentItems: Array<[PendingAppend, AuditRecord]> = [];
         const flushSegment = async () => {

@@ -8,7 +8,7 @@ import { verifyAuditLog } from '../../../src/audit/verify.js';
 import { AuditError } from '../../../src/errors.js';
 import { AuditRecordSchema } from '../../../src/schemas/audit.js';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { lockExists, repositoryRoot, runFixture, sampleRecord, temporaryLog } from './helpers.js';
+import { faultyFileSystem, lockExists, repositoryRoot, runFixture, sampleRecord, temporaryLog } from './helpers.js';
 
 const fixedClock = { now: () => new Date('2025-03-01T12:00:00.000Z') };
 const readLines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
@@ -32,6 +32,25 @@ describe('createAuditLog', () => {
     const onDisk = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { name: string; hash: string });
     expect(onDisk.map((record) => record.hash)).toEqual(records.map((record) => record.hash));
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true, count: 150 });
+  });
+
+  it('group commit: 31 concurrent appends take at most two batches of one lock, one write and one fsync each', async () => {
+    const { file } = temporaryLog();
+    const { fileSystem, calls } = faultyFileSystem();
+    const log = createAuditLog({ path: file, fileSystem });
+    await log.append(sampleRecord());
+    const before = calls.length;
+    const first = log.append(sampleRecord());
+    const rest = Array.from({ length: 30 }, () => log.append(sampleRecord()));
+    await Promise.all([first, ...rest]);
+    const during = calls.slice(before);
+    const count = (operation: string, onLog = true) => during.filter((call) => call.operation === operation && (!onLog || call.file === file)).length;
+    // At most two batches (the first append may go alone, the 30 queued behind it form one), each one lock, one write, one fsync.
+    const locks = count('symlink', false);
+    expect(locks).toBeGreaterThanOrEqual(1);
+    expect(locks).toBeLessThanOrEqual(2);
+    expect({ writes: count('write'), fsyncs: count('sync') }).toEqual({ writes: locks, fsyncs: locks });
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, count: 32 });
   });
 
   it('rejects only the invalid record of a batch and chains the rest', async () => {
