@@ -376,7 +376,11 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
       while (pending.length > 0) {
         const batch = pending;
         pending = [];
-        await appendBatch(batch);
+        await appendBatch(batch).catch((error: unknown) => {
+          // appendBatch settles every item itself; this only guards against a bug leaving callers waiting
+          // forever (settling an already settled promise does nothing).
+          for (const item of batch) item.reject(error);
+        });
       }
     } finally {
       flushing = false;
