@@ -161,19 +161,15 @@ export function createAuditLog(input: AuditLogOptions | Config): DurableAuditLog
     }
   }
 
-  /** Opens the log for appending; a file it creates gets a durable directory entry before any record. */
+  /**
+   * Opens the log for appending. An empty file (one this call created, or one left by an append whose
+   * directory fsync failed) gets a durable directory entry before any record goes into it.
+   */
   async function openLog(): Promise<{ handle: AuditFileHandle; size: number; ino: number; dev: number }> {
-    let existed = true;
-    try {
-      await fileSystem.stat(file);
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
-      existed = false;
-    }
     const handle = await fileSystem.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o640);
     try {
       const stats = await handle.stat();
-      if (!existed) await syncDirectory();
+      if (stats.size === 0) await syncDirectory();
       return { handle, size: stats.size, ino: stats.ino, dev: stats.dev };
     } catch (error) {
       // The error being thrown is the one to report; nothing was written through this handle.

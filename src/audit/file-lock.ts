@@ -131,31 +131,24 @@ async function observe(fileSystem: AuditFileSystem, lockPath: string): Promise<O
 const UNSUPPORTED = new Set(['EPERM', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL']);
 let symlinksUnsupported = false;
 
-/** A symlink lock: one atomic call, never empty. Undefined when this file system has no symlinks. */
-async function createSymlinkLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<AuditFileStats | undefined> {
+/** A symlink lock: one atomic call, never empty. False when this file system has no symlinks. */
+async function createSymlinkLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<boolean> {
   try {
     await fileSystem.symlink(content, lockPath);
+    return true;
   } catch (error) {
     if (!UNSUPPORTED.has(errorCode(error) ?? '')) throw error;
-    return undefined;
-  }
-  try {
-    return await fileSystem.lstat(lockPath);
-  } catch (error) {
-    // Without its inode we could not release it safely later; give it up now (the lstat error is what we report).
-    await fileSystem.unlink(lockPath).catch(() => undefined);
-    throw error;
+    return false;
   }
 }
 
 /** An O_EXCL lock file, for file systems without symlinks. */
-async function createFileLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<AuditFileStats> {
+async function createFileLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<void> {
   const handle = await fileSystem.open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
   try {
     const buffer = Buffer.from(content);
     const { bytesWritten } = await handle.write(buffer, 0, buffer.length, 0);
     if (bytesWritten !== buffer.length) throw Object.assign(new Error(`short write to ${lockPath}`), { code: 'SHORT_WRITE' });
-    return await handle.stat();
   } catch (error) {
     // Never leave a lock without its owner in it: that is what blocked every writer after a full disk.
     // If even the unlink fails, the empty lock is recovered after the unreadable-lock grace.
@@ -167,14 +160,24 @@ async function createFileLock(fileSystem: AuditFileSystem, lockPath: string, con
   }
 }
 
-/** Creates the lock file atomically with its content; throws EEXIST when it exists. Returns its inode. */
-async function createLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<AuditFileStats> {
+/** Creates the lock file atomically with its content; throws EEXIST when it exists. */
+async function createLock(fileSystem: AuditFileSystem, lockPath: string, content: string): Promise<void> {
   if (!symlinksUnsupported) {
-    const stats = await createSymlinkLock(fileSystem, lockPath, content);
-    if (stats !== undefined) return stats;
+    if (await createSymlinkLock(fileSystem, lockPath, content)) return;
     symlinksUnsupported = true;
   }
-  return createFileLock(fileSystem, lockPath, content);
+  await createFileLock(fileSystem, lockPath, content);
+}
+
+/** The owner text of the lock now (undefined when there is none), without an lstat: for a lock we created. */
+async function ownerText(fileSystem: AuditFileSystem, lockPath: string): Promise<string | undefined> {
+  try {
+    return symlinksUnsupported ? await fileSystem.readFile(lockPath, 'utf8') : await fileSystem.readlink(lockPath);
+  } catch (error) {
+    // ENOENT: gone; EINVAL: no longer a symlink, so no longer ours.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'EINVAL') return undefined;
+    throw error;
+  }
 }
 
 /** The same lock: same inode and same owner text (inodes are reused at once, so the inode alone is not enough). */
@@ -212,7 +215,10 @@ async function breakStaleLock(fileSystem: AuditFileSystem, lockPath: string, obs
   const guardPath = `${lockPath}.break`;
   let guard: ObservedLock;
   try {
-    guard = { stats: await createLock(fileSystem, guardPath, content), content, owner: parseOwner(content) };
+    await createLock(fileSystem, guardPath, content);
+    const created = await observe(fileSystem, guardPath);
+    if (created === undefined) return false;
+    guard = created;
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') throw error;
     // Another process is breaking it; a guard is held for microseconds, so one still there is stale itself.
@@ -258,7 +264,7 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const mine: ObservedLock = { stats: await createLock(fileSystem, lockPath, content), content, owner: parseOwner(content) };
+      await createLock(fileSystem, lockPath, content);
       heldTokens.add(token);
       let released = false;
       return {
@@ -266,8 +272,8 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
           if (released) return { wasBroken: false };
           released = true;
           heldTokens.delete(token);
-          const current = await observe(fileSystem, lockPath);
-          if (current === undefined || !sameLock(current, mine)) return { wasBroken: true };
+          // The owner text holds a random token, so it is ours only if it is exactly what we wrote.
+          if ((await ownerText(fileSystem, lockPath)) !== content) return { wasBroken: true };
           try {
             await fileSystem.unlink(lockPath);
           } catch (error) {
