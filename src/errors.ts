@@ -9,6 +9,8 @@ export const ExitCode = {
   denied: 4,
   config: 5,
   kubectl: 6,
+  /** An audit record could not be written (AuditWriteError): what happened is not on record. */
+  auditWriteFailed: 7,
   cancelled: 130,
 } as const;
 
@@ -85,6 +87,41 @@ export class PlanError extends Rk8sError {
 /** The audit log could not be written or failed verification. */
 export class AuditError extends Rk8sError {
   override readonly code = 'AUDIT_FAILED';
+}
+
+/** One record that an append could not write: enough to say later what is missing from the log. */
+export interface LostAuditRecord {
+  operation_id: string;
+  event: string;
+  /** The timestamp the record would have had. */
+  at: string;
+  /** Why: the errno code (ENOSPC, EIO, EACCES ...) or LOCK_TIMEOUT. */
+  error: string;
+}
+
+/**
+ * An audit record could not be written (disk full, I/O error, permissions, a lock that stayed held).
+ * Nothing of it is left in the file; the log remembers it and notes the gap on the next record it can write.
+ */
+export class AuditWriteError extends Rk8sError {
+  override readonly code = 'AUDIT_WRITE_FAILED';
+  override readonly exitCode = ExitCode.auditWriteFailed;
+  /** The operation whose record was lost. */
+  readonly operationId: string;
+  /** The event of the lost record (`finished`, `started` ...). */
+  readonly event: string;
+  /** The errno code or LOCK_TIMEOUT. */
+  readonly reason: string;
+  /** False when a partial line could not be removed (verify will report it as a torn line). */
+  readonly fileIntact: boolean;
+
+  constructor(message: string, lost: LostAuditRecord, options: Rk8sErrorOptions & { fileIntact?: boolean } = {}) {
+    super(message, { ...options, details: options.details ?? { lost, fileIntact: options.fileIntact ?? true } });
+    this.operationId = lost.operation_id;
+    this.event = lost.event;
+    this.reason = lost.error;
+    this.fileIntact = options.fileIntact ?? true;
+  }
 }
 
 /** An operation was aborted by the user or a timeout. */

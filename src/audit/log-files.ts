@@ -1,6 +1,18 @@
 /** The files of one audit log (agent.log, agent.log.1, agent.log.2 ... newest to oldest) and reading their tails. */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
+
+/** Whether a file exists; unlike existsSync, a permission or I/O error is thrown, not read as "absent". */
+export function fileExists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
+  }
+}
 
 /** `agent.log` for 0, `agent.log.N` for the N-th most recent rotated file. */
 export function rotatedPath(file: string, index: number): string {
@@ -10,7 +22,7 @@ export function rotatedPath(file: string, index: number): string {
 /** Indexes of the rotated files that exist (1, 2, ... contiguous from 1). */
 export function rotatedIndexes(file: string): number[] {
   const indexes: number[] = [];
-  for (let index = 1; existsSync(rotatedPath(file, index)); index++) indexes.push(index);
+  for (let index = 1; fileExists(rotatedPath(file, index)); index++) indexes.push(index);
   return indexes;
 }
 
@@ -19,7 +31,7 @@ export function chainFiles(file: string): string[] {
   const files = rotatedIndexes(file)
     .reverse()
     .map((index) => rotatedPath(file, index));
-  if (existsSync(file)) files.push(file);
+  if (fileExists(file)) files.push(file);
   return files;
 }
 
@@ -65,17 +77,24 @@ export async function readTailLines(file: string, limit: number): Promise<string
   }
 }
 
-/** The `hash` of the last parseable record of a file, or undefined when it has none. */
-export async function lastRecordHash(file: string): Promise<string | undefined> {
+/** The last parseable record of a file, or undefined when it has none. */
+export async function lastRecord(file: string): Promise<Record<string, unknown> | undefined> {
   // A few lines back, in case the very last one is torn.
   const lines = await readTailLines(file, 8);
   for (let index = lines.length - 1; index >= 0; index--) {
+    let value: unknown;
     try {
-      const record = JSON.parse(lines[index]!) as { hash?: unknown };
-      if (typeof record.hash === 'string') return record.hash;
+      value = JSON.parse(lines[index]!);
     } catch {
-      // torn or edited line: look further back
+      // A torn or edited line: the writer continues from the last record it can read, verify reports the line.
+      continue;
     }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { hash?: unknown }).hash === 'string') return value as Record<string, unknown>;
   }
   return undefined;
+}
+
+/** The `hash` of the last parseable record of a file, or undefined when it has none. */
+export async function lastRecordHash(file: string): Promise<string | undefined> {
+  return (await lastRecord(file))?.hash as string | undefined;
 }

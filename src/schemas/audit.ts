@@ -7,6 +7,28 @@ export const AUDIT_EVENTS = ['proposed', 'denied', 'confirmed', 'started', 'fini
 /** An audit event name. */
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
+/** One record an append could not write (see AuditWriteError). */
+export const LostAuditRecordSchema = z.strictObject({
+  operation_id: z.string(),
+  event: z.string(),
+  /** The timestamp the record would have had. */
+  at: z.string(),
+  /** The errno code (ENOSPC, EIO, EACCES ...) or LOCK_TIMEOUT. */
+  error: z.string(),
+});
+
+/** Records that could not be written before the record that carries this (the chain is intact; the loss is declared). */
+export const AuditGapSchema = z.strictObject({
+  /** How many records were lost (may exceed `records`, which is capped). */
+  lost: z.number().int().positive(),
+  first_lost_at: z.string(),
+  last_lost_at: z.string(),
+  /** The first lost records, at most 32. */
+  records: z.array(LostAuditRecordSchema),
+});
+/** A declared gap. */
+export type AuditGap = z.infer<typeof AuditGapSchema>;
+
 /** The audit record. Optional fields appear where they apply. */
 export const AuditRecordSchema = z.strictObject({
   timestamp: z.string(),
@@ -44,6 +66,8 @@ export const AuditRecordSchema = z.strictObject({
   stderr_sha256: z.string().optional(),
   truncated: z.boolean().optional(),
   timed_out: z.boolean().optional(),
+  /** Set by the log itself, on the first record written after appends failed: what is missing before it. */
+  gap: AuditGapSchema.optional(),
   prev_hash: z.string(),
   hash: z.string(),
 });

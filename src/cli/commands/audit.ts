@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readAuditRecords } from '../../audit/audit-log.js';
-import { verifyAuditLog } from '../../audit/verify.js';
+import { readPendingGap, verifyAuditLog } from '../../audit/verify.js';
+import { describeGap, gapFilePath } from '../../audit/write-gap.js';
 import { ExitCode, InputError } from '../../errors.js';
 import type { AuditRecord } from '../../schemas/audit.js';
 import { action, configFromOptions, globalOptions, printJson } from '../output.js';
@@ -68,7 +69,7 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('tail')
-    .description('print the newest records (oldest first), continuing into rotated files when needed')
+    .description('print the newest records (oldest first), continuing into rotated files when needed; records that could not be written are flagged with ⚠')
     .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
     .addOption(new Option('-n, --lines <count>', 'how many records').default(20).argParser(parseCount))
     .option('--json', 'one JSON record per line (JSONL), exactly as stored')
@@ -81,16 +82,28 @@ export function registerAuditCommand(program: Command): void {
           });
         }
         const records = await readAuditRecords(logFile, { limit: options.lines });
-        if (globalOptions(command).json) for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
-        else if (records.length === 0) process.stdout.write(`${style.dim('no audit records yet')}\n`);
-        else for (const record of records) process.stdout.write(`${formatRecord(record)}\n`);
+        const warnings: string[] = [];
+        const pendingGap = await readPendingGap(logFile, warnings);
+        if (globalOptions(command).json) {
+          // Records only on stdout (JSONL as stored, with their `gap` fields); the pending gap goes to stderr.
+          for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+        } else if (records.length === 0) {
+          process.stdout.write(`${style.dim('no audit records yet')}\n`);
+        } else {
+          for (const record of records) {
+            if (record.gap) process.stdout.write(`${style.yellow(`⚠ ${describeGap(record.gap)}`)}\n`);
+            process.stdout.write(`${formatRecord(record)}\n`);
+          }
+        }
+        if (pendingGap) process.stderr.write(`${style.yellow(`⚠ ${describeGap(pendingGap, 'and no record since declares them')}`)} (${gapFilePath(logFile)})\n`);
+        for (const warning of warnings) process.stderr.write(`${style.yellow(`⚠ ${warning}`)}\n`);
         return ExitCode.ok;
       }),
     );
 
   audit
     .command('verify')
-    .description('check every record hash and the chain between records; exit 1 naming the file and line of each problem')
+    .description('check that every line is its record\'s canonical bytes, every hash and the chain between records; exit 1 naming the file and line of each problem. Declared gaps (records that could not be written) are listed and do not fail the check')
     .argument('[file]', 'audit log (default: --audit-log, $RK8S_AUDIT_LOG or logs/agent.log)')
     .option('--no-rotated', 'check only FILE (its first record must still link to FILE.1), not FILE.N ... FILE.1 too')
     .option('--json', 'print the verification result as JSON')
@@ -102,9 +115,17 @@ export function registerAuditCommand(program: Command): void {
           printJson(result);
         } else {
           for (const problem of result.problems) process.stdout.write(`${style.red('✗')} ${problem.file}:${problem.line}: ${problem.message}\n`);
+          // Declared gaps are not tampering (the chain holds) but every reader must see them.
+          for (const gap of result.gaps) process.stdout.write(`${style.yellow('⚠')} ${gap.file}:${gap.line}: ${describeGap(gap)}\n`);
+          if (result.pendingGap) {
+            process.stdout.write(`${style.yellow('⚠')} ${gapFilePath(target)}: ${describeGap(result.pendingGap, 'and no record since declares them')}\n`);
+          }
+          for (const warning of result.warnings) process.stdout.write(`${style.yellow('⚠')} ${warning}\n`);
           const scope = result.files.length > 1 ? ` in ${result.files.length} files` : '';
-          if (result.ok) process.stdout.write(`${style.green('✔')} ${result.count} records verified${scope}; last hash ${result.lastHash ?? '-'}\n`);
-          else process.stdout.write(`${style.red(`${result.problems.length} problem(s)`)} in ${result.count} records${scope} (${target})\n`);
+          const lost = result.gaps.reduce((sum, gap) => sum + gap.lost, 0);
+          const declared = result.gaps.length > 0 ? `; ${result.gaps.length} declared gap(s), ${lost} record(s) lost` : '';
+          if (result.ok) process.stdout.write(`${style.green('✔')} ${result.count} records verified${scope}${declared}; last hash ${result.lastHash ?? '-'}\n`);
+          else process.stdout.write(`${style.red(`${result.problems.length} problem(s)`)} in ${result.count} records${scope}${declared} (${target})\n`);
         }
         return result.ok ? ExitCode.ok : ExitCode.failure;
       }),

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactArgs, redactText } from '../../../src/audit/redact.js';
 
@@ -55,5 +58,56 @@ describe('redactArgs', () => {
     [['scale', 'deployment/api', '--replicas=3', '-n', 'prod'], ['scale', 'deployment/api', '--replicas=3', '-n', 'prod']],
   ])('%j', (input, expected) => {
     expect(redactArgs(input)).toEqual(expected);
+  });
+});
+
+interface CorpusEntry {
+  shape: string;
+  text: string;
+  values?: string[];
+}
+
+const corpus = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'redaction-corpus.json'), 'utf8')) as {
+  secrets: CorpusEntry[];
+  ordinary: CorpusEntry[];
+};
+
+describe('the redaction corpus (test/unit/audit/redaction-corpus.json)', () => {
+  it('holds at least 50 secret shapes and 50 ordinary lines', () => {
+    expect(corpus.secrets.length).toBeGreaterThanOrEqual(50);
+    expect(corpus.ordinary.length).toBeGreaterThanOrEqual(50);
+    for (const entry of corpus.secrets) expect(entry.values?.length, entry.shape).toBeGreaterThan(0);
+  });
+
+  it.each(corpus.secrets.map((entry) => [entry.shape, entry] as const))('hides every secret value: %s', (_shape, entry) => {
+    const redacted = redactText(entry.text);
+    for (const value of entry.values!) expect(redacted, `${value} is still in: ${redacted}`).not.toContain(value);
+    expect(redacted).toContain(REDACTED);
+    expect(redactText(redacted)).toBe(redacted);
+    // The same text as one argv element (`kubectl annotate ... note=<text>`).
+    const asArgument = redactArgs(['annotate', 'pod', 'x', entry.text]).join(' ');
+    for (const value of entry.values!) expect(asArgument).not.toContain(value);
+  });
+
+  it.each(corpus.ordinary.map((entry) => [entry.shape, entry.text] as const))('leaves ordinary text byte-identical: %s', (_shape, text) => {
+    expect(redactText(text)).toBe(text);
+    expect(redactArgs(text.split(' '))).toEqual(text.split(' '));
+  });
+
+  it('the issue 12 record: "PASSWORD hunter5 (secret value: hunter6)"', () => {
+    expect(redactText('PASSWORD hunter5 (secret value: hunter6)')).toBe('PASSWORD [REDACTED] (secret value: [REDACTED])');
+  });
+
+  it('hides credential flags in argv whatever their prefix: --docker-password, --client-secret, --cookie', () => {
+    expect(redactArgs(['create', 'secret', 'docker-registry', 'r', '--docker-password', 'Dk9#pQ2w', '--docker-username=bot'])).toEqual([
+      'create',
+      'secret',
+      'docker-registry',
+      'r',
+      '--docker-password',
+      REDACTED,
+      '--docker-username=bot',
+    ]);
+    expect(redactArgs(['x', '--client-secret=abc', '--cookie', 'sid=1', '--token-ttl', '24h'])).toEqual(['x', `--client-secret=${REDACTED}`, '--cookie', REDACTED, '--token-ttl', '24h']);
   });
 });
