@@ -124,6 +124,20 @@ export class AuditWriteError extends Rk8sError {
   }
 }
 
+/**
+ * The error to report when an audit record could not be written, with what it means for this step
+ * (`context`, e.g. "so the command was not run"). A write failure keeps its code, exit code and the
+ * lost record; anything else becomes an AuditError.
+ */
+export function auditFailure(error: unknown, context: string): Rk8sError {
+  const message = `${context}: ${(error as Error)?.message ?? String(error)}`;
+  if (error instanceof AuditWriteError) {
+    const lost = (error.details as { lost?: LostAuditRecord } | undefined)?.lost ?? { operation_id: error.operationId, event: error.event, at: new Date().toISOString(), error: error.reason };
+    return new AuditWriteError(message, lost, { cause: error, fileIntact: error.fileIntact, hint: 'free space or fix the audit log directory (RK8S_AUDIT_LOG); the next record that can be written notes the gap' });
+  }
+  return new AuditError(message, { cause: error });
+}
+
 /** An operation was aborted by the user or a timeout. */
 export class CancelledError extends Rk8sError {
   override readonly code = 'CANCELLED';

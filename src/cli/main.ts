@@ -87,7 +87,7 @@ function createRootProgram(): Command {
         '  rk8s exec -n staging --intent scale --resource deploy --name api --query "to 5" --confirm\n' +
         '  rk8s validate -- kubectl delete pod api-123 -n prod\n' +
         '  rk8s check                               validate cards and policy files\n' +
-        '\nExit codes: 0 ok, 1 failure, 2 usage, 3 needs confirmation, 4 denied, 5 config, 6 kubectl, 130 cancelled.',
+        '\nExit codes: 0 ok, 1 failure, 2 usage, 3 needs confirmation, 4 denied, 5 config, 6 kubectl, 7 audit log not written, 130 cancelled.',
     );
   program.exitOverride((error: CommanderError) => {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {

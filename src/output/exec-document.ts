@@ -201,7 +201,9 @@ export class ExecDocumentBuilder {
   private decide(): { status: ExecStatus; error?: SerializedError; verdict?: Verdict } {
     const end = this.end;
     if (end) {
-      if (end.exitCode === 0 && !end.timedOut && !end.cancelled) return { status: 'executed' };
+      // It ran; a lost outcome record is said with it (exit code 7), never hidden behind "executed".
+      const lostRecord = this.runError?.code === 'AUDIT_WRITE_FAILED' ? this.runError : undefined;
+      if (end.exitCode === 0 && !end.timedOut && !end.cancelled) return { status: 'executed', ...(lostRecord ? { error: lostRecord } : {}) };
       const error: SerializedError =
         this.runError ??
         (end.cancelled

@@ -25,6 +25,7 @@ const ERROR_EXIT_CODES: ReadonlyMap<string, number> = new Map([
   ['CONFIRM_TEXT_MISMATCH', ExitCode.needsConfirmation],
   ['KUBECTL_FAILED', ExitCode.kubectl],
   ['CANCELLED', ExitCode.cancelled],
+  ['AUDIT_WRITE_FAILED', ExitCode.auditWriteFailed],
 ]);
 
 /** The shell's "command not found": what execute() reports when kubectl cannot be started. */
@@ -57,6 +58,8 @@ export function exitCodeForPlan(document: Pick<PlanDocument, 'status' | 'error'>
 
 /** The exit code of an exec document: kubectl's own when it ran, else the status's. */
 export function exitCodeForExec(document: Pick<ExecDocument, 'status' | 'error' | 'result' | 'preview'>): number {
+  // A step that is not on record outranks everything, even a command that succeeded.
+  if (document.error?.code === 'AUDIT_WRITE_FAILED') return ExitCode.auditWriteFailed;
   if (document.result) {
     if (document.result.exit_code === KUBECTL_NOT_STARTED) return ExitCode.kubectl;
     if (document.error?.code === 'CANCELLED') return ExitCode.cancelled;

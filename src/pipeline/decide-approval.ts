@@ -5,7 +5,7 @@
  * confirmation requires. Every decision is one audit record with who decided.
  */
 import { approvalState, ApprovalStoreError, type ApprovalRecord } from '../approvals/approval-store.js';
-import { AuditError } from '../errors.js';
+import { auditFailure } from '../errors.js';
 import { auditRecord, subjectOfProposal } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import { checkConfirmation, type ConfirmationAnswer } from './confirmation.js';
@@ -85,7 +85,7 @@ export async function decideApproval(
     );
   } catch (error) {
     // The decision is stored; say loudly that its record is missing rather than pretend.
-    throw new AuditError(`the decision on ${id} was stored but its audit record could not be written: ${(error as Error).message}`, { cause: error });
+    throw auditFailure(error, `the decision on ${id} was stored but its audit record could not be written`);
   }
   return { ok: true, record: decided };
 }

@@ -1,6 +1,6 @@
 /** propose(): retrieve -> plan -> validate, ending in an approval request a human (or a flag) can grant. */
 import { randomUUID } from 'node:crypto';
-import { AuditError, CancelledError, InputError, PlanError, isAbortError, serializeError } from '../errors.js';
+import { CancelledError, InputError, PlanError, auditFailure, isAbortError, serializeError } from '../errors.js';
 import { formatFieldPath } from '../config/problems.js';
 import { renderCard } from '../corpus/render.js';
 import { formatCommand } from '../corpus/format-command.js';
@@ -188,7 +188,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
       try {
         await record(cancelled ? 'cancelled' : 'failed', { message: serializeError(reported).message });
       } catch (auditError) {
-        yield { type: 'error', error: serializeError(new AuditError(`cannot write the audit log: ${(auditError as Error).message}`, { cause: auditError })) };
+        yield { type: 'error', error: serializeError(auditFailure(auditError, 'cannot write the audit log')) };
       }
     }
     yield { type: 'error', error: serializeError(reported) };

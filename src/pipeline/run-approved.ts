@@ -1,7 +1,7 @@
 /** runApproved(): re-validate the exact argv, check the approval, record `started`, run kubectl, record the outcome. */
 import {
   ApprovalMismatchError,
-  AuditError,
+  auditFailure,
   CancelledError,
   ConfirmationRequiredError,
   KubectlError,
@@ -146,7 +146,7 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
       if (check.verdict.decision === 'confirm') await record('confirmed', options.confirmedBy ? { message: `confirmed by ${options.confirmedBy}` } : {});
       await record('started');
     } catch (error) {
-      throw new AuditError(`cannot write the audit log, so the command was not run: ${(error as Error).message}`, { cause: error });
+      throw auditFailure(error, 'cannot write the audit log, so the command was not run');
     }
     started = true;
 
@@ -158,18 +158,28 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
       }
       const outcome: AuditEvent = event.cancelled ? 'cancelled' : event.exitCode === 0 && !event.timedOut ? 'finished' : 'failed';
       finished = true;
-      await record(outcome, {
-        exit_code: event.exitCode,
-        duration: event.durationMs / 1000,
-        // The runner hashes everything kubectl wrote, including what the display cap cut; a runner that
-        // cannot say records no hash rather than one over the displayed lines only.
-        ...(event.stdoutSha256 ? { stdout_sha256: event.stdoutSha256 } : {}),
-        ...(event.stderrSha256 ? { stderr_sha256: event.stderrSha256 } : {}),
-        truncated: event.truncated,
-        timed_out: event.timedOut,
-        ...(event.errorMessage ? { message: event.errorMessage } : {}),
-      });
+      let lost: unknown;
+      try {
+        await record(outcome, {
+          exit_code: event.exitCode,
+          duration: event.durationMs / 1000,
+          // The runner hashes everything kubectl wrote, including what the display cap cut; a runner that
+          // cannot say records no hash rather than one over the displayed lines only.
+          ...(event.stdoutSha256 ? { stdout_sha256: event.stdoutSha256 } : {}),
+          ...(event.stderrSha256 ? { stderr_sha256: event.stderrSha256 } : {}),
+          truncated: event.truncated,
+          timed_out: event.timedOut,
+          ...(event.errorMessage ? { message: event.errorMessage } : {}),
+        });
+      } catch (error) {
+        lost = error;
+      }
       yield event;
+      if (lost !== undefined) {
+        // kubectl ran: say so, and say loudly that its outcome is not on record (the log notes the gap later).
+        yield { type: 'error', error: serializeError(auditFailure(lost, `kubectl ran (exit ${event.exitCode}) but its "${outcome}" record could not be written`)) };
+        return;
+      }
       yield { type: 'audit-end', operationId: proposal.operationId };
       return;
     }
@@ -184,7 +194,7 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
       try {
         await record(cancelled ? 'cancelled' : 'failed', { message: serializeError(reported).message });
       } catch (auditError) {
-        yield { type: 'error', error: serializeError(new AuditError(`cannot write the audit log: ${(auditError as Error).message}`, { cause: auditError })) };
+        yield { type: 'error', error: serializeError(auditFailure(auditError, 'cannot write the audit log')) };
       }
     }
     yield { type: 'error', error: serializeError(reported) };

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { approvalState, type ApprovalRecord } from '../approvals/approval-store.js';
 import { formatCommand } from '../corpus/format-command.js';
-import { AuditError, InputError, serializeError } from '../errors.js';
+import { InputError, auditFailure, serializeError } from '../errors.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import { withoutConstraints, type ApprovalAnswer, type ApprovalPreview, type Approver } from './approvers.js';
@@ -201,7 +201,7 @@ async function* recordOrReport(core: Core, proposal: Proposal, event: AuditEvent
   try {
     await core.auditLog.append(auditRecord(event, subject, { timestamp: core.clock.now().toISOString(), message }));
   } catch (error) {
-    yield { type: 'error', error: serializeError(new AuditError(`cannot write the audit log: ${(error as Error).message}`, { cause: error })) };
+    yield { type: 'error', error: serializeError(auditFailure(error, 'cannot write the audit log')) };
   }
 }
 
@@ -273,7 +273,7 @@ async function* runWithToken(request: K8sExecPayload, token: string, core: Core,
     try {
       await core.auditLog.append(auditRecord('denied', subject, { timestamp: core.clock.now().toISOString(), message: `APPROVAL_UNKNOWN: ${message}` }));
     } catch (error) {
-      yield { type: 'error', error: serializeError(new AuditError(`cannot write the audit log: ${(error as Error).message}`, { cause: error })) };
+      yield { type: 'error', error: serializeError(auditFailure(error, 'cannot write the audit log')) };
       return;
     }
     yield { type: 'approval-end', outcome: 'refused', code: 'APPROVAL_UNKNOWN', message };

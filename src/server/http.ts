@@ -92,6 +92,16 @@ export function inputErrorBody(error: InputError): ErrorBody {
 
 const ROUTES = 'GET /health, POST /k8s-exec, POST /plan';
 
+/**
+ * The HTTP status of a document: 200, except when a step could not be put on record (the audit log
+ * could not be written): 507 when the disk is full, 503 otherwise, so monitoring sees it too.
+ */
+export function statusForDocument(document: object): number {
+  const error = (document as { error?: { code?: string; message?: string } }).error;
+  if (error?.code !== 'AUDIT_WRITE_FAILED') return 200;
+  return /ENOSPC|no space/i.test(error.message ?? '') ? 507 : 503;
+}
+
 /** Waits for a promise unless the signal aborts first (then rejects with the abort reason). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -302,7 +312,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return reply;
     }
     if (flight.reason === 'client-closed') return reply;
-    return reply.code(aborted?.code ?? 200).send(document);
+    return reply.code(aborted?.code ?? statusForDocument(document)).send(document);
   };
 
   app.post('/k8s-exec', (request, reply) => handle('exec', request, reply));

@@ -181,7 +181,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
         throw error;
       }
       const withNotes = notes.length > 0 ? { ...document, notes: [...(document.notes ?? []), ...notes] } : document;
-      return toolResult(withNotes, document.status === 'failed');
+      return toolResult(withNotes, document.status === 'failed' || document.error?.code === 'AUDIT_WRITE_FAILED');
     },
   );
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createMemoryApprovalStore } from '../../src/approvals/approval-store.js';
+import { AuditWriteError } from '../../src/errors.js';
 import { DEFAULT_APPROVALS_POLICY } from '../../src/approvals/door-policy.js';
 import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
 import type { CommandTarget, CommandValidator, Core } from '../../src/pipeline/core.js';
@@ -159,7 +160,14 @@ export function createFakeAuditLog(timeline: string[] = []): FakeAuditLog {
     path: '/fake/agent.log',
     records: [],
     async append(input: AuditRecordInput) {
-      if (log.failOn === input.event) throw new Error('disk full');
+      if (log.failOn === input.event) {
+        throw new AuditWriteError(`cannot append the ${input.event} record of operation ${input.operation_id}: ENOSPC: no space left on device`, {
+          operation_id: input.operation_id,
+          event: input.event,
+          at: new Date(0).toISOString(),
+          error: 'ENOSPC',
+        });
+      }
       const prev_hash = log.records.at(-1)?.hash ?? '0'.repeat(64);
       const withoutHash = { timestamp: new Date(0).toISOString(), ...input, prev_hash };
       const hash = createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex');

@@ -138,7 +138,7 @@ export function registerExecCommand(program: Command): void {
                 ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.preview!.exit_code}); nothing was changed\n`
                 : `${style.dim('dry run: nothing was changed')}\n`,
             );
-          } else if (result.error && !result.result && !result.approval) {
+          } else if (result.error && ((!result.result && !result.approval) || result.error.code === 'AUDIT_WRITE_FAILED')) {
             printErrorEvent(result.error);
           }
           return exitCodeForExec(result);

@@ -164,8 +164,21 @@ describe('runApproved', () => {
     const { core, proposal } = await proposed(getPods);
     core.auditLog.failOn = 'started';
     const events = await collectEvents(runApproved(proposal, core, { confirmed: false }));
-    expect(errorOf(events)!.code).toBe('AUDIT_FAILED');
+    expect(errorOf(events)!).toMatchObject({ code: 'AUDIT_WRITE_FAILED', message: expect.stringMatching(/^cannot write the audit log, so the command was not run: .*ENOSPC/) });
     expect(kubectlRuns(core)).toEqual([]);
+  });
+
+  it('says loudly when kubectl ran but its outcome could not be recorded, and still reports how kubectl ended', async () => {
+    const { core, proposal } = await proposed(getPods, { kubectl: () => ({ stdout: ['NAME READY'] }) });
+    core.auditLog.failOn = 'finished';
+    const events = await collectEvents(runApproved(proposal, core, { confirmed: false }));
+    expect(events.map((event) => event.type)).toEqual(['exec-output', 'exec-end', 'error']);
+    expect(errorOf(events)!).toMatchObject({ code: 'AUDIT_WRITE_FAILED', message: expect.stringMatching(/^kubectl ran \(exit 0\) but its "finished" record could not be written/) });
+    const { k8s_exec } = await import('../../../src/tool/k8s-exec.js');
+    const { exitCodeForExec } = await import('../../../src/output/exit-codes.js');
+    const document = await k8s_exec(getPods, { core });
+    expect(document).toMatchObject({ status: 'executed', result: { exit_code: 0 }, error: { code: 'AUDIT_WRITE_FAILED' } });
+    expect(exitCodeForExec(document)).toBe(7);
   });
 
   it('reports a kubectl that cannot start as KUBECTL_FAILED and records `failed`', async () => {

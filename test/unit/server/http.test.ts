@@ -177,6 +177,15 @@ describe('HTTP server', () => {
     expect(mutations(core)).toEqual([]);
   });
 
+  it('answers 507 when a step cannot be put on record because the disk is full, and runs nothing', async () => {
+    const { url, core } = await start();
+    core.auditLog.failOn = 'proposed';
+    const response = await post(`${url}/k8s-exec`, listPods);
+    expect(response.status).toBe(507);
+    expect(((await response.json()) as { status: string; error: { code: string } })).toMatchObject({ status: 'failed', error: { code: 'AUDIT_WRITE_FAILED' } });
+    expect(core.kubectl.calls).toEqual([]);
+  });
+
   it('POST /plan answers the plan and the verdict and runs nothing', async () => {
     const { url, core } = await start();
     const response = await post(`${url}/plan`, restart);
