@@ -114,7 +114,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     }
     signal?.throwIfAborted();
 
-    const facts = await gatherPlanFacts(request, core.kubectl, signal);
+    const facts = await gatherPlanFacts(request, core, signal);
     signal?.throwIfAborted();
 
     let planned: { plan: Plan; planner: PlannerKind } | undefined;
