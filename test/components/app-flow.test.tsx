@@ -89,8 +89,8 @@ describe('the TUI flow', () => {
     await pickThrough(harness, { intent: 'delete', resource: 'pod', namespace: 'prod', name: 'api-7d9f' });
     const denied = await harness.waitFor('DENIED');
     expect(denied).toContain('$ kubectl delete pod api-7d9f-abcde -n prod');
-    expect(denied).toContain('belongs to Deployment api');
-    expect(denied).toContain('[1] restart the owner instead');
+    expect(denied).toContain('This pod is managed by a controller');
+    expect(denied).toContain('[1] Restart the deployment api with a rolling restart instead');
     expect(denied).toContain('kubectl rollout restart deployment/api -n prod');
     expect(denied).not.toContain('Enter continue');
     harness.press(KEYS.enter);

@@ -4,11 +4,15 @@
  * that need the real event stream without a cluster or a model. Keep its API stable.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { createMemoryApprovalStore } from '../../src/approvals/approval-store.js';
+import { packageRoot } from '../../src/config/paths.js';
+import { loadPolicyOrThrow } from '../../src/pipeline/create-core.js';
+import { createPolicyValidator } from '../../src/pipeline/policy-validator.js';
 import { AuditWriteError } from '../../src/errors.js';
 import { DEFAULT_APPROVALS_POLICY } from '../../src/approvals/door-policy.js';
 import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
-import type { CommandTarget, CommandValidator, Core } from '../../src/pipeline/core.js';
+import type { CommandValidator, Core } from '../../src/pipeline/core.js';
 import type { CardMatch, PipelineEvent } from '../../src/pipeline/events.js';
 import type {
   AuditLog,
@@ -27,8 +31,7 @@ import { CardSchema, type Card } from '../../src/schemas/card.js';
 import { ConfigSchema, type Config } from '../../src/schemas/config.js';
 import type { PlannerKind } from '../../src/schemas/plan.js';
 import type { K8sExecPayload } from '../../src/schemas/request.js';
-import type { Verdict, Violation } from '../../src/schemas/verdict.js';
-import { maxRisk, normalizeResource, type RiskLevel } from '../../src/schemas/vocabulary.js';
+import { maxRisk, type RiskLevel } from '../../src/schemas/vocabulary.js';
 
 const example = (request: string, params: Record<string, string | number>, command: string) => ({ request, params, command });
 
@@ -180,71 +183,41 @@ export function createFakeAuditLog(timeline: string[] = []): FakeAuditLog {
   return log;
 }
 
-/** Parses argv the simple way the fake validator needs (verb, resource, name, namespace). */
-export function fakeTarget(args: readonly string[]): CommandTarget | undefined {
-  const positional: string[] = [];
-  let namespace: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const argument = args[index]!;
-    if (argument === '-n' || argument === '--namespace') namespace = args[++index];
-    else if (argument.startsWith('--namespace=')) namespace = argument.slice('--namespace='.length);
-    else if (!argument.startsWith('-')) positional.push(argument);
-  }
-  if (positional.length === 0) return undefined;
-  const verb = positional[0] === 'rollout' ? `rollout ${positional[1] ?? ''}` : positional[0]!;
-  const rest = positional.slice(positional[0] === 'rollout' ? 2 : 1);
-  let resource = rest[0];
-  let name = rest[1];
-  if (resource?.includes('/')) [resource, name] = resource.split('/', 2) as [string, string];
-  return { verb, resource: resource ? (normalizeResource(resource) ?? resource) : undefined, name, namespace };
-}
+/** The shipped org policy: the fake core decides with the real validator, as every front-end does. */
+export const SHIPPED_POLICY = loadPolicyOrThrow(path.join(packageRoot(), 'org'));
 
-const MUTATING = new Set(['delete', 'scale', 'rollout restart', 'rollout undo', 'patch', 'cordon', 'uncordon', 'drain']);
-const FORBIDDEN = ['--kubeconfig', '--token', '--server', '--as', '-A', '--all-namespaces', '--context'];
-
-/** A validator with a small fixed policy: namespaces prod/staging/dev, forbidden flags, a delete-pod guardrail. */
+/**
+ * The real validator under the shipped policy, with two test hooks layered on top of its verdict:
+ * verbs a test denies (a policy edit between proposal and run) and a forced risk for mutations (a
+ * raised guardrail). `policyVersion` can be changed to simulate a new policy.
+ */
 export interface FakeValidator extends CommandValidator {
   policyVersion: string;
-  namespaces: Set<string>;
-  /** Denies these verbs (to simulate a policy edit between proposal and run). */
+  /** Denies these commands (as the policy names them: "rollout restart", "scale"...). */
   deniedVerbs: Set<string>;
-  /** Forces this risk for mutations (to simulate a raised guardrail). */
+  /** Forces this risk for mutations that are not denied. */
   forcedRisk?: RiskLevel;
 }
 
-/** Creates the fake validator. */
-export function createFakeValidator(): FakeValidator {
+/** Creates the fake validator over the real one. */
+export function createFakeValidator(config: Config): FakeValidator {
+  const real = createPolicyValidator(SHIPPED_POLICY, config);
   const validator: FakeValidator = {
     policyVersion: 'policy-v1',
-    namespaces: new Set(['prod', 'staging', 'dev']),
     deniedVerbs: new Set(),
-    target: fakeTarget,
-    ownerLookup(args) {
-      const target = fakeTarget(args);
-      return target?.verb === 'delete' && target.resource === 'pod' && target.name && target.namespace ? { namespace: target.namespace, pod: target.name } : undefined;
-    },
+    target: (args) => real.target(args),
+    ownerLookup: (args) => real.ownerLookup(args),
     validate(args, context) {
-      const target = fakeTarget(args);
-      const violations: Violation[] = [];
-      const suggestions: Verdict['suggestions'] = [];
-      const mutating = target !== undefined && MUTATING.has(target.verb);
-      for (const flag of FORBIDDEN) {
-        if (args.some((argument) => argument === flag || argument.startsWith(`${flag}=`))) violations.push({ code: 'FLAG_FORBIDDEN', message: `${flag} is not allowed` });
+      let verdict = real.validate(args, context);
+      const verb = real.target(args)?.verb;
+      if (verb !== undefined && validator.deniedVerbs.has(verb)) {
+        verdict = { ...verdict, decision: 'deny', violations: [...verdict.violations, { code: 'VERB_NOT_ALLOWED', message: `${verb} is not allowed (test policy edit)` }] };
       }
-      if (!target) violations.push({ code: 'PARSE', message: 'no verb' });
-      else {
-        if (validator.deniedVerbs.has(target.verb)) violations.push({ code: 'VERB_NOT_ALLOWED', message: `${target.verb} is not allowed` });
-        if (target.namespace && !validator.namespaces.has(target.namespace)) violations.push({ code: 'NAMESPACE_UNKNOWN', message: `namespace ${target.namespace} is not managed by rk8s` });
-        if (target.verb === 'delete' && target.resource === 'pod' && context.owner) {
-          violations.push({ code: 'GUARDRAIL', message: `pod ${target.name} belongs to ${context.owner.kind} ${context.owner.name}` });
-          suggestions.push({ message: 'restart the owner instead', command: ['rollout', 'restart', `${context.owner.kind.toLowerCase()}/${context.owner.name}`, '-n', target.namespace ?? ''] });
-        }
+      if (validator.forcedRisk && verdict.mutating && verdict.decision !== 'deny') {
+        const risk = maxRisk(verdict.risk, validator.forcedRisk);
+        verdict = { ...verdict, risk, decision: risk === 'medium' || risk === 'high' ? 'confirm' : verdict.decision };
       }
-      let risk: RiskLevel = mutating ? (target?.verb === 'delete' ? 'high' : 'medium') : 'none';
-      if (mutating && validator.forcedRisk) risk = validator.forcedRisk;
-      risk = maxRisk(risk, context.cardRisk ?? 'none');
-      const decision = violations.length > 0 ? 'deny' : mutating && (risk === 'medium' || risk === 'high') ? 'confirm' : 'allow';
-      return { decision, risk, violations, suggestions, mutating, ...(target?.namespace ? { namespace: target.namespace } : {}) };
+      return verdict;
     },
   };
   return validator;
@@ -415,9 +388,10 @@ export interface FakeCore extends Core {
 export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   const cards = options.cards ?? FAKE_CARDS;
   const timeline: string[] = [];
-  const validator = createFakeValidator();
+  const config = fakeConfig({ readOnly: options.readOnly, context: options.context });
+  const validator = createFakeValidator(config);
   const core: FakeCore = {
-    config: fakeConfig({ readOnly: options.readOnly, context: options.context }),
+    config,
     cards: new Map(cards.map((card) => [card.id, card])),
     retriever: createFakeRetriever(cards),
     planner: createFakePlanner(options.planner),

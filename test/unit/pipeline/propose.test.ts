@@ -53,10 +53,10 @@ describe('propose', () => {
   it('ends after validate-end on a denial and records `denied` with the reasons', async () => {
     const { core, events, types } = await run({ ...restart, namespace: 'payments' });
     expect(types).toEqual(['retrieve-end', 'plan-end', 'validate-end', 'audit-end']);
-    expect(find(events, 'validate-end')!.verdict.violations[0]!.code).toBe('NAMESPACE_UNKNOWN');
+    expect(find(events, 'validate-end')!.verdict.violations[0]!.code).toBe('NAMESPACE_NOT_LISTED');
     expect(core.auditLog.records.map((record) => record.event)).toEqual(['denied']);
     expect(core.auditLog.records[0]!.message).toMatch(/payments/);
-    expect(core.auditLog.records[0]!.violations).toEqual(['NAMESPACE_UNKNOWN: namespace payments is not managed by rk8s']);
+    expect(core.auditLog.records[0]!.violations).toEqual([expect.stringMatching(/^NAMESPACE_NOT_LISTED: namespace "payments" is not listed in namespaces.yaml/)]);
   });
 
   it('ends with the missing parameters when the plan is incomplete, and never validates empty argv', async () => {

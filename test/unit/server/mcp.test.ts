@@ -105,9 +105,9 @@ describe('MCP server', () => {
 
   it('k8s_exec answers blocked for a command the policy denies, and runs nothing', async () => {
     const { client, core } = await connect();
-    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { intent: 'get', resource: 'pod', namespace: 'kube-system' });
+    const { document } = await call<K8sExecResult>(client, 'k8s_exec', { intent: 'get', resource: 'pod', namespace: 'payments' });
     expect(document.status).toBe('blocked');
-    expect(document.verdict?.violations.map((violation) => violation.code)).toContain('NAMESPACE_UNKNOWN');
+    expect(document.verdict?.violations.map((violation) => violation.code)).toContain('NAMESPACE_NOT_LISTED');
     expect(core.kubectl.calls).toEqual([]);
   });
 
