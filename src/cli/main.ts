@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   mcp: async () => (await import('./commands/mcp.js')).registerMcpCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
   check: async () => (await import('./commands/check.js')).registerCheckCommand,
+  eval: async () => (await import('./commands/eval.js')).registerEvalCommand,
 };
 
 /** Global options that take a value (so the value is not mistaken for the command name). */

@@ -45,6 +45,13 @@ export interface Retriever {
 /** Facts from the cluster a planner may use (e.g. for "double it"). */
 export interface PlanFacts {
   currentReplicas?: number;
+  // --- planner (src/plan/understand-request.ts): name resolution and the reading of the words ---
+  /** What exists in the request's namespace (one bounded read, src/cluster/name-resolver.ts); undefined when not read. */
+  inventory?: import('../cluster/name-resolver.js').ClusterInventory;
+  /** The request as understood from its fields, its words and the inventory. */
+  reading?: import('../plan/read-request.js').RequestReading;
+  /** Every loaded card, so the template planner can honour an understood intent and resource retrieval did not rank. */
+  cards?: CardCatalog;
 }
 
 /** What a planner yields: raw tokens, notices (fallbacks, load progress), then exactly one plan-end. */

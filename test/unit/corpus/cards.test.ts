@@ -97,6 +97,10 @@ const EXPECTED_RISK: Record<Intent, { risk: Card['risk_level']; dryRun: Card['dr
   uncordon: { risk: 'medium', dryRun: 'server' },
   drain: { risk: 'high', dryRun: 'server' },
   delete: { risk: 'high', dryRun: 'server' },
+  pause: { risk: 'medium', dryRun: 'none' },
+  resume: { risk: 'medium', dryRun: 'none' },
+  suspend: { risk: 'medium', dryRun: 'server' },
+  trigger: { risk: 'medium', dryRun: 'server' },
 };
 
 describe.each(corpus.cards.map((card) => ({ id: card.id, card })))('card $id', ({ card }) => {

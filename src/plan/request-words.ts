@@ -1,0 +1,162 @@
+/**
+ * The words of a request, read as an on-call engineer means them: which intents they name (with
+ * where and how strongly), and whether a change is commanded, asked about, negated ("do not drain
+ * it") or hypothetical ("before maintenance", "what if I drain"). Pure; the text is untrusted and
+ * only ever selects among cards.
+ */
+import { MUTATING_INTENTS, type Intent } from '../schemas/vocabulary.js';
+
+/** One intent the words name: where, how strongly (3 a verb or noun of the intent, 2 a question form, 1 a hint) and the words. */
+export interface IntentCue {
+  intent: Intent;
+  index: number;
+  strength: 1 | 2 | 3;
+  phrase: string;
+  /** For a mutating intent: false when negated, hypothetical or asked about. */
+  commanded: boolean;
+}
+
+/** How the request reads as a whole. */
+export type Mood = 'command' | 'question' | 'negated' | 'hypothetical' | 'none';
+
+/** Lower-cases and tidies the text; a leading `kubectl`/`k` is dropped (shorthand like "k logs -f deploy/api"). */
+export function normalizeRequestText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019`´]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(?:kubectl|k|kc|kube)\s+/, '');
+}
+
+/** Words split on spaces with sentence punctuation stripped (kept: / = - . % + and flags). */
+export function requestTokens(text: string): string[] {
+  return text
+    .split(/[\s,;!?()]+/)
+    .map((token) => token.replace(/^["'[{]+|["'\]}.:]+$/g, ''))
+    .filter((token) => token.length > 0);
+}
+
+interface CueRule {
+  intent: Intent;
+  strength: 1 | 2 | 3;
+  pattern: RegExp;
+}
+
+const cue = (intent: Intent, strength: 1 | 2 | 3, pattern: RegExp): CueRule => ({ intent, strength, pattern });
+
+/** The phrases of each intent. Order does not matter; positions and strengths decide. */
+const CUE_RULES: readonly CueRule[] = [
+  // rollout subcommands name their intent exactly
+  cue('restart', 3, /\brollout restart\b|\brolling restart\b|\brolling-restart\b/),
+  cue('rollback', 3, /\brollout undo\b/),
+  cue('status', 3, /\brollout status\b/),
+  cue('history', 3, /\brollout history\b/),
+  cue('pause', 3, /\brollout pause\b/),
+  cue('resume', 3, /\brollout resume\b/),
+  // changes
+  cue('restart', 3, /\b(?:restart|bounce|recycle|reboot|kick|cycle|redeploy|respawn)\b(?!\s*(?:count|counts|loop)\b)|\broll (?:the )?pods\b|\bfresh pods\b|\bturn it off and on\b/),
+  cue('scale', 3, /\bscale\b|\b(?:re)?size\b|\bset (?:the )?replicas\b|\bbump\b|\b(?:increase|decrease|reduce|raise|lower) (?:the )?(?:replicas?|replica count|instances|pods)\b|\b(?:add|remove) \d+ (?:more )?(?:replicas?|pods|instances)\b|\bspin (?:up|down)\b|\bmore replicas\b|\bfewer replicas\b/),
+  cue('rollback', 3, /\broll ?back\b|\broll [a-z0-9][a-z0-9.-]* back\b|\brevert\b|\bundo\b|\bdowngrade\b|\bgo back to (?:the )?(?:previous|last|old|prior)\b/),
+  cue('drain', 3, /\bdrain\b|\bevacuate\b|\bevict (?:all|everything|the pods|pods|every)\b|\bempty (?:out )?node\b/),
+  cue('uncordon', 3, /\buncordon\b|\b(?:make|mark)(?: [a-z0-9.-]+)? schedulable\b|\b(?:allow|re-?enable) scheduling\b|\bback into (?:the )?(?:pool|rotation)\b/),
+  cue('cordon', 3, /(?<!un)\bcordon\b|\b(?:make|mark)(?: [a-z0-9.-]+)? unschedulable\b|\b(?:stop|disable|prevent) (?:new )?(?:pods? )?(?:from )?scheduling\b|\bno new pods on\b/),
+  cue('delete', 3, /\bdelete\b|\bremove\b(?! \d)|\bkill\b|\bnuke\b|\bget rid of\b|\bclean ?up\b|\bdestroy\b|\bterminate\b|\brm\b/),
+  cue('pause', 3, /\bpause\b|\bfreeze (?:the )?rollout\b|\bhold (?:the )?rollout\b/),
+  cue('resume', 3, /\bresume\b|\bunpause\b|\bcontinue (?:the )?rollout\b|\bunfreeze\b/),
+  cue('suspend', 3, /\bsuspend\b|\bdisable (?:the )?cron/),
+  cue('trigger', 3, /\btrigger\b|\bkick off\b|\brun (?:the )?(?:[a-z0-9-]+ )?(?:cron ?job )?now\b|\bfire (?:off )?(?:the )?(?:[a-z0-9-]+ )?cron/),
+  // reads
+  cue('logs', 3, /\blogs?\b|\btail\b|\bstdout\b|\bstderr\b|(?:^|\s)-f\b|--follow\b|\bfollow\b|\bstream(?:ing)?\b|\blines?\b/),
+  cue('logs', 2, /\bwhat did [a-z0-9.-]+ (?:print|say|log|output)\b|\boutput\b|\bprinted\b/),
+  cue('events', 3, /\bevents?\b/),
+  cue('events', 2, /\bwarnings\b|\bwhat happened\b|\bwhat changed\b|\bwhat'?s changed\b|\bchanges\b/),
+  cue('top', 3, /\btop\b/),
+  cue('top', 2, /\b(?:cpu|memory|mem|ram)\b(?! (?:limits?|requests?))|\busage\b|\butili[sz]ation\b|\bconsum|\bhogg?ing\b|\bheaviest\b|\busing the most\b|--containers\b|\bper container\b/),
+  cue('history', 3, /\bhistory\b|\brevisions\b|\bchangelog\b|\bprevious versions\b|\bversions\b/),
+  cue('status', 3, /\bstatus\b|\bprogress\b/),
+  cue('status', 2, /\brollout\b|\brolled out\b|\bdone rolling\b|\bfinished rolling\b/),
+  cue('describe', 3, /\bdescribe\b|\bdetails?\b|\binspect\b|\binfo(?:rmation)?\b|\btell me about\b|\bconditions\b/),
+  cue('describe', 1, /\bcheck\b|\blook at\b/),
+  cue('diagnose', 3, /\bdiagnose\b|\bdebug\b|\btroubleshoot\b|\binvestigate\b|\broot cause\b|\bwhat'?s wrong\b|\bwhat is wrong\b|\bwhats up with\b|\bwhat'?s going on with\b|\bwhat'?s up with\b/),
+  cue('diagnose', 2, /\bwhy\b|\bhow come\b/),
+  cue('diagnose', 1, /\bcrash\w*\b|\bfail\w*\b|\bbroken\b|\bstuck\b|\bpending\b|\boom\w*\b|\berroring\b|\bunhealthy\b|\bnot (?:ready|starting|working|running)\b|\bkeeps? restarting\b|\bimagepull\w*\b|\berrimagepull\b/),
+  cue('get', 3, /\blist\b|\bget\b|\bls\b|\bwhich pods\b|\bwhat pods\b|\bhow many\b/),
+  cue('get', 1, /\bshow\b|\bdisplay\b|\bsee\b|\bview\b|\bgive me\b|\byaml\b|\bjson\b|\bmanifest\b|\bwide\b|\bwhere\b|\bwhich\b|\bsorted by restarts?\b|\bby restarts?\b|\bmost restarts\b/),
+];
+
+/** Words that negate the change right after them ("do not drain", "without restarting", "no need to restart"). */
+const NEGATION = /\b(?:don'?t|do not|never|not|no need to|without|avoid|instead of|rather than|no)\s+(?:\w+\s+){0,2}$/;
+/** Words that make the change after them hypothetical or a question about it. */
+const HYPOTHETICAL = /\b(?:before|if|after|once|unless|in case|whether|prior to|ahead of|planning to|plan to|going to|about to|prepare to|preparing to|safe to|ok to|okay to|should i|should we|can i|could i|may i|do i need to|would it|what happens when)\b(?:\s+\S+){0,4}\s*$/;
+/** Phrases that ask rather than command. */
+const QUESTION_START = /^(?:why|what|what's|whats|which|how|who|where|when|is|are|was|were|does|do|did|has|have|should|would|any|anything)\b/;
+/** Polite forms of a command ("can you restart api?"). */
+const POLITE_COMMAND = /^(?:(?:hey|hi|ok|so|yo|quick|urgent)[, ]+)*(?:(?:can|could|would|will) (?:you|u|ya|someone|somebody)|please|pls|plz|kindly|go ahead and|i need (?:you )?to|i want (?:you )?to|we need to|let'?s|need to|gotta|wanna)\b/;
+
+/** The nouns that make "restart"/"scale" a noun ("the last restart", "restart count"). */
+const NOUN_BEFORE = /\b(?:the|a|an|last|each|every|its|their|since|before|after)\s+$/;
+
+/** Every intent cue of the (normalised) text, with each mutating cue marked commanded or not. */
+export function intentCues(text: string): IntentCue[] {
+  const cues: IntentCue[] = [];
+  const questionForm = QUESTION_START.test(text) && !POLITE_COMMAND.test(text);
+  for (const rule of CUE_RULES) {
+    for (const match of text.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+      const index = match.index ?? 0;
+      const before = text.slice(0, index);
+      const mutating = MUTATING_INTENTS.has(rule.intent);
+      if (mutating && NOUN_BEFORE.test(before) && !/\b(?:to|and|then|please|pls)\s+(?:the\s+)?$/.test(before)) continue;
+      let commanded = true;
+      if (mutating) {
+        // Only the clause the verb is in counts: "describe node-2, do not drain it".
+        const clause = before.split(/[,;.]|\b(?:and|but|then|so)\b/).pop() ?? before;
+        if (NEGATION.test(clause)) commanded = false;
+        else if (HYPOTHETICAL.test(before.slice(-60))) commanded = false;
+        else if (questionForm) commanded = false;
+      }
+      cues.push({ intent: rule.intent, index, strength: rule.strength, phrase: match[0].trim(), commanded });
+    }
+  }
+  return cues.sort((a, b) => a.index - b.index);
+}
+
+/** How the request reads: a change commanded, asked about, negated or hypothetical; or no change at all. */
+export function moodOf(text: string, cues: readonly IntentCue[]): Mood {
+  const mutations = cues.filter((cue) => MUTATING_INTENTS.has(cue.intent));
+  if (mutations.some((cue) => cue.commanded)) return 'command';
+  if (mutations.length === 0) return QUESTION_START.test(text) && !POLITE_COMMAND.test(text) ? 'question' : 'none';
+  const first = mutations[0]!;
+  const before = text.slice(0, first.index);
+  const clause = before.split(/[,;.]|\b(?:and|but|then|so)\b/).pop() ?? before;
+  if (NEGATION.test(clause)) return 'negated';
+  if (HYPOTHETICAL.test(before.slice(-60))) return 'hypothetical';
+  return 'question';
+}
+
+/** Specificity among read intents when several are named equally strongly ("show me the logs": logs). */
+const READ_ORDER: readonly Intent[] = ['logs', 'events', 'top', 'history', 'status', 'diagnose', 'describe', 'get'];
+
+/**
+ * The intent the words command or ask for: a commanded change first (the first one), else the
+ * strongest read cue, most specific first. `conflict` lists distinct commanded changes (ask then).
+ */
+export function mainIntent(cues: readonly IntentCue[]): { intent?: Intent; phrase?: string; conflict?: Intent[]; negated: Intent[] } {
+  const commanded = cues.filter((cue) => MUTATING_INTENTS.has(cue.intent) && cue.commanded);
+  const negated = [...new Set(cues.filter((cue) => MUTATING_INTENTS.has(cue.intent) && !cue.commanded).map((cue) => cue.intent))];
+  const distinct = [...new Set(commanded.map((cue) => cue.intent))];
+  // "cordon and drain node-3" is one maintenance step: drain cordons first.
+  const combined = distinct.length === 2 && distinct.includes('cordon') && distinct.includes('drain') ? ['drain' as Intent] : distinct;
+  if (combined.length > 1) return { conflict: combined, negated };
+  if (combined.length === 1) {
+    const first = commanded.find((cue) => cue.intent === combined[0])!;
+    return { intent: first.intent, phrase: first.phrase, negated };
+  }
+  const reads = cues.filter((cue) => !MUTATING_INTENTS.has(cue.intent));
+  if (reads.length === 0) return { negated };
+  const strongest = Math.max(...reads.map((cue) => cue.strength));
+  const top = reads.filter((cue) => cue.strength === strongest);
+  top.sort((a, b) => READ_ORDER.indexOf(a.intent) - READ_ORDER.indexOf(b.intent) || a.index - b.index);
+  return { intent: top[0]!.intent, phrase: top[0]!.phrase, negated };
+}
