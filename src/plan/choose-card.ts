@@ -29,6 +29,7 @@ export interface CardFeatures {
   notRunning: boolean;
   describes: boolean;
   listsPods: boolean;
+  showLabels: boolean;
 }
 
 /** The features of a card (see CardFeatures). */
@@ -50,6 +51,7 @@ export function cardFeatures(card: Card): CardFeatures {
     notRunning: template.some((element) => /status\.phase!=Running/.test(element)),
     describes: template[0] === 'describe',
     listsPods: template[0] === 'get' && template[1] === 'pods',
+    showLabels: template.includes('--show-labels'),
   };
 }
 
@@ -73,6 +75,7 @@ function score(card: Card, reading: RequestReading, text: string): number {
   want(slots.selector !== undefined, false, features.selectorParam);
   want(/\ball (?:the )?containers\b|\bevery container\b|\bboth containers\b|--all-containers\b/.test(text), features.allContainers);
   want(NOT_RUNNING.test(text) && reading.name === undefined, features.notRunning);
+  want(/\blabels?\b/.test(text) && slots.selector === undefined, features.showLabels);
   if (slots.perContainer) total += features.containersParam ? 5 : -5;
   if (card.intent === 'diagnose') {
     const state = reading.object?.kind === 'pod' ? podTrouble(reading.object) : undefined;

@@ -14,7 +14,7 @@ import {
 } from '../schemas/vocabulary.js';
 import { isNameToken, objectNameCandidates } from './object-name.js';
 import { scopeHits, UNKNOWN_KINDS, type ScopeHit } from './request-scope.js';
-import { intentCues, mainIntent, moodOf, normalizeRequestText, requestTokens, type Mood } from './request-words.js';
+import { correctVerbs, intentCues, mainIntent, moodOf, normalizeRequestText, requestTokens, type Mood } from './request-words.js';
 import { bareReplicaCount, extractSlots, type Slots } from './slots.js';
 
 /** What the reader decided. */
@@ -63,6 +63,13 @@ const PHRASE_RESOURCES: ReadonlyArray<[RegExp, Resource]> = [
   [/\bservice ?accounts?\b/, 'serviceaccount'],
   [/\b(?:persistent ?)?volume ?claims?\b/, 'pvc'],
   [/\b(?:horizontal ?pod ?)?autoscalers?\b/, 'hpa'],
+  [/\bpvcs\b|\bclaims\b/, 'pvc'],
+  [/\bhpas\b/, 'hpa'],
+  [/\bpdbs\b/, 'poddisruptionbudget'],
+  [/\bquotas\b/, 'resourcequota'],
+  [/\bnetpols\b/, 'networkpolicy'],
+  [/\bcronjob\b|\bcron\b/, 'cronjob'],
+  [/\bingresses\b/, 'ingress'],
 ];
 
 /** Alias words that are English more often than kinds here. */
@@ -189,12 +196,13 @@ const choice = (label: string, request: PlanChoice['request']): PlanChoice => ({
 export function readRequest(request: K8sExecPayload, options: ReadOptions): RequestReading {
   const { inventory, catalog } = options;
   const raw = request.query ?? '';
-  const text = normalizeRequestText(raw);
+  const known = new Set((inventory?.objects ?? []).map((object) => object.name));
+  const { text, corrections } = correctVerbs(normalizeRequestText(raw), known);
   const tokens = requestTokens(text);
   const slots = extractSlots(text);
   const cues = intentCues(text);
   const mood = moodOf(text, cues);
-  const notes: string[] = [];
+  const notes: string[] = corrections.map((correction) => `"${correction.typed}" read as "${correction.readAs}"`);
   const namespace = request.namespace;
   const base = (): RequestReading => ({
     intentFrom: 'default', resourceFrom: 'default', mood, slots, outcome: { kind: 'plan' }, notes, checked: inventory !== undefined,
@@ -249,10 +257,33 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
 
   // ---- resource from the words, and the names they mention
   const words = resourceWords(text, tokens);
-  const mentions = inventory ? nameMentions(tokens, inventory, namespaces, request.resource === 'namespace' || words.some((word) => word.resource === 'namespace')) : [];
+  let mentions = inventory ? nameMentions(tokens, inventory, namespaces, request.resource === 'namespace' || words.some((word) => word.resource === 'namespace')) : [];
   let resource: Resource | undefined = request.resource;
   if (resource !== undefined) reading.resourceFrom = 'explicit';
-  const wordKinds = [...new Set(words.map((word) => word.resource))];
+  let wordKinds = [...new Set(words.map((word) => word.resource))];
+  // "pods with their nodes", "which node each pod runs on": the pods are the subject, the node a detail.
+  if (wordKinds.includes('pod') && wordKinds.includes('node')) wordKinds = wordKinds.filter((kind) => kind !== 'node');
+
+  // A node the words name must exist ("node labels", "which node has the most cpu" name none).
+  const nodeNames = new Set(objects.filter((object) => object.kind === 'node').map((object) => object.name));
+  if (inventory && slots.node !== undefined && !nodeNames.has(slots.node)) {
+    delete slots.node;
+    delete slots.phrases.node;
+  }
+  // Pods listed per node ("what's running on node-2", "pods on node-1"): the node filters, it is not the object.
+  const onNode = /\b(?:running|scheduled|placed|pods?|po|what'?s|what is|everything|anything|workloads?)\s+(?:are\s+|is\s+|do\s+we\s+have\s+)?(?:on|in)\s+(?:the\s+)?(?:node\s+)?[a-z0-9.-]+/.test(text) || /^on\s+/.test(text);
+  const podsAsked = request.resource === 'pod' || wordKinds.includes('pod') || /\b(?:running|scheduled|placed|what'?s on|what is on)\b/.test(text);
+  if (slots.node !== undefined && onNode && podsAsked && (request.resource === undefined || request.resource === 'pod')
+    && (reading.intent === undefined || ['get', 'describe', 'diagnose'].includes(reading.intent)) && !/\bdescribe\b/.test(text)) {
+    reading.nodeFilter = slots.node;
+    if (reading.intentFrom !== 'explicit') {
+      reading.intent = 'get';
+      reading.intentFrom = reading.intentFrom === 'default' ? 'words' : reading.intentFrom;
+    }
+    resource = 'pod';
+    if (reading.resourceFrom === 'default') reading.resourceFrom = 'words';
+    mentions = mentions.filter((mention) => mention.token !== slots.node);
+  }
   // Explicit resource against another resource named right next to the object: a contradiction.
   if (request.resource !== undefined) {
     const qualified = words.find((word) => word.qualifies !== undefined && word.resource !== request.resource && word.resource !== 'pod' && request.resource !== 'pod');
@@ -268,6 +299,11 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   let name = request.name;
   let nameFrom: Understood['nameFrom'] = name !== undefined ? 'explicit' : undefined;
   let object: InventoryObject | undefined;
+  // "hpa status", "status of db-0": a status of something without rollouts is a look at it.
+  if (reading.intent === 'status' && reading.intentFrom === 'words') {
+    const kind = resource ?? wordKinds[0];
+    if (kind !== undefined && !hasCard(catalog, 'status', kind)) reading.intent = request.name !== undefined || mentions.length > 0 ? 'describe' : 'get';
+  }
   const intent = reading.intent;
 
   if (inventory) {
@@ -280,7 +316,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
         close.slice(0, 3).map((candidate) => choice(candidate, { ...requestCore(request), name: candidate })));
     }
     const mentioned = name !== undefined ? [{ token: name, index: -1, objects: candidates } satisfies NameMention] : mentions;
-    const resolved = resolveObject({ mentioned, resource, wordKinds, intent, text, objects, catalog, explicitName: name !== undefined });
+    const resolved = resolveObject({ mentioned, resource, wordKinds, intent, text, objects, catalog, explicitName: name !== undefined, explicitResource: request.resource !== undefined });
     if ('ask' in resolved) return ask(resolved.ask, resolved.choices.map((entry) => choice(entry.label, { ...requestCore(request), ...here(entry.request) })));
     if ('refuse' in resolved) return refuse('NO_CARD', resolved.refuse, resolved.alternatives.map((entry) => choice(entry.label, here(entry.request))));
     if (resolved.object) {
@@ -297,8 +333,19 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
       if (resolved.note && !notes.includes(resolved.note)) notes.push(resolved.note);
     }
     if (resolved.service) reading.service = resolved.service;
+    if (resolved.selector && slots.selector === undefined) {
+      slots.selector = resolved.selector;
+      slots.phrases.selector = resolved.note ?? resolved.selector;
+      resource = 'pod';
+      reading.resourceFrom = 'cluster';
+      if (reading.intent === undefined) {
+        reading.intent = 'get';
+        reading.intentFrom = 'words';
+      }
+      if (resolved.note) notes.push(resolved.note);
+    }
     // A word in a name position that exists nowhere: a typo, or an object of another namespace.
-    if (!resolved.object && name === undefined && !resolved.service) {
+    if (!resolved.object && name === undefined && !resolved.service && !resolved.selector) {
       const missing = missingName(text, tokens, objects, resource ?? wordKinds[0], namespaces, namespace);
       if (missing) {
         const where = resource === 'node' ? 'the cluster' : (namespace ?? 'the cluster');
@@ -364,19 +411,10 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   // Cordon questions ("why is node-1 cordoned") are about the node.
   if (resource === undefined && reading.intent !== undefined && ['cordon', 'uncordon', 'drain'].includes(reading.intent)) resource = 'node';
 
-  // Pods listed per node ("what's running on node-2", "pods on node-1").
-  const onNode = /\b(?:running|scheduled|placed|pods?|what'?s|what is|everything)\s+(?:are\s+|is\s+)?(?:on|in)\s+(?:the\s+)?(?:node\s+)?[a-z0-9.-]+/.test(text);
-  if (slots.node !== undefined && onNode && (resource === 'pod' || resource === 'node' || resource === undefined) && (reading.intent === 'get' || reading.intent === 'describe' || reading.intent === 'diagnose')
-    && (resource === 'pod' || !/\bdescribe\b/.test(text))) {
-    reading.nodeFilter = slots.node;
-    resource = 'pod';
-    reading.resourceFrom = 'words';
-    reading.intent = 'get';
-    if (object?.kind === 'node') object = undefined;
-    if (name === slots.node) {
-      name = undefined;
-      nameFrom = undefined;
-    }
+  // "recent rollouts", "what was deployed lately": the namespace's ReplicaSets by age.
+  if (reading.intent === 'history' && name === undefined && (resource === undefined || reading.resourceFrom === 'default') && hasCard(catalog, 'history', 'replicaset')) {
+    resource = 'replicaset';
+    reading.resourceFrom = 'default';
   }
   if (resource === undefined && reading.intent !== undefined) {
     resource = defaultResource(reading.intent, catalog);
@@ -523,7 +561,12 @@ function resourceWords(text: string, tokens: readonly string[]): ResourceWord[] 
   });
   for (const [pattern, resource] of PHRASE_RESOURCES) {
     const match = pattern.exec(text);
-    if (match && !found.some((word) => word.resource === resource)) found.push({ resource, index: tokens.length, phrase: match[0] });
+    if (!match || found.some((word) => word.resource === resource)) continue;
+    // "pod disruption budgets", "service accounts": the phrase names the kind, not its first word.
+    const inside = new Set(match[0].split(' '));
+    const at = tokens.findIndex((token) => inside.has(token));
+    for (let index = found.length - 1; index >= 0; index -= 1) if (inside.has(found[index]!.phrase) && match[0].includes(' ')) found.splice(index, 1);
+    found.push({ resource, index: at < 0 ? tokens.length : at, phrase: match[0] });
   }
   // kubectl's plural "events" as a resource only when nothing else is named ("events in prod").
   return found.sort((a, b) => a.index - b.index);
@@ -559,13 +602,15 @@ interface Resolved {
   resource: Resource;
   note?: string;
   service?: string;
+  /** A label selector for the pods of a workload ("show me web's pods"). */
+  selector?: string;
 }
 
 type Resolution =
   | Resolved
   | { ask: string; choices: Array<{ label: string; request: PlanChoice['request'] }> }
   | { refuse: string; alternatives: Array<{ label: string; request: PlanChoice['request'] }> }
-  | { object?: undefined; resource?: undefined; service?: undefined; note?: undefined };
+  | { object?: undefined; resource?: undefined; service?: undefined; note?: undefined; selector?: undefined };
 
 /** Picks the one object the request is about from the names it mentions, the kinds it names and the intent. */
 function resolveObject(input: {
@@ -577,8 +622,9 @@ function resolveObject(input: {
   objects: readonly InventoryObject[];
   catalog: readonly Card[];
   explicitName: boolean;
+  explicitResource: boolean;
 }): Resolution {
-  const { mentioned, resource, wordKinds, intent, text, objects, catalog } = input;
+  const { mentioned, resource, wordKinds, intent, text, objects, catalog, explicitResource } = input;
   const wanted = resource ?? (wordKinds.length === 1 ? wordKinds[0] : wordKinds.find((kind) => kind !== 'events' && kind !== 'pod') ?? wordKinds[0]);
   const podsOf = (owner: InventoryObject) => objects.filter((object) => object.kind === 'pod' && object.owner?.kind === owner.kind && object.owner.name === owner.name);
   const trouble = TROUBLE.test(text);
@@ -611,7 +657,7 @@ function resolveObject(input: {
   if (!mention) {
     // No name: a pod in trouble when the words ask about one ("why is the pod crashing").
     if ((wanted === 'pod' || (wanted === undefined && intent === 'diagnose')) && trouble && intent !== 'get' && intent !== 'top' && intent !== 'events') {
-      const troubled = objects.filter((object) => object.kind === 'pod' && podTrouble(object) !== undefined && matchesTrouble(object, text));
+      const troubled = preferCurrent(objects.filter((object) => object.kind === 'pod' && podTrouble(object) !== undefined && matchesTrouble(object, text)));
       if (troubled.length === 1) return { object: troubled[0]!, resource: 'pod', note: `pod ${troubled[0]!.name} is the one in trouble (${describeTrouble(troubled[0]!)})` };
     }
     return {};
@@ -626,11 +672,27 @@ function resolveObject(input: {
   // The kind the request wants, and the object of that kind.
   const target = wanted ?? mention.kind;
   if (target !== undefined) {
+    const workload = byPreference(pool.filter((object) => WORKLOADS.has(object.kind) && object.kind !== 'job'));
+    // "restart the api service": for a change no card makes to services, the service is the app (words only).
+    if (target === 'service' && !explicitResource && intent && !hasCard(catalog, intent, 'service') && workload && hasCard(catalog, intent, workload.kind)) {
+      return { object: workload, resource: workload.kind, note: `"${mention.token} service" read as ${workload.kind} ${workload.name} (no card does ${intent} to services)` };
+    }
     const exact = pool.find((object) => object.kind === target);
-    if (exact) return resolvedFor(exact, target, intent, text, objects, catalog, podsOf);
-    // A workload named where pods are wanted: its pods.
-    const workload = byPreference(pool.filter((object) => WORKLOADS.has(object.kind)));
-    if (target === 'pod' && workload) return podOfWorkload(workload, intent, text, podsOf, trouble);
+    if (exact) return resolvedFor(exact, target, intent, text, objects, catalog, podsOf, explicitResource);
+    // "logs of the nightly-report job": a cronjob named where its job is wanted: its latest job.
+    const cronjob = pool.find((object) => object.kind === 'cronjob');
+    if (target === 'job' && cronjob) {
+      const jobs = objects.filter((object) => object.kind === 'job' && object.owner?.kind === 'cronjob' && object.owner.name === cronjob.name).sort((a, b) => a.name.localeCompare(b.name));
+      const latest = jobs[jobs.length - 1];
+      if (latest) return { object: latest, resource: 'job', note: `cronjob ${cronjob.name}: its latest job is ${latest.name}` };
+    }
+    // A workload named where pods are wanted: restart/scale it; list its pods; else one of its pods.
+    if (target === 'pod' && workload) {
+      if (intent !== undefined && !hasCard(catalog, intent, 'pod') && hasCard(catalog, intent, workload.kind)) return { object: workload, resource: workload.kind, note: `the pods of ${workload.kind} ${workload.name}: ${intent} the ${workload.kind}` };
+      if ((intent === 'get' || intent === undefined) && /\bpods\b/.test(text)) return { resource: 'pod', selector: `app=${workload.name}`, note: `the pods of ${workload.kind} ${workload.name} (label app=${workload.name})` };
+      if (intent === 'top' && hasCard(catalog, 'top', workload.kind)) return { object: workload, resource: workload.kind };
+      return podOfWorkload(workload, intent, text, podsOf, trouble);
+    }
     // A pod named where its workload is wanted ("restart pod api-x"), or "the api service" for a restart.
     const pod = pool.find((object) => object.kind === 'pod');
     if (pod && pod.owner && WORKLOADS.has(target) && pod.owner.kind === target) {
@@ -652,17 +714,23 @@ function resolveObject(input: {
     }
     if (resource === undefined && target !== undefined && pool.length > 0) {
       const other = byPreference(pool)!;
-      return resolvedFor(other, other.kind, intent, text, objects, catalog, podsOf);
+      return resolvedFor(other, other.kind, intent, text, objects, catalog, podsOf, explicitResource);
     }
   }
   const best = byPreference(pool);
   if (!best) return {};
-  return resolvedFor(best, best.kind, intent, text, objects, catalog, podsOf);
+  return resolvedFor(best, best.kind, intent, text, objects, catalog, podsOf, explicitResource);
 }
 
 function rank(preference: readonly Resource[], kind: Resource): number {
   const index = preference.indexOf(kind);
   return index < 0 ? preference.length + DEFAULT_PREFERENCE.indexOf(kind) + 1 : index;
+}
+
+/** Among pods in trouble, those in trouble now (a waiting reason, Pending) before those that only restarted. */
+function preferCurrent(pods: InventoryObject[]): InventoryObject[] {
+  const now = pods.filter((pod) => (pod.waiting ?? []).length > 0 || pod.phase === 'Pending');
+  return now.length > 0 ? now : pods;
 }
 
 function matchesTrouble(pod: InventoryObject, text: string): boolean {
@@ -691,10 +759,11 @@ function resolvedFor(
   objects: readonly InventoryObject[],
   catalog: readonly Card[],
   podsOf: (owner: InventoryObject) => InventoryObject[],
+  explicitResource = false,
 ): Resolution {
   // "why is payments crashing": payments is a Deployment; the crashing pod is what to read.
-  if (WORKLOADS.has(kind) && (intent === 'diagnose' || (intent === 'logs' && /\bprevious\b|\bbefore\b|\bcrash\w*|\boom\w*|\bkilled\b|\bdied\b/.test(text)))) {
-    const troubled = podsOf(object).filter((pod) => podTrouble(pod) !== undefined && matchesTrouble(pod, text));
+  if (WORKLOADS.has(kind) && !explicitResource && (intent === 'diagnose' || (intent === 'logs' && /\bprevious\b|\bbefore\b|\bcrash\w*|\boom\w*|\bkilled\b|\bdied\b/.test(text)))) {
+    const troubled = preferCurrent(podsOf(object).filter((pod) => podTrouble(pod) !== undefined && matchesTrouble(pod, text)));
     if (troubled.length === 1) return { object: troubled[0]!, resource: 'pod', note: `${kind} ${object.name}: pod ${troubled[0]!.name} is the one in trouble (${describeTrouble(troubled[0]!)})` };
     if (troubled.length > 1 && intent === 'diagnose') {
       return { ask: `several pods of ${kind} ${object.name} are in trouble: which one?`, choices: troubled.map((pod) => ({ label: `${pod.name} (${describeTrouble(pod)})`, request: { intent: 'diagnose', resource: 'pod', name: pod.name } })) };
@@ -713,7 +782,7 @@ function podOfWorkload(workload: InventoryObject, intent: Intent | undefined, te
   const pods = podsOf(workload);
   if (pods.length === 1) return { object: pods[0]!, resource: 'pod', note: `${workload.kind} ${workload.name} has one pod: ${pods[0]!.name}` };
   if (trouble) {
-    const troubled = pods.filter((pod) => podTrouble(pod) !== undefined && matchesTrouble(pod, text));
+    const troubled = preferCurrent(pods.filter((pod) => podTrouble(pod) !== undefined && matchesTrouble(pod, text)));
     if (troubled.length === 1) return { object: troubled[0]!, resource: 'pod', note: `${workload.kind} ${workload.name}: pod ${troubled[0]!.name} is the one in trouble (${describeTrouble(troubled[0]!)})` };
   }
   if (pods.length === 0) return { object: workload, resource: workload.kind, note: `${workload.kind} ${workload.name} has no pods` };

@@ -27,7 +27,7 @@ const EXEC_REASON = 'exec, attach and interactive shells are always denied: rk8s
 const RULES: readonly ScopeRule[] = [
   { pattern: /\bexec\b(?! format)|\bshell\b|\bssh\b|\bbash\b|\battach\b|\bterminal\b|\bconsole into\b|\bget into (?:the )?(?:pod|container)\b|\brun (?:a )?(?:command|cmd|curl|ps|top|env|ls|cat) (?:in|inside|on)\b/, hit: { code: 'EXEC_DENIED', reason: EXEC_REASON, alternative: 'logs-describe' } },
   { pattern: /\bport[- ]?forward\w*\b|\bproxy\b/, hit: { code: 'EXEC_DENIED', reason: 'port-forward and proxy open a tunnel into the cluster and are always denied', alternative: 'describe' } },
-  { pattern: /(?:^|\s)cp\s|\bcopy (?:a |the )?files?\b|\bdownload (?:a |the )?file\b/, hit: { code: 'EXEC_DENIED', reason: 'copying files in or out of containers (kubectl cp) is always denied', alternative: 'logs-describe' } },
+  { pattern: /(?:^|\s)cp\s|\bcopy\b|\bdownload\b|\bupload\b/, hit: { code: 'EXEC_DENIED', reason: 'copying files in or out of containers (kubectl cp) is always denied', alternative: 'logs-describe' } },
   { pattern: /^(?:please |pls |can you |could you )?(?:edit|patch|apply|annotate|label|taint|set image|set env|create|expose|autoscale|replace)\b|\b(?:kubectl )?(?:edit|patch) (?:the )?(?:deploy|deployment|svc|service|configmap|cm|pod|node|statefulset|sts|ingress|hpa)\b|\bset (?:the )?image\b|\bchange (?:the )?image\b|\bupdate (?:the )?image\b|\bapply (?:the |this )?(?:manifest|yaml|file)\b|\b-f [a-z0-9./-]+\.ya?ml\b/, hit: { code: 'WRITE_DENIED', reason: 'editing, patching, applying or creating objects is not something rk8s does (no card writes a spec); change it through your deploy pipeline', alternative: 'describe' } },
 ];
 

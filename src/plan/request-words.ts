@@ -30,6 +30,51 @@ export function normalizeRequestText(text: string): string {
     .replace(/^(?:kubectl|k|kc|kube)\s+/, '');
 }
 
+/** The verbs whose misspellings are read as meant ("restrat" -> restart). */
+const VERBS = ['restart', 'rollback', 'describe', 'scale', 'drain', 'cordon', 'uncordon', 'logs', 'events', 'history', 'status', 'delete', 'diagnose', 'bounce', 'revert', 'rollout', 'deployment', 'statefulset', 'daemonset', 'replicas'];
+
+/** Words one edit away from a verb that mean something else. */
+const ENGLISH = new Set(['stale', 'state', 'skate', 'scare', 'share', 'shale', 'drawn', 'brain', 'train', 'grain', 'delta', 'relate', 'deplete', 'hostory', 'starts', 'stats']);
+
+function distance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let twoBack: number[] = [];
+  for (let row = 1; row <= a.length; row += 1) {
+    const current = [row];
+    for (let column = 1; column <= b.length; column += 1) {
+      const cost = a[row - 1] === b[column - 1] ? 0 : 1;
+      let best = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + cost);
+      if (row > 1 && column > 1 && a[row - 1] === b[column - 2] && a[row - 2] === b[column - 1]) best = Math.min(best, twoBack[column - 2]! + 1);
+      current.push(best);
+    }
+    twoBack = [...previous];
+    previous.splice(0, previous.length, ...current);
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Misspelled verbs and kinds read as meant ("restrat api" -> "restart api", "deploymnet"), never
+ * a word that is a name in the cluster (`protect`). One or two edits, by word length.
+ */
+export function correctVerbs(text: string, protect: ReadonlySet<string> = new Set()): { text: string; corrections: Array<{ typed: string; readAs: string }> } {
+  const corrections: Array<{ typed: string; readAs: string }> = [];
+  const corrected = text.replace(/[a-z]{5,}/g, (word) => {
+    if (protect.has(word) || VERBS.includes(word) || ENGLISH.has(word)) return word;
+    // Inflections are not typos: "restarted", "cordoned", "replica".
+    if (VERBS.some((verb) => word.startsWith(verb) || verb.startsWith(word))) return word;
+    const allowed = word.length >= 7 ? 2 : 1;
+    for (const verb of VERBS) {
+      if (Math.abs(verb.length - word.length) <= allowed && word[0] === verb[0] && distance(word, verb) <= allowed) {
+        corrections.push({ typed: word, readAs: verb });
+        return verb;
+      }
+    }
+    return word;
+  });
+  return { text: corrected, corrections };
+}
+
 /** Words split on spaces with sentence punctuation stripped (kept: / = - . % + and flags). */
 export function requestTokens(text: string): string[] {
   return text
@@ -76,13 +121,17 @@ const CUE_RULES: readonly CueRule[] = [
   cue('top', 2, /\b(?:cpu|memory|mem|ram)\b(?! (?:limits?|requests?))|\busage\b|\butili[sz]ation\b|\bconsum|\bhogg?ing\b|\bheaviest\b|\busing the most\b|--containers\b|\bper container\b/),
   cue('history', 3, /\bhistory\b|\brevisions\b|\bchangelog\b|\bprevious versions\b|\bversions\b/),
   cue('status', 3, /\bstatus\b|\bprogress\b/),
+  cue('scale', 2, /\b(?:double|triple|halve|twice)\b(?!-check)|\b\d+ (?:replicas|instances|copies)\b|\breplicas? (?:to|=) ?\d+|\bneeds? \d+\b/),
+  cue('history', 2, /\brevision \d+\b|\brev \d+\b|\brollouts\b|\b(?:restarted|redeployed|deployed|rolled out|updated|changed) (?:recently|lately|today|yesterday)\b|\bwhen was\b|\blast (?:deploy|rollout|release)\b|\bwhich revision\b/),
+  cue('get', 2, /\bimages?\b|\bwhich versions?\b|\bwhat versions?\b/),
   cue('status', 2, /\brollout\b|\brolled out\b|\bdone rolling\b|\bfinished rolling\b/),
   cue('describe', 3, /\bdescribe\b|\bdetails?\b|\binspect\b|\binfo(?:rmation)?\b|\btell me about\b|\bconditions\b/),
   cue('describe', 1, /\bcheck\b|\blook at\b/),
   cue('diagnose', 3, /\bdiagnose\b|\bdebug\b|\btroubleshoot\b|\binvestigate\b|\broot cause\b|\bwhat'?s wrong\b|\bwhat is wrong\b|\bwhats up with\b|\bwhat'?s going on with\b|\bwhat'?s up with\b/),
   cue('diagnose', 2, /\bwhy\b|\bhow come\b/),
   cue('diagnose', 1, /\bcrash\w*\b|\bfail\w*\b|\bbroken\b|\bstuck\b|\bpending\b|\boom\w*\b|\berroring\b|\bunhealthy\b|\bnot (?:ready|starting|working|running)\b|\bkeeps? restarting\b|\bimagepull\w*\b|\berrimagepull\b/),
-  cue('get', 3, /\blist\b|\bget\b|\bls\b|\bwhich pods\b|\bwhat pods\b|\bhow many\b/),
+  // "get" is English too ("why did it get OOMKilled"): a command only first, or before a kind.
+  cue('get', 3, /\blist\b|^(?:get|ls)\b|\b(?:get|ls) (?:all |the |me |my |every )?(?:pods?|po|deploy\w*|svc|services?|nodes?|no|ns|namespaces?|statefulsets?|sts|daemonsets?|ds|jobs?|cronjobs?|cj|hpa|pvcs?|ingress\w*|ing|configmaps?|cm|endpoints?|ep|events?|replicasets?|rs|pdbs?|quota\w*|limitranges?|netpols?|networkpolic\w*|endpointslices?|serviceaccounts?|sa)\b|\bwhich pods\b|\bwhat pods\b|\bhow many\b/),
   cue('get', 1, /\bshow\b|\bdisplay\b|\bsee\b|\bview\b|\bgive me\b|\byaml\b|\bjson\b|\bmanifest\b|\bwide\b|\bwhere\b|\bwhich\b|\bsorted by restarts?\b|\bby restarts?\b|\bmost restarts\b/),
 ];
 
@@ -142,7 +191,7 @@ const READ_ORDER: readonly Intent[] = ['logs', 'events', 'top', 'history', 'stat
  * The intent the words command or ask for: a commanded change first (the first one), else the
  * strongest read cue, most specific first. `conflict` lists distinct commanded changes (ask then).
  */
-export function mainIntent(cues: readonly IntentCue[]): { intent?: Intent; phrase?: string; conflict?: Intent[]; negated: Intent[] } {
+export function mainIntent(cues: readonly IntentCue[]): { intent?: Intent; phrase?: string; conflict?: Intent[]; negated: Intent[]; uncommanded?: boolean } {
   const commanded = cues.filter((cue) => MUTATING_INTENTS.has(cue.intent) && cue.commanded);
   const negated = [...new Set(cues.filter((cue) => MUTATING_INTENTS.has(cue.intent) && !cue.commanded).map((cue) => cue.intent))];
   const distinct = [...new Set(commanded.map((cue) => cue.intent))];
@@ -154,8 +203,12 @@ export function mainIntent(cues: readonly IntentCue[]): { intent?: Intent; phras
     return { intent: first.intent, phrase: first.phrase, negated };
   }
   const reads = cues.filter((cue) => !MUTATING_INTENTS.has(cue.intent));
+  const uncommanded = cues.find((cue) => MUTATING_INTENTS.has(cue.intent) && !cue.commanded);
+  const strongest = reads.length === 0 ? 0 : Math.max(...reads.map((cue) => cue.strength));
+  // "is it safe to drain node-1?", "if I roll back api, which revision?": the change asked about
+  // decides which read answers (the caller turns it into a read), unless a clear read is named.
+  if (uncommanded && strongest < 2) return { intent: uncommanded.intent, phrase: uncommanded.phrase, negated, uncommanded: true };
   if (reads.length === 0) return { negated };
-  const strongest = Math.max(...reads.map((cue) => cue.strength));
   const top = reads.filter((cue) => cue.strength === strongest);
   top.sort((a, b) => READ_ORDER.indexOf(a.intent) - READ_ORDER.indexOf(b.intent) || a.index - b.index);
   return { intent: top[0]!.intent, phrase: top[0]!.phrase, negated };

@@ -62,6 +62,9 @@ const UNIT = `(${DURATION_UNIT_PATTERN})`;
 /** An amount before a unit: digits or a number word ("twenty minutes"). */
 const AMOUNT = `(${DURATION_NUMBER_PATTERN})`;
 
+/** A duration in words: "20 minutes", "90s", "half an hour", "an hour and a half", "a minute". */
+const DURATION_PHRASE = `((?:${DURATION_NUMBER_PATTERN})\\s*${DURATION_UNIT_PATTERN}(?:\\s+and\\s+a\\s+half)?|half\\s+an?\\s+hour|an?\\s+(?:hour|minute)(?:\\s+and\\s+a\\s+half)?|(?:a\\s+)?quarter\\s+of\\s+an\\s+hour)`;
+
 /** "20" + "minutes" -> "20m"; days become hours (kubectl durations have no "d"). */
 function toDuration(amount: string | number, unit: string): string | undefined {
   return wordsToGoDuration(`${amount} ${unit}`);
@@ -76,7 +79,11 @@ const NOT_A_CONTAINER = new Set([
 ]);
 
 /** Words after "node" that are not node names. */
-const NOT_A_NODE = new Set(['is', 'was', 'the', 'a', 'an', 'that', 'which', 'and', 'or', 'for', 'in', 'on', 'named', 'called', 'pressure', 'pool']);
+const NOT_A_NODE = new Set([
+  'is', 'was', 'the', 'a', 'an', 'that', 'which', 'and', 'or', 'for', 'in', 'on', 'named', 'called', 'pressure', 'pool',
+  'has', 'have', 'had', 'each', 'every', 'labels', 'label', 'with', 'usage', 'cpu', 'memory', 'status', 'list', 'events', 'it',
+  'they', 'runs', 'run', 'running', 'names', 'name', 'pools', 'are', 'does', 'do', 'did', 'should', 'can', 'will', 'to', 'of',
+]);
 
 const LABEL = '([a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)';
 
@@ -96,6 +103,10 @@ function firstMatch<Value>(text: string, rules: readonly Rule<Value>[]): { value
 }
 
 const REPLICA_RULES: readonly Rule<Omit<ReplicaSlot, 'phrase'>>[] = [
+  { pattern: new RegExp(`\\b(?:scale\\s+)?up\\s+(?:[a-z0-9][a-z0-9.-]*\\s+)?by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:scale\\s+)?down\\s+(?:[a-z0-9][a-z0-9.-]*\\s+)?by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+more\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+(?:fewer|less)\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:scale\\s+)?up\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:scale\\s+)?down\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
   { pattern: /\b(?:down|decrease|reduce|cut|shrink)\b(?:[^%]*?\s)?by\s+(\d{1,3})\s*%/, value: (m) => ({ kind: 'factor', value: 1 - Number(m[1]) / 100 }) },
@@ -128,10 +139,12 @@ const SINCE_RULES: readonly Rule<string>[] = [
 
 const TIMEOUT_RULES: readonly Rule<string>[] = [
   { pattern: new RegExp(`(?:--timeout[= ]|\\btimeout\\s*(?:of\\s+|=\\s*|:\\s*)?)${AMOUNT}\\s*${UNIT}\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
+  { pattern: new RegExp(`\\b(?:timeout|time-?out|deadline)\\s*(?:of\\s+|=\\s*|:\\s*)?${DURATION_PHRASE}`), value: (m) => wordsToGoDuration(m[1]!) },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*-?\\s*${UNIT}\\s+(?:timeout|time-?out|deadline|limit)\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
   { pattern: new RegExp(`\\b(?:wait|waiting)\\s+(?:up\\s+to\\s+|for\\s+|at\\s+most\\s+|max\\s+)?${AMOUNT}\\s*${UNIT}\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
   { pattern: new RegExp(`\\b(?:give\\s+it|give\\s+them|give\\s+the\\s+pods|allow|allowing|for\\s+up\\s+to|up\\s+to|within|at\\s+most|max(?:imum)?|no\\s+more\\s+than)\\s+${AMOUNT}\\s*${UNIT}\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
-  { pattern: /\b(?:give\s+it|allow|up\s+to|within)\s+(?:half\s+an\s+hour|an\s+hour|a\s+minute)\b/, value: (m) => wordsToGoDuration(m[0].replace(/^(?:give\s+it|allow|up\s+to|within)\s+/, '')) },
+  { pattern: new RegExp(`\\b(?:give\\s+it|give\\s+them|allow|up\\s+to|within|at\\s+most|wait(?:\\s+for)?)\\s+${DURATION_PHRASE}`), value: (m) => wordsToGoDuration(m[1]!) },
+  { pattern: new RegExp(`\\b${DURATION_PHRASE}\\s+(?:timeout|time-?out|deadline|to\\s+finish|to\\s+drain|max)\\b`), value: (m) => wordsToGoDuration(m[1]!) },
 ];
 
 const PREVIOUS_RULES: readonly Rule<boolean>[] = [
@@ -166,6 +179,7 @@ const OUTPUT_RULES: readonly Rule<Slots['output']>[] = [
     value: () => 'wide',
   },
   { pattern: /\bmanifest\b|\bfull (?:spec|definition|object)\b|\bthe spec\b|\bdefinition\b/, value: () => 'yaml' },
+  { pattern: /\bimages?\b|\bwhich versions?\b|\bwhat versions?\b/, value: () => 'wide' },
 ];
 
 const SORT_RULES: readonly Rule<NonNullable<Slots['sortBy']>>[] = [

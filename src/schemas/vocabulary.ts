@@ -46,10 +46,10 @@ export const RESOURCE_ALIASES: Readonly<Record<Resource, readonly string[]>> = {
   namespace: ['namespace', 'namespaces', 'ns'],
   events: ['events', 'event', 'ev', 'events.events.k8s.io'],
   replicaset: ['replicaset', 'replicasets', 'rs', 'replicaset.apps', 'replicasets.apps'],
-  poddisruptionbudget: ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb', 'pdbs', 'poddisruptionbudgets.policy'],
-  resourcequota: ['resourcequota', 'resourcequotas', 'quota', 'quotas'],
+  poddisruptionbudget: ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb', 'poddisruptionbudgets.policy'],
+  resourcequota: ['resourcequota', 'resourcequotas', 'quota'],
   limitrange: ['limitrange', 'limitranges', 'limits'],
-  networkpolicy: ['networkpolicy', 'networkpolicies', 'netpol', 'netpols', 'networkpolicies.networking.k8s.io'],
+  networkpolicy: ['networkpolicy', 'networkpolicies', 'netpol', 'networkpolicies.networking.k8s.io'],
   endpointslice: ['endpointslice', 'endpointslices', 'endpointslices.discovery.k8s.io'],
   serviceaccount: ['serviceaccount', 'serviceaccounts', 'sa'],
 };
