@@ -67,8 +67,11 @@ function score(card: Card, reading: RequestReading, text: string): number {
     else if (fixed) total -= weight * 2;
   };
   want(slots.follow, features.follow);
-  want(slots.previous, features.previousFixed, features.previousParam, 5);
-  want(slots.warnings, features.warningsFixed, features.typesParam, 6);
+  // A diagnose card's previous logs or warnings are chosen by the pod's state below, not by the words.
+  if (card.intent !== 'diagnose') {
+    want(slots.previous, features.previousFixed, features.previousParam, 5);
+    want(slots.warnings, features.warningsFixed, features.typesParam, 6);
+  }
   want(slots.sortBy === 'restarts', features.sortRestarts);
   if (slots.sortBy === 'cpu' || slots.sortBy === 'memory') total += features.sortParam ? 5 : 0;
   want(reading.nodeFilter !== undefined, features.nodeFilter);

@@ -14,6 +14,8 @@ export interface IntentCue {
   phrase: string;
   /** For a mutating intent: false when negated, hypothetical or asked about. */
   commanded: boolean;
+  /** Why a mutating cue is not commanded. */
+  why?: 'negated' | 'hypothetical' | 'question';
 }
 
 /** How the request reads as a whole. */
@@ -101,7 +103,7 @@ const CUE_RULES: readonly CueRule[] = [
   cue('pause', 3, /\brollout pause\b/),
   cue('resume', 3, /\brollout resume\b/),
   // changes
-  cue('restart', 3, /\b(?:restart|bounce|recycle|reboot|kick|cycle|redeploy|respawn)\b(?!\s*(?:count|counts|loop)\b)|\broll (?:the )?pods\b|\bfresh pods\b|\bturn it off and on\b/),
+  cue('restart', 3, /\b(?:restart|bounce|recycle|reboot|kick|cycle|redeploy|respawn)\b(?!\s*(?:count|counts|loop)\b)|\broll (?:the )?pods\b|\bfresh (?:set of |batch of )?pods\b|\bturn it off and on\b/),
   cue('scale', 3, /\bscale\b|\b(?:re)?size\b|\bset (?:the )?replicas\b|\bbump\b|\b(?:increase|decrease|reduce|raise|lower) (?:the )?(?:replicas?|replica count|instances|pods)\b|\b(?:add|remove) \d+ (?:more )?(?:replicas?|pods|instances)\b|\bspin (?:up|down)\b|\bmore replicas\b|\bfewer replicas\b/),
   cue('rollback', 3, /\broll ?back\b|\broll [a-z0-9][a-z0-9.-]* back\b|\brevert\b|\bundo\b|\bdowngrade\b|\bgo back to (?:the )?(?:previous|last|old|prior)\b/),
   cue('drain', 3, /\bdrain\b|\bevacuate\b|\bevict (?:all|everything|the pods|pods|every)\b|\bempty (?:out )?node\b/),
@@ -156,16 +158,16 @@ export function intentCues(text: string): IntentCue[] {
       const index = match.index ?? 0;
       const before = text.slice(0, index);
       const mutating = MUTATING_INTENTS.has(rule.intent);
-      if (mutating && NOUN_BEFORE.test(before) && !/\b(?:to|and|then|please|pls)\s+(?:the\s+)?$/.test(before)) continue;
-      let commanded = true;
+      if (mutating && !match[0].trim().includes(' ') && NOUN_BEFORE.test(before) && !/\b(?:to|and|then|please|pls)\s+(?:the\s+)?$/.test(before)) continue;
+      let why: IntentCue['why'];
       if (mutating) {
         // Only the clause the verb is in counts: "describe node-2, do not drain it".
         const clause = before.split(/[,;.]|\b(?:and|but|then|so)\b/).pop() ?? before;
-        if (NEGATION.test(clause)) commanded = false;
-        else if (HYPOTHETICAL.test(before.slice(-60))) commanded = false;
-        else if (questionForm) commanded = false;
+        if (NEGATION.test(clause)) why = 'negated';
+        else if (HYPOTHETICAL.test(before.slice(-60))) why = 'hypothetical';
+        else if (questionForm) why = 'question';
       }
-      cues.push({ intent: rule.intent, index, strength: rule.strength, phrase: match[0].trim(), commanded });
+      cues.push({ intent: rule.intent, index, strength: rule.strength, phrase: match[0].trim(), commanded: why === undefined, ...(why ? { why } : {}) });
     }
   }
   return cues.sort((a, b) => a.index - b.index);
@@ -207,7 +209,7 @@ export function mainIntent(cues: readonly IntentCue[]): { intent?: Intent; phras
   const strongest = reads.length === 0 ? 0 : Math.max(...reads.map((cue) => cue.strength));
   // "is it safe to drain node-1?", "if I roll back api, which revision?": the change asked about
   // decides which read answers (the caller turns it into a read), unless a clear read is named.
-  if (uncommanded && strongest < 2) return { intent: uncommanded.intent, phrase: uncommanded.phrase, negated, uncommanded: true };
+  if (uncommanded && (strongest < 2 && !(uncommanded.why === 'negated' && strongest > 0))) return { intent: uncommanded.intent, phrase: uncommanded.phrase, negated, uncommanded: true };
   if (reads.length === 0) return { negated };
   const top = reads.filter((cue) => cue.strength === strongest);
   top.sort((a, b) => READ_ORDER.indexOf(a.intent) - READ_ORDER.indexOf(b.intent) || a.index - b.index);
