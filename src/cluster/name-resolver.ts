@@ -54,6 +54,14 @@ export interface NameResolution {
   notice?: string;
 }
 
+/** The core's name-resolution port: resolveNames with a cache of its own. */
+export function createNameResolver(core: NameResolverCore, options: Omit<ResolveNamesOptions, 'signal'> = {}): { resolve(namespace: string | undefined, signal?: AbortSignal): Promise<NameResolution> } {
+  const cacheKey = {};
+  return {
+    resolve: (namespace, signal) => resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey }),
+  };
+}
+
 /** What the resolver needs of the core. */
 export interface NameResolverCore {
   validator: CommandValidator;
@@ -68,6 +76,8 @@ export interface ResolveNamesOptions {
   cacheMilliseconds?: number;
   /** Per-read timeout (default 5 s): a dead cluster must not hold the plan up. */
   timeoutSeconds?: number;
+  /** Which cache to use (default: one per core object). */
+  cacheKey?: object;
 }
 
 const NAMESPACED_TYPES = [
@@ -164,11 +174,6 @@ interface CacheEntry {
 
 const caches = new WeakMap<object, Map<string, CacheEntry>>();
 
-/** Forgets the cached inventories of a core (e.g. after a command changed the cluster). */
-export function forgetInventory(core: object): void {
-  caches.delete(core);
-}
-
 /**
  * Reads (or reuses) the inventory for the request's namespace. Never throws for a cluster problem:
  * the answer then has no inventory and a notice saying why and what that means.
@@ -177,7 +182,8 @@ export async function resolveNames(core: NameResolverCore, namespace: string | u
   const ttl = options.cacheMilliseconds ?? 5000;
   const now = core.clock ? core.clock.now().getTime() : Date.now();
   const key = namespace ?? '';
-  let cache = caches.get(core);
+  const owner = options.cacheKey ?? core;
+  let cache = caches.get(owner);
   const cached = cache?.get(key);
   if (cached && ttl > 0 && now - cached.at >= 0 && now - cached.at < ttl) {
     return { inventory: cached.inventory, reads: [`${cached.command} (cached)`] };
@@ -189,7 +195,7 @@ export async function resolveNames(core: NameResolverCore, namespace: string | u
     const inventory = parseInventory(text, namespace);
     const command = reader.reads[0]?.command ?? args.join(' ');
     if (ttl > 0) {
-      if (!cache) caches.set(core, (cache = new Map()));
+      if (!cache) caches.set(owner, (cache = new Map()));
       cache.set(key, { at: now, inventory, command });
     }
     return { inventory, reads: [command] };

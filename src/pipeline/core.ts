@@ -4,7 +4,7 @@ import type { RiskLevel } from '../schemas/vocabulary.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { Policy } from '../validate/policy.js';
 import type { ApprovalSigner } from './approval-token.js';
-import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
 
 /** The object a command targets, as parsed from its argv (never from what a planner claims). */
 export interface CommandTarget {
@@ -43,6 +43,8 @@ export interface Core {
   readonly kubectl: KubectlRunner;
   readonly auditLog: AuditLog;
   readonly ownerResolver: OwnerResolver;
+  /** Name resolution for the planner; without one the planner works from the words alone (test cores). */
+  readonly nameResolver?: NameResolver;
   readonly clock: Clock;
   readonly approvals: ApprovalSigner;
   /** Releases the model and other resources. Safe to call twice. */

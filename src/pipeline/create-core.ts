@@ -16,7 +16,8 @@ import type { Policy } from '../validate/policy.js';
 import { createApprovalSigner } from './approval-token.js';
 import type { CommandValidator, Core } from './core.js';
 import { createPolicyValidator } from './policy-validator.js';
-import type { AuditLog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
+import { createNameResolver } from '../cluster/name-resolver.js';
 
 /** Parts a caller (tests, front-ends) may supply instead of the real ones. */
 export interface CoreOverrides {
@@ -31,6 +32,7 @@ export interface CoreOverrides {
   embedder: Embedder;
   /** Replaces policy + validate() entirely (tests). */
   validator: CommandValidator;
+  nameResolver: NameResolver;
 }
 
 /** How createCore loads. */
@@ -102,6 +104,11 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
     ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
     clock: overrides.clock ?? { now: () => new Date() },
+    // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
+    // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
+    ...(overrides.nameResolver || !overrides.kubectl
+      ? { nameResolver: overrides.nameResolver ?? createNameResolver({ get validator() { return core.validator; }, kubectl, clock: { now: () => core.clock.now() } }) }
+      : {}),
     approvals: createApprovalSigner(),
     async close() {
       if (closed) return;

@@ -118,6 +118,11 @@ export interface OwnerResolver {
   resolvePodOwner(namespace: string, pod: string, signal?: AbortSignal): Promise<{ kind: string; name: string } | undefined>;
 }
 
+/** Resolves what exists in a namespace for the planner (one bounded read, cached): src/cluster/name-resolver.ts. */
+export interface NameResolver {
+  resolve(namespace: string | undefined, signal?: AbortSignal): Promise<import('../cluster/name-resolver.js').NameResolution>;
+}
+
 /** A clock, so tests control time. */
 export interface Clock {
   now(): Date;

@@ -356,7 +356,9 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   } else if (name === undefined) {
     // No cluster: the words alone, conservatively (object-name.ts), for the resource they name.
     const kind = resource ?? wordKinds[0];
-    const found = objectNameCandidates(raw).filter((candidate) => candidate.value !== namespace && !namespaces.has(candidate.value));
+    // A listing names an object only explicitly ("pod named web-1", "deploy/web"): "list pods sorted by age" lists.
+    const listing = reading.intent === 'get' || reading.intent === 'top' || reading.intent === 'events';
+    const found = objectNameCandidates(raw).filter((candidate) => candidate.value !== namespace && !namespaces.has(candidate.value) && (!listing || candidate.kind === 'explicit'));
     const usable = found.filter((candidate) => candidate.resource === undefined || kind === undefined || candidate.resource === kind || candidate.resource === 'pod');
     const values = [...new Set(usable.map((candidate) => candidate.value))];
     if (values.length === 1) {

@@ -105,8 +105,6 @@ function firstMatch<Value>(text: string, rules: readonly Rule<Value>[]): { value
 const REPLICA_RULES: readonly Rule<Omit<ReplicaSlot, 'phrase'>>[] = [
   { pattern: new RegExp(`\\b(?:scale\\s+)?up\\s+(?:[a-z0-9][a-z0-9.-]*\\s+)?by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:scale\\s+)?down\\s+(?:[a-z0-9][a-z0-9.-]*\\s+)?by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
-  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+more\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
-  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+(?:fewer|less)\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:scale\\s+)?up\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:scale\\s+)?down\\s+by\\s+${NUMBER}(?!\\s*%)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
   { pattern: /\b(?:down|decrease|reduce|cut|shrink)\b(?:[^%]*?\s)?by\s+(\d{1,3})\s*%/, value: (m) => ({ kind: 'factor', value: 1 - Number(m[1]) / 100 }) },
@@ -116,6 +114,8 @@ const REPLICA_RULES: readonly Rule<Omit<ReplicaSlot, 'phrase'>>[] = [
   { pattern: /\b(halve|half)\b/, value: () => ({ kind: 'factor', value: 0.5 }) },
   { pattern: new RegExp(`\\b(?:add|plus)\\s+${NUMBER}\\s+(?:more\\s+)?(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b(?:remove|drop)\\s+${NUMBER}\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+more\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: toNumber(m[1]!) }) },
+  { pattern: new RegExp(`\\b(?:${NUMBER})\\s+(?:fewer|less)\\s+(?:replicas?|pods?|instances?)\\b`), value: (m) => ({ kind: 'delta', value: -toNumber(m[1]!) }) },
   { pattern: /(?:^|\s)([+-])(\d{1,4})\b(?!\s*%)/, value: (m) => ({ kind: 'delta', value: (m[1] === '-' ? -1 : 1) * Number(m[2]) }) },
   { pattern: new RegExp(`\\b(?:replicas?\\s*[=:]\\s*|--replicas[= ])${NUMBER}\\b`), value: (m) => ({ kind: 'absolute', value: toNumber(m[1]!) }) },
   { pattern: new RegExp(`\\b${NUMBER}\\s+(?:replicas?|pods|instances|copies)\\b`), value: (m) => ({ kind: 'absolute', value: toNumber(m[1]!) }) },
@@ -236,7 +236,7 @@ export function extractSlots(text: string | undefined): Slots {
   slots.perContainer = take('perContainer', PER_CONTAINER_RULES);
   slots.selector = take('selector', SELECTOR_RULES);
   const targets = replicaTargets(normalized, slots);
-  if (targets.length > 0) slots.replicaTargets = targets;
+  if (targets.length > 1) slots.replicaTargets = targets;
   for (const key of Object.keys(slots) as (keyof Slots)[]) {
     if (slots[key] === undefined) delete slots[key];
   }

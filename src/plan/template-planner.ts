@@ -7,6 +7,7 @@
  * required value it cannot fill goes to `missing`: it never guesses.
  */
 import { formatCommand } from '../corpus/format-command.js';
+import { PlanError } from '../errors.js';
 import { renderCard } from '../corpus/render.js';
 import type { CardMatch } from '../pipeline/events.js';
 import type { Planner, PlanFacts, PlannerEvent } from '../pipeline/ports.js';
@@ -56,6 +57,9 @@ function planWithout(reading: RequestReading, outcome: { clarification?: Clarifi
 /** Plans from a card without a model: pure, deterministic, never guesses a required value. */
 export function planFromTemplate(request: K8sExecPayload, matches: readonly CardMatch[], facts: PlanFacts): { plan: Plan; notes: string[] } {
   const catalog = catalogOf(matches, facts);
+  if (catalog.length === 0) {
+    throw new PlanError('no command card matches this request', { hint: 'try another intent or resource, or rephrase the query (`rk8s retrieve` shows what matches)' });
+  }
   const reading = facts.reading ?? readRequest(request, { catalog, ...(facts.inventory ? { inventory: facts.inventory } : {}) });
   const notes = [...reading.notes];
   if (reading.outcome.kind === 'ask') {

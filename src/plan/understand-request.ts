@@ -4,9 +4,9 @@
  * intent and resource narrow retrieval; a refusal or a question becomes a deny verdict with a stable
  * code (OUT_OF_SCOPE, NEEDS_CLARIFICATION) and, where an alternative is a concrete command, a suggestion.
  */
-import { resolveNames, type NameResolverCore } from '../cluster/name-resolver.js';
+import type { NameResolution } from '../cluster/name-resolver.js';
 import type { PipelineEvent } from '../pipeline/events.js';
-import type { CardCatalog, PlanFacts, RetrieveQuery } from '../pipeline/ports.js';
+import type { CardCatalog, NameResolver, PlanFacts, RetrieveQuery } from '../pipeline/ports.js';
 import type { Plan } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import type { Verdict } from '../schemas/verdict.js';
@@ -26,14 +26,15 @@ export interface Understanding {
 }
 
 /** What understanding needs of the core. */
-export interface UnderstandCore extends NameResolverCore {
+export interface UnderstandCore {
   cards: CardCatalog;
+  nameResolver?: NameResolver;
 }
 
 /** Resolves names and reads the words of a request (see the module comment). Throws only on abort. */
 export async function understandRequest(request: K8sExecPayload, core: UnderstandCore, signal?: AbortSignal): Promise<Understanding> {
   const clusterOnly = request.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(request.resource);
-  const resolution = await resolveNames(core, clusterOnly ? undefined : request.namespace, signal ? { signal } : {});
+  const resolution: NameResolution = core.nameResolver ? await core.nameResolver.resolve(clusterOnly ? undefined : request.namespace, signal) : { reads: [] };
   const notices: Understanding['notices'] = [];
   if (resolution.notice) notices.push({ type: 'notice', level: 'warn', stage: 'plan', message: resolution.notice });
   const catalog = [...core.cards.values()];

@@ -27,11 +27,14 @@ describe('card corpus', () => {
     expect(corpus.problems.map(formatProblem)).toEqual([]);
   });
 
-  it('has at least 45 cards', () => {
-    expect(corpus.cards.length).toBeGreaterThanOrEqual(45);
+  it('has at least 110 cards', () => {
+    expect(corpus.cards.length).toBeGreaterThanOrEqual(110);
   });
 
-  it.each(INTENTS.map((intent) => [intent]))('has a card for intent %s', (intent) => {
+  // suspend and trigger are cronjob changes the validator cannot allow yet (patch / create job --from):
+  // their cards come with that validator work, so they are the only intents without a card here.
+  const PENDING_VALIDATOR_SUPPORT: ReadonlySet<Intent> = new Set<Intent>(['suspend', 'trigger']);
+  it.each(INTENTS.filter((intent) => !PENDING_VALIDATOR_SUPPORT.has(intent)).map((intent) => [intent]))('has a card for intent %s', (intent) => {
     expect(corpus.cards.filter((card) => card.intent === intent).length).toBeGreaterThan(0);
   });
 
@@ -74,8 +77,8 @@ describe('card examples', () => {
 });
 
 /** Verbs (first argv element) a card may use, and the rollout subcommands. */
-const ALLOWED_VERBS = new Set(['get', 'describe', 'logs', 'rollout', 'scale', 'top', 'cordon', 'uncordon', 'drain', 'delete']);
-const ALLOWED_ROLLOUT = new Set(['restart', 'status', 'history', 'undo']);
+const ALLOWED_VERBS = new Set(['get', 'describe', 'logs', 'rollout', 'scale', 'top', 'cordon', 'uncordon', 'drain', 'delete', 'events']);
+const ALLOWED_ROLLOUT = new Set(['restart', 'status', 'history', 'undo', 'pause', 'resume']);
 /** Flags that must never appear in a template: target switching, cluster-wide or forced mutations. */
 const FORBIDDEN_FLAG = /^(-A|--all-namespaces|--all|--force|--grace-period|--now|--kubeconfig|--token|--server|-s|--as|--as-group|--as-uid|--context|--cluster|--user|--insecure-skip-tls-verify|--raw)(=|$)/;
 const READ_VERBS = new Set(['get', 'list', 'watch']);
