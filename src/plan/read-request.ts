@@ -263,6 +263,8 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   let wordKinds = [...new Set(words.map((word) => word.resource))];
   // "pods with their nodes", "which node each pod runs on": the pods are the subject, the node a detail.
   if (wordKinds.includes('pod') && wordKinds.includes('node')) wordKinds = wordKinds.filter((kind) => kind !== 'node');
+  // Cordon, uncordon and drain act on nodes whatever else the words mention ("give pods 10m", "back in service").
+  if (reading.intent === 'cordon' || reading.intent === 'uncordon' || reading.intent === 'drain') wordKinds = wordKinds.filter((kind) => kind === 'node');
 
   // A node the words name must exist ("node labels", "which node has the most cpu" name none).
   const nodeNames = new Set(objects.filter((object) => object.kind === 'node').map((object) => object.name));
@@ -338,9 +340,10 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
       slots.phrases.selector = resolved.note ?? resolved.selector;
       resource = 'pod';
       reading.resourceFrom = 'cluster';
-      if (reading.intent === undefined) {
+      // A workload's pods are looked at as a listing ("check its pods", "pod ips for web").
+      if (reading.intent === undefined || reading.intent === 'describe' || reading.intent === 'diagnose') {
         reading.intent = 'get';
-        reading.intentFrom = 'words';
+        if (reading.intentFrom === 'default') reading.intentFrom = 'words';
       }
       if (resolved.note) notes.push(resolved.note);
     }
@@ -691,7 +694,7 @@ function resolveObject(input: {
     // A workload named where pods are wanted: restart/scale it; list its pods; else one of its pods.
     if (target === 'pod' && workload) {
       if (intent !== undefined && !hasCard(catalog, intent, 'pod') && hasCard(catalog, intent, workload.kind)) return { object: workload, resource: workload.kind, note: `the pods of ${workload.kind} ${workload.name}: ${intent} the ${workload.kind}` };
-      if ((intent === 'get' || intent === undefined) && /\bpods\b/.test(text)) return { resource: 'pod', selector: `app=${workload.name}`, note: `the pods of ${workload.kind} ${workload.name} (label app=${workload.name})` };
+      if ((intent === 'get' || intent === undefined || ((intent === 'describe' || intent === 'diagnose') && /\bpods\b/.test(text))) && /\bpods?\b/.test(text)) return { resource: 'pod', selector: `app=${workload.name}`, note: `the pods of ${workload.kind} ${workload.name} (label app=${workload.name})` };
       if (intent === 'top' && hasCard(catalog, 'top', workload.kind)) return { object: workload, resource: workload.kind };
       return podOfWorkload(workload, intent, text, podsOf, trouble);
     }

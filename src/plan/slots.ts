@@ -143,13 +143,13 @@ const TIMEOUT_RULES: readonly Rule<string>[] = [
   { pattern: new RegExp(`\\b${AMOUNT}\\s*-?\\s*${UNIT}\\s+(?:timeout|time-?out|deadline|limit)\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
   { pattern: new RegExp(`\\b(?:wait|waiting)\\s+(?:up\\s+to\\s+|for\\s+|at\\s+most\\s+|max\\s+)?${AMOUNT}\\s*${UNIT}\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
   { pattern: new RegExp(`\\b(?:give\\s+it|give\\s+them|give\\s+the\\s+pods|allow|allowing|for\\s+up\\s+to|up\\s+to|within|at\\s+most|max(?:imum)?|no\\s+more\\s+than)\\s+${AMOUNT}\\s*${UNIT}\\b`), value: (m) => toDuration(m[1]!, m[2]!) },
-  { pattern: new RegExp(`\\b(?:give\\s+it|give\\s+them|allow|up\\s+to|within|at\\s+most|wait(?:\\s+for)?)\\s+${DURATION_PHRASE}`), value: (m) => wordsToGoDuration(m[1]!) },
+  { pattern: new RegExp(`\\b(?:give(?:\\s+(?:it|them|the\\s+pods|pods|the\\s+node|it\\s+a))?|allow|up\\s+to|within|at\\s+most|wait(?:\\s+for)?)\\s+${DURATION_PHRASE}`), value: (m) => wordsToGoDuration(m[1]!) },
   { pattern: new RegExp(`\\b${DURATION_PHRASE}\\s+(?:timeout|time-?out|deadline|to\\s+finish|to\\s+drain|max)\\b`), value: (m) => wordsToGoDuration(m[1]!) },
 ];
 
 const PREVIOUS_RULES: readonly Rule<boolean>[] = [
   { pattern: /(?:--previous\b|\bprevious\b(?!\s+\d)|\bprior\s+(?:container|instance|run)\b)/, value: () => true },
-  { pattern: /\b(?:the\s+)?(?:crashed|dead|last\s+crashed)\s+(?:container|instance|run)\b/, value: () => true },
+  { pattern: /\b(?:the\s+)?(?:crashed|dead|last\s+crashed|killed|oom-?killed)\s+(?:[a-z0-9][a-z0-9-]*\s+)?(?:container|instance|run|one)\b/, value: () => true },
   { pattern: /\bbefore\s+(?:it|the\s+(?:pod|container|app)|[a-z0-9-]+)\s+(?:crashed|restarted|died|was\s+(?:oom\s?)?killed|got\s+(?:oom\s?)?killed|was\s+restarted|went\s+down)\b/, value: () => true },
   { pattern: /\bbefore\s+the\s+(?:restart|crash|oom|kill)\b|\blast\s+(?:run|instance|crash)\b|\bcrashed\s+one\b|\bprevious\s+(?:run|instance|container)\b/, value: () => true },
 ];
