@@ -261,17 +261,20 @@ function replicaTargets(text: string, slots: Slots): number[] {
 }
 
 /**
- * A bare count after the object of a scale request ("scale web 5", "scale web=5"), when nothing
- * else in the text can be that number. Used only on scale cards.
+ * A bare count on a scale request ("scale web 5", "scale web=5", or just "5" with the object given
+ * in the fields), when nothing else in the text can be that number. Used only on scale requests.
  */
 export function bareReplicaCount(text: string, objectName: string | undefined): number | undefined {
+  const normalized = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const numbers = normalized.match(/(?<![\w.-])\d+(?![\w%.:-])/g) ?? [];
+  if (numbers.length !== 1) return undefined;
+  // A number that belongs to another slot ("revision 2", "50 lines", "in 5 minutes") is not a count.
+  if (/\b(?:revision|rev|lines?|tail|since|timeout|minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|percent)\b|%/.test(normalized)) return undefined;
+  if (normalized === numbers[0]) return Number(numbers[0]);
   if (objectName === undefined) return undefined;
-  const normalized = text.toLowerCase().replace(/\s+/g, ' ');
   const escaped = objectName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`(?:^|[\\s/])${escaped}(?:\\s+|=|:)(\\d{1,4})(?![\\w%.:])`).exec(normalized);
-  if (!match) return undefined;
-  const numbers = normalized.match(/(?<![\w.-])\d+(?![\w%.-])/g) ?? [];
-  return numbers.length === 1 ? Number(match[1]) : undefined;
+  return match ? Number(match[1]) : undefined;
 }
 
 function overlapsRevision(phrase: string, slots: Slots): boolean {
