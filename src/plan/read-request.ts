@@ -252,7 +252,8 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   const unknownKind = UNKNOWN_KINDS.find((entry) => entry.pattern.test(text));
   if (unknownKind && request.resource === undefined && !resourceWords(text, tokens).some((word) => word.resource !== 'pvc' || unknownKind.kind !== 'persistentvolume')) {
     const kinds = RESOURCES.filter((resource) => catalog.some((card) => card.resource === resource));
-    return refuse('UNKNOWN_RESOURCE', `rk8s has no card for ${unknownKind.kind}s (they are not part of on-call work here); it has cards for: ${kinds.join(', ')}`);
+    const plural = unknownKind.kind.endsWith('s') ? `${unknownKind.kind}es` : `${unknownKind.kind}s`;
+    return refuse('UNKNOWN_RESOURCE', `rk8s has no card for ${plural} (they are not part of on-call work here); it has cards for: ${kinds.join(', ')}`);
   }
 
   // ---- resource from the words, and the names they mention
@@ -349,11 +350,12 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
     }
     // A word in a name position that exists nowhere: a typo, or an object of another namespace.
     if (!resolved.object && name === undefined && !resolved.service && !resolved.selector) {
-      const missing = missingName(text, tokens, objects, resource ?? wordKinds[0], namespaces, namespace);
+      const kinds = resource !== undefined ? [resource] : wordKinds.length > 0 ? [wordKinds[0]!] : intent ? [...(KIND_PREFERENCE[intent] ?? [])] : [];
+      const missing = missingName(text, tokens, objects, kinds, namespaces, namespace);
       if (missing) {
         const where = resource === 'node' ? 'the cluster' : (namespace ?? 'the cluster');
         return ask(`no ${missing.kinds} named "${missing.token}" in ${where}${missing.close.length > 0 ? `; did you mean ${missing.close.slice(0, 3).join(' or ')}?` : ''}`,
-          missing.close.slice(0, 3).map((candidate) => choice(candidate, { ...requestCore(request), name: candidate })));
+          missing.close.slice(0, 3).map((candidate) => choice(candidate, { ...requestCore(request), ...(reading.intent ? { intent: reading.intent } : {}), name: candidate })));
       }
     }
   } else if (name === undefined) {
@@ -801,18 +803,18 @@ function podOfWorkload(workload: InventoryObject, intent: Intent | undefined, te
 }
 
 /** A word in a name position that is no object of the inventory, with the close names (typos). */
-function missingName(text: string, tokens: readonly string[], objects: readonly InventoryObject[], kind: Resource | undefined, namespaces: ReadonlySet<string>, namespace: string | undefined): { token: string; close: string[]; kinds: string } | undefined {
+function missingName(text: string, tokens: readonly string[], objects: readonly InventoryObject[], kinds: readonly Resource[], namespaces: ReadonlySet<string>, namespace: string | undefined): { token: string; close: string[]; kinds: string } | undefined {
   const known = new Set(objects.map((object) => object.name));
   const candidates = objectNameCandidates(text)
     .filter((candidate) => candidate.kind !== 'qualified' || candidate.resource !== undefined)
     .map((candidate) => candidate.value)
     .filter((value) => !known.has(value) && !namespaces.has(value) && value !== namespace && tokens.includes(value));
-  const names = namesOfKinds(objects, kind ? [kind, ...(kind === 'pod' ? WORKLOADS : [])] : undefined);
+  const names = namesOfKinds(objects, kinds.length > 0 ? [...kinds, ...(kinds.includes('pod') ? WORKLOADS : [])] : undefined);
   for (const token of candidates) {
     const close = closeNames(token, names);
     const explicit = new RegExp(`(?:^|\\s)[a-z.]+/${escapeRegExp(token)}\\b|\\b(?:named|called)\\s+${escapeRegExp(token)}\\b`).test(text);
     if (close.length > 0 || explicit || /\d/.test(token) || token.includes('-')) {
-      return { token, close, kinds: kind ? kind : 'object' };
+      return { token, close, kinds: kinds.length > 0 ? kinds.join(' or ') : 'object' };
     }
   }
   return undefined;
