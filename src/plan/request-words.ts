@@ -138,6 +138,9 @@ const CUE_RULES: readonly CueRule[] = [
   cue('get', 1, /\bshow\b|\bdisplay\b|\bsee\b|\bview\b|\bgive me\b|\byaml\b|\bjson\b|\bmanifest\b|\bwide\b|\bwhere\b|\bwhich\b|\bsorted by restarts?\b|\bby restarts?\b|\bmost restarts\b/),
 ];
 
+/** The rules with global patterns, compiled once (matchAll needs the g flag). */
+const GLOBAL_RULES: readonly CueRule[] = CUE_RULES.map((rule) => ({ ...rule, pattern: new RegExp(rule.pattern.source, 'g') }));
+
 /** Words that negate the change right after them ("do not drain", "without restarting", "no need to restart"). */
 const NEGATION = /\b(?:don'?t|do not|never|not|no need to|without|avoid|instead of|rather than|no)\s+(?:\w+\s+){0,2}$/;
 /** Words that make the change after them hypothetical or a question about it. */
@@ -154,8 +157,8 @@ const NOUN_BEFORE = /\b(?:the|a|an|last|each|every|its|their|since|before|after)
 export function intentCues(text: string): IntentCue[] {
   const cues: IntentCue[] = [];
   const questionForm = QUESTION_START.test(text) && !POLITE_COMMAND.test(text);
-  for (const rule of CUE_RULES) {
-    for (const match of text.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+  for (const rule of GLOBAL_RULES) {
+    for (const match of text.matchAll(rule.pattern)) {
       const index = match.index ?? 0;
       const before = text.slice(0, index);
       const mutating = MUTATING_INTENTS.has(rule.intent);

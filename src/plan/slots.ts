@@ -92,9 +92,18 @@ interface Rule<Value> {
   value: (match: RegExpMatchArray) => Value | undefined;
 }
 
+const globalPatterns = new WeakMap<RegExp, RegExp>();
+
+/** The rule's pattern with the g flag, compiled once. */
+function globalOf(pattern: RegExp): RegExp {
+  let global = globalPatterns.get(pattern);
+  if (!global) globalPatterns.set(pattern, (global = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`)));
+  return global;
+}
+
 function firstMatch<Value>(text: string, rules: readonly Rule<Value>[]): { value: Value; phrase: string } | undefined {
   for (const rule of rules) {
-    for (const match of text.matchAll(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`))) {
+    for (const match of text.matchAll(globalOf(rule.pattern))) {
       const value = rule.value(match);
       if (value !== undefined) return { value, phrase: match[0].trim() };
     }
