@@ -55,7 +55,7 @@ export function cardFeatures(card: Card): CardFeatures {
   };
 }
 
-const NOT_RUNNING = /\bnot running\b|\baren'?t running\b|\bnot healthy\b|\bunhealthy pods\b|\bfailing pods\b|\bbroken pods\b|\bpods? (?:that are |which are )?(?:failing|broken|down|not ready)\b|\bnon-?running\b|\bnot in running\b/;
+const NOT_RUNNING = /\b(?:the )?(?:broken|failing|unhealthy|bad|dead) ones\b|\bnot running\b|\baren'?t running\b|\bnot healthy\b|\bunhealthy pods\b|\bfailing pods\b|\bbroken pods\b|\bpods? (?:that are |which are )?(?:failing|broken|down|not ready)\b|\bnon-?running\b|\bnot in running\b/;
 
 /** How well a card fits what the words asked for; higher is better. */
 function score(card: Card, reading: RequestReading, text: string): number {

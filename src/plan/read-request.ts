@@ -384,6 +384,13 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
 
   // ---- defaults for a request with no intent in its words
   if (reading.intent === undefined) {
+    // "what is the pdb for api", "where's db-0": a question about an object is answered by describing it.
+    if ((object || name !== undefined) && /^(?:what|what'?s|whats|which|where|where'?s|who|how)\b/.test(text)) {
+      reading.intent = 'describe';
+      reading.intentFrom = 'words';
+    }
+  }
+  if (reading.intent === undefined) {
     if (object || name !== undefined) {
       return ask(`what do you want to do with ${resource ?? 'object'} ${name ?? object?.name}?`, [
         choice('describe it', here({ intent: 'describe', ...(resource ? { resource } : {}), name: name ?? object!.name })),

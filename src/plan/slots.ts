@@ -136,6 +136,7 @@ const TAIL_RULES: readonly Rule<number>[] = [
   { pattern: /(?:--tail[= ]|\btail[= ]?)(\d{1,6})\b/, value: (m) => Number(m[1]) },
   { pattern: /\b(?:last|latest|final|first|recent)\s+(\d{1,6})\s+(?:log\s+)?lines?\b/, value: (m) => Number(m[1]) },
   { pattern: /\b(\d{1,6})\s+(?:log\s+)?lines\b/, value: (m) => Number(m[1]) },
+  { pattern: new RegExp(`\\b(?:last|latest|final)\\s+(\\d{1,5})\\b(?!\\s*(?:%|revisions?|versions?|${UNIT}\\b))`), value: (m) => Number(m[1]) },
 ];
 
 const SINCE_RULES: readonly Rule<string>[] = [

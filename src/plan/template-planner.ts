@@ -18,6 +18,7 @@ import { chooseCardForReading, fillCard } from './choose-card.js';
 import { buildPlan, explicitParamProblems } from './planner.js';
 import { readRequest, understoodOf, type RequestReading } from './read-request.js';
 import { normalizeRequestText } from './request-words.js';
+import { MUTATING_INTENTS } from '../schemas/vocabulary.js';
 
 /** The cards a template plan may use: every loaded card when the pipeline gave them, else the retrieved ones. */
 function catalogOf(matches: readonly CardMatch[], facts: PlanFacts): Card[] {
@@ -60,7 +61,7 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
   if (catalog.length === 0) {
     throw new PlanError('no command card matches this request', { hint: 'try another intent or resource, or rephrase the query (`rk8s retrieve` shows what matches)' });
   }
-  const reading = facts.reading ?? readRequest(request, { catalog, ...(facts.inventory ? { inventory: facts.inventory } : {}) });
+  let reading = facts.reading ?? readRequest(request, { catalog, ...(facts.inventory ? { inventory: facts.inventory } : {}) });
   const notes = [...reading.notes];
   if (reading.outcome.kind === 'ask') {
     const clarification = { ...reading.outcome.clarification, choices: withArgs(reading.outcome.clarification.choices, catalog, facts) };
@@ -78,6 +79,14 @@ export function planFromTemplate(request: K8sExecPayload, matches: readonly Card
   }
   const currentReplicas = facts.currentReplicas ?? reading.object?.replicas;
   const filled = fillCard(card, reading, request, text, currentReplicas);
+  // "describe the hpa" when the namespace has one: a read may take the only object of its kind; a change never does.
+  const required = card.params.find((param) => param.name === 'name' && param.required);
+  const only = facts.inventory?.objects.filter((object) => object.kind === card.resource) ?? [];
+  if (required && filled.values.name === undefined && only.length === 1 && !MUTATING_INTENTS.has(card.intent)) {
+    filled.values.name = only[0]!.name;
+    filled.filled.push(`name=${only[0]!.name}: the only ${card.resource} in ${request.namespace ?? 'the cluster'}`);
+    reading = { ...reading, name: only[0]!.name, nameFrom: 'cluster' };
+  }
   notes.push(...filled.notes);
   const match = matches.find((candidate) => candidate.id === card.id);
   const parts = [`${card.title} (card ${card.id}${match && match.why.length > 0 ? `; ${match.why.join(', ')}` : ''}).`];
