@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCards } from '../../src/corpus/load-cards.js';
 import { renderCard } from '../../src/corpus/render.js';
-import { MUTATING_INTENTS } from '../../src/schemas/vocabulary.js';
+import { MUTATING_INTENTS, RESOURCE_ALIASES, normalizeResource } from '../../src/schemas/vocabulary.js';
 import { createSandboxHarness, hasKubectl, type SandboxHarness } from '../helpers/sandbox.js';
 
 if (!hasKubectl) console.warn('cards-examples: skipped, kubectl is not installed (looked in /usr/bin and /usr/local/bin)');
@@ -55,8 +55,9 @@ describe.skipIf(!hasKubectl)('card examples against the sandbox', () => {
           return;
         }
         const type = typeOf(example.args);
-        const singular = type?.replace(/ies$/, 'y').replace(/([^s])s$/, '$1');
-        if (type !== undefined && !served.has(type) && !served.has(`${singular}s`) && !served.has(`${type}s`) && !served.has(type.replace(/y$/, 'ies'))) {
+        const kind = type === undefined ? undefined : normalizeResource(type);
+        const spellings = kind === undefined ? (type === undefined ? [] : [type]) : RESOURCE_ALIASES[kind];
+        if (type !== undefined && !spellings.some((spelling) => served.has(spelling))) {
           // This sandbox build does not serve the kind yet (the sandbox work adds ResourceQuota,
           // LimitRange and NetworkPolicy): say so loudly; the example still rendered exactly above.
           console.warn(`cards-examples: ${example.card.id}: the sandbox does not serve "${type}"; kubectl run not checked here`);
