@@ -1,6 +1,6 @@
 /**
  * Runs a labelled set through the real pipeline (propose with planOnly: nothing runs, nothing is
- * recorded) and scores it: right when the plan is one of the expected argvs, or the planner asked /
+ * recorded) and scores it: right when the plan is one of the expected argvs (flag order aside), or the planner asked /
  * refused when that was expected. A wrong mutation (a mutating command that is not the expected one)
  * is counted apart: it is the worst outcome.
  */
@@ -50,8 +50,28 @@ export interface EvalReport {
   medianMilliseconds: number;
 }
 
+/**
+ * An argv in a form where flag order does not matter (kubectl does not care): positional arguments in
+ * order, then the flags sorted, with "-n X" read as "-n=X".
+ */
+export function canonicalArgv(args: readonly string[]): string[] {
+  const positional: string[] = [];
+  const flags: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const argument = args[index]!;
+    if (argument === '-n' && index + 1 < args.length) {
+      flags.push(`-n=${args[index + 1]!}`);
+      index += 1;
+    } else if (argument.startsWith('-')) flags.push(argument);
+    else positional.push(argument);
+  }
+  return [...positional, ...flags.sort()];
+}
+
 function same(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
+  const left = canonicalArgv(a);
+  const right = canonicalArgv(b);
+  return left.length === right.length && left.every((value, index) => value === right[index]);
 }
 
 /** Runs one item through propose(planOnly) and says what came out. */

@@ -289,7 +289,9 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   }
   // Explicit resource against another resource named right next to the object: a contradiction.
   if (request.resource !== undefined) {
-    const qualified = words.find((word) => word.qualifies !== undefined && word.resource !== request.resource && word.resource !== 'pod' && request.resource !== 'pod');
+    // "endpointslices for the api service": a kind the explicit resource's cards take as a parameter is a relation, not a contradiction.
+    const related = (kind: Resource) => catalog.some((card) => card.resource === request.resource && card.params.some((param) => param.name === kind));
+    const qualified = words.find((word) => word.qualifies !== undefined && word.resource !== request.resource && word.resource !== 'pod' && request.resource !== 'pod' && !related(word.resource));
     if (qualified) {
       return ask(`the resource is ${request.resource} but the words say "${qualified.phrase}": which one?`, [
         choice(`${request.resource} ${qualified.qualifies}`, here({ ...requestCore(request), name: qualified.qualifies! })),
@@ -425,6 +427,16 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   // Cordon questions ("why is node-1 cordoned") are about the node.
   if (resource === undefined && reading.intent !== undefined && ['cordon', 'uncordon', 'drain'].includes(reading.intent)) resource = 'node';
 
+  // "node-2's pods", "before draining node-2 show me its pods": a listing of the pods on that node.
+  if (object?.kind === 'node' && /\bpods\b/.test(text) && reading.intentFrom !== 'explicit' && (reading.intent === 'get' || reading.intent === 'describe')) {
+    reading.nodeFilter = object.name;
+    reading.intent = 'get';
+    resource = 'pod';
+    reading.resourceFrom = 'words';
+    name = undefined;
+    nameFrom = undefined;
+    object = undefined;
+  }
   // "recent rollouts", "what was deployed lately": the namespace's ReplicaSets by age.
   if (reading.intent === 'history' && name === undefined && (resource === undefined || reading.resourceFrom === 'default') && hasCard(catalog, 'history', 'replicaset')) {
     resource = 'replicaset';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { loadEvalSet, type EvalItem } from '../../../src/eval/eval-set.js';
-import { buildReport, formatReport, runEval, score, type EvalReport } from '../../../src/eval/run-eval.js';
+import { buildReport, canonicalArgv, formatReport, runEval, score, type EvalReport } from '../../../src/eval/run-eval.js';
 import type { Core } from '../../../src/pipeline/core.js';
 import { createCore } from '../../../src/pipeline/create-core.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
@@ -25,6 +25,11 @@ describe('the labelled sets', () => {
     expect(holdout / items.length).toBeGreaterThan(0.2);
     expect(new Set(items.map((item) => item.kind))).toEqual(new Set(['structured', 'free-text', 'probe']));
     expect(items.filter((item) => item.kind === 'probe').length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('compares argvs with flag order aside (kubectl does not care), positional order kept', () => {
+    expect(canonicalArgv(['logs', 'p', '-n', 'prod', '--previous', '--tail=200'])).toEqual(canonicalArgv(['logs', 'p', '--tail=200', '-n', 'prod', '--previous']));
+    expect(canonicalArgv(['logs', 'p', '-n', 'prod'])).not.toEqual(canonicalArgv(['logs', 'prod', '-n', 'p']));
   });
 
   it('scores an ask, a refusal, one of several argvs, and counts a mutation that was not expected as wrong', () => {

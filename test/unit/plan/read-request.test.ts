@@ -182,6 +182,8 @@ describe('modifiers are honoured', () => {
     [{ namespace: 'prod', query: 'scale web 5' }, ['scale', 'deployment/web', '-n', 'prod', '--replicas=5']],
     [{ namespace: 'prod', query: 'scale up api by 2' }, ['scale', 'deployment/api', '-n', 'prod', '--replicas=5']],
     [{ namespace: 'prod', query: "what's running on node-1" }, ['get', 'pods', '-n', 'prod', '--field-selector=spec.nodeName=node-1', '--output=wide']],
+    [{ namespace: 'prod', query: 'before draining node-2 show me its pods' }, ['get', 'pods', '-n', 'prod', '--field-selector=spec.nodeName=node-2', '--output=wide']],
+    [{ namespace: 'prod', intent: 'get', resource: 'endpointslice', query: 'for the api service' }, ['get', 'endpointslices', '-n', 'prod', '--selector=kubernetes.io/service-name=api']],
   ])('%j', (request, args) => {
     expect(plan(request).args).toEqual(args);
   });
