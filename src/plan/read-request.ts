@@ -424,6 +424,11 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   if (reading.intent === 'events' && /\bwhat'?s? changed\b|\bchanges\b/.test(text) && resource !== undefined && ['deployment', 'statefulset', 'daemonset'].includes(resource) && name !== undefined) {
     reading.intent = 'history';
   }
+  // A node's events are recorded in another namespace than the request's: describe lists them.
+  if (reading.intent === 'events' && resource === 'node' && !hasCard(catalog, 'events', 'node')) {
+    reading.intent = 'describe';
+    notes.push('the events of a node are shown by describe node (its Events section)');
+  }
   // Cordon questions ("why is node-1 cordoned") are about the node.
   if (resource === undefined && reading.intent !== undefined && ['cordon', 'uncordon', 'drain'].includes(reading.intent)) resource = 'node';
 
