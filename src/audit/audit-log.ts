@@ -10,6 +10,7 @@
  * field that declares it, so the chain stays intact and the log says what is missing.
  */
 import { constants } from 'node:fs';
+import { setOwnValue } from '../own-property.js';
 import path from 'node:path';
 import { AuditError, AuditWriteError, type LostAuditRecord } from '../errors.js';
 import type { AuditLog, AuditRecordInput, Clock } from '../pipeline/ports.js';
@@ -72,10 +73,10 @@ export const UNREDACTED_FIELDS: ReadonlySet<string> = new Set(['timestamp', 'lev
 function redactRecord(record: AuditRecordInput): AuditRecordInput {
   const redacted: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(record)) {
-    if (UNREDACTED_FIELDS.has(field)) redacted[field] = value;
-    else if (typeof value === 'string') redacted[field] = redactText(value);
-    else if (Array.isArray(value)) redacted[field] = field === 'args' ? redactArgs(value as string[]) : value.map((item: unknown) => (typeof item === 'string' ? redactText(item) : item));
-    else redacted[field] = value;
+    if (UNREDACTED_FIELDS.has(field)) setOwnValue(redacted, field, value);
+    else if (typeof value === 'string') setOwnValue(redacted, field, redactText(value));
+    else if (Array.isArray(value)) setOwnValue(redacted, field, field === 'args' ? redactArgs(value as string[]) : value.map((item: unknown) => (typeof item === 'string' ? redactText(item) : item)));
+    else setOwnValue(redacted, field, value);
   }
   return redacted as AuditRecordInput;
 }

@@ -7,6 +7,7 @@
  * bytes stored.
  */
 import { AuditGapSchema, AuditRecordSchema, LostAuditRecordSchema, type AuditRecord } from '../schemas/audit.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 
 const RECORD_FIELDS = Object.keys(AuditRecordSchema.shape);
 const GAP_FIELDS = Object.keys(AuditGapSchema.shape);
@@ -14,7 +15,10 @@ const LOST_FIELDS = Object.keys(LostAuditRecordSchema.shape);
 
 function ordered(value: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const field of fields) if (value[field] !== undefined) result[field] = value[field];
+  for (const field of fields) {
+    const item = ownValue(value, field);
+    if (item !== undefined) setOwnValue(result, field, item);
+  }
   return result;
 }
 

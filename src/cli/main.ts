@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   approvals: async () => (await import('./commands/approvals.js')).registerApprovalsCommand,
   approve: async () => (await import('./commands/approvals.js')).registerApproveCommand,
   deny: async () => (await import('./commands/approvals.js')).registerDenyCommand,
+  eval: async () => (await import('./commands/eval.js')).registerEvalCommand,
 };
 
 /** Global options that take a value (so the value is not mistaken for the command name). */

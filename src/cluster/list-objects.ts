@@ -173,6 +173,13 @@ export function statusOf(resource: Resource, object: KubeObject): string {
     case 'endpoints':
     case 'ingress':
     case 'configmap':
+    case 'replicaset':
+    case 'poddisruptionbudget':
+    case 'resourcequota':
+    case 'limitrange':
+    case 'networkpolicy':
+    case 'endpointslice':
+    case 'serviceaccount':
       return '';
   }
 }

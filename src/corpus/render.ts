@@ -1,4 +1,5 @@
 /** Renders a card's argv template with parameter values: the only way a plan's argv is made. */
+import { isGoDuration } from '../schemas/duration.js';
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import { DNS1123_SUBDOMAIN } from '../schemas/vocabulary.js';
 import { ownValue, setOwnValue } from '../own-property.js';
@@ -6,7 +7,6 @@ import { findUnsafeCharacter } from '../validate/unsafe-characters.js';
 import { formatCommand } from './format-command.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
-const DURATION = /^(\d+(ms|s|m|h))+$/;
 const INTEGER = /^-?\d+$/;
 
 /** A parameter value that failed its type, pattern or range. */
@@ -51,7 +51,7 @@ export function checkParamValue(param: CardParam, value: ParamValue): { value: P
       break;
     }
     case 'duration':
-      if (!DURATION.test(text)) return { error: 'must be a duration such as 30s, 15m or 1h' };
+      if (!isGoDuration(text)) return { error: 'must be a duration such as 30s, 15m or 1h' };
       break;
     case 'name':
       if (text.length > 253 || !DNS1123_SUBDOMAIN.test(text)) return { error: 'must be a Kubernetes name (lower-case letters, digits, "-" and ".")' };

@@ -9,9 +9,14 @@ import type { Verdict } from '../schemas/verdict.js';
 import type { CommandTarget } from './core.js';
 
 /** The confirmation a verdict demands: high risk the object's name typed, medium a yes, low/none nothing. */
-export function confirmationFor(verdict: Verdict, target: CommandTarget | undefined, request: Pick<K8sExecPayload, 'intent' | 'name' | 'namespace'>): Confirmation {
+export function confirmationFor(
+  verdict: Verdict,
+  target: CommandTarget | undefined,
+  request: Pick<K8sExecPayload, 'intent' | 'name' | 'namespace'>,
+  intentFrom?: 'explicit' | 'words' | 'default',
+): Confirmation {
   // A change whose intent nobody stated (it was read from the words) must be pinned by a scripted confirmation.
-  const expectRequired = verdict.mutating && request.intent === undefined;
+  const expectRequired = verdict.mutating && (intentFrom === undefined ? request.intent === undefined : intentFrom !== 'explicit');
   if (verdict.decision !== 'confirm') return { kind: 'none', expectRequired: false };
   if (verdict.risk === 'high') return { kind: 'typed-name', word: confirmationWord(target, verdict, request), expectRequired };
   return { kind: 'key', expectRequired };

@@ -6,7 +6,7 @@ import type { Policy } from '../validate/policy.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { LoadedApprovalsPolicy } from '../approvals/door-policy.js';
 import type { ApprovalSigner } from './approval-token.js';
-import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
 
 /** The object a command targets, as parsed from its argv (never from what a planner claims). */
 export interface CommandTarget {
@@ -45,6 +45,8 @@ export interface Core {
   readonly kubectl: KubectlRunner;
   readonly auditLog: AuditLog;
   readonly ownerResolver: OwnerResolver;
+  /** Name resolution for the planner; without one the planner works from the words alone (test cores). */
+  readonly nameResolver?: NameResolver;
   readonly clock: Clock;
   readonly approvals: ApprovalSigner;
   /** Approval tokens and inbox requests, shared with other rk8s processes of the same account. */

@@ -18,7 +18,8 @@ import type { Policy } from '../validate/policy.js';
 import { createApprovalSigner } from './approval-token.js';
 import type { CommandValidator, Core } from './core.js';
 import { createPolicyValidator } from './policy-validator.js';
-import type { AuditLog, Clock, Embedder, KubectlRunner, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
+import { createNameResolver } from '../cluster/name-resolver.js';
 
 /** Parts a caller (tests, front-ends) may supply instead of the real ones. */
 export interface CoreOverrides {
@@ -35,6 +36,7 @@ export interface CoreOverrides {
   validator: CommandValidator;
   approvalStore: ApprovalStore;
   approvalsPolicy: LoadedApprovalsPolicy;
+  nameResolver: NameResolver;
 }
 
 /** How createCore loads. */
@@ -120,6 +122,11 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
     ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
     clock: overrides.clock ?? { now: () => new Date() },
+    // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
+    // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
+    ...(overrides.nameResolver || !overrides.kubectl
+      ? { nameResolver: overrides.nameResolver ?? createNameResolver({ get validator() { return core.validator; }, kubectl, clock: { now: () => core.clock.now() } }) }
+      : {}),
     approvals: createApprovalSigner(),
     approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
     approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),

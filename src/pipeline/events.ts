@@ -59,7 +59,7 @@ export type ApprovalOutcome = 'approved' | 'not-needed' | 'needs-confirmation' |
 /** Stream events, noun-verb. Consumers switch over `type` exhaustively. */
 export type PipelineEvent =
   | { type: 'retrieve-end'; cards: CardMatch[]; embedder: string; notes: string[] }
-  | { type: 'plan-delta'; text: string }
+  | { type: 'plan-delta'; text: string; /** 1 for the first answer, 2 for the retry (shown as a new attempt). */ attempt?: number }
   | { type: 'plan-end'; plan: Plan; planner: PlannerKind }
   | { type: 'validate-end'; verdict: Verdict }
   | { type: 'approval-request'; proposal: Proposal }

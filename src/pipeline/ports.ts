@@ -45,6 +45,13 @@ export interface Retriever {
 /** Facts from the cluster a planner may use (e.g. for "double it"). */
 export interface PlanFacts {
   currentReplicas?: number;
+  // --- planner (src/plan/understand-request.ts): name resolution and the reading of the words ---
+  /** What exists in the request's namespace (one bounded read, src/cluster/name-resolver.ts); undefined when not read. */
+  inventory?: import('../cluster/name-resolver.js').ClusterInventory;
+  /** The request as understood from its fields, its words and the inventory. */
+  reading?: import('../plan/read-request.js').RequestReading;
+  /** Every loaded card, so the template planner can honour an understood intent and resource retrieval did not rank. */
+  cards?: CardCatalog;
 }
 
 /** What a planner yields: raw tokens, notices (fallbacks, load progress), then exactly one plan-end. */
@@ -109,6 +116,11 @@ export interface AuditLog {
 /** Resolves a pod's controlling owner so the guardrail can suggest `rollout restart <kind>/<owner>`. */
 export interface OwnerResolver {
   resolvePodOwner(namespace: string, pod: string, signal?: AbortSignal): Promise<{ kind: string; name: string } | undefined>;
+}
+
+/** Resolves what exists in a namespace for the planner (one bounded read, cached): src/cluster/name-resolver.ts. */
+export interface NameResolver {
+  resolve(namespace: string | undefined, signal?: AbortSignal): Promise<import('../cluster/name-resolver.js').NameResolution>;
 }
 
 /** A clock, so tests control time. */

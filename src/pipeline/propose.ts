@@ -17,6 +17,7 @@ import type { CardMatch, PipelineEvent, Proposal } from './events.js';
 import { gatherPlanFacts } from './plan-facts.js';
 import { checkedExplicitParams, explicitParamProblems } from '../plan/planner.js';
 import type { AuditRecordInput } from './ports.js';
+import { outcomeVerdict, understandRequest } from '../plan/understand-request.js';
 
 /** Who is asking, from where, and how to stop. */
 export interface ProposeOptions {
@@ -105,7 +106,12 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     signal?.throwIfAborted();
     for (const warning of core.warnings) yield { type: 'notice', level: 'warn', stage: 'validate', message: warning };
 
-    const retrieved = await core.retriever.retrieve({ intent: request.intent, resource: request.resource, query: request.query }, signal);
+    // --- planner: resolve names against the cluster and read the words (src/plan/understand-request.ts)
+    const understanding = await understandRequest(request, core, signal);
+    for (const notice of understanding.notices) yield notice;
+    const reads = understanding.reads.length > 0 ? { reads: understanding.reads } : {};
+    // --- end planner
+    const retrieved = await core.retriever.retrieve(understanding.retrieveQuery, signal);
     yield { type: 'retrieve-end', cards: retrieved.matches, embedder: retrieved.embedder, notes: retrieved.notes };
     if (retrieved.matches.length === 0) {
       throw new PlanError('no command card matches this request', {
@@ -114,7 +120,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     }
     signal?.throwIfAborted();
 
-    const facts = await gatherPlanFacts(request, core, signal);
+    const facts = { ...understanding.facts, ...(await gatherPlanFacts(request, core, signal)) };
     signal?.throwIfAborted();
 
     let planned: { plan: Plan; planner: PlannerKind } | undefined;
@@ -134,10 +140,11 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     yield { type: 'plan-end', plan, planner: planned.planner };
 
     if (plan.args.length === 0) {
-      const verdict = incompleteVerdict(plan, invalid, card, request.namespace);
+      // --- planner: a refusal or a question is a deny verdict (OUT_OF_SCOPE, NEEDS_CLARIFICATION)
+      const verdict = (invalid.length === 0 ? outcomeVerdict(plan, request.namespace) : undefined) ?? incompleteVerdict(plan, invalid, card, request.namespace);
       subject.verdict = verdict;
       // Recorded before the verdict is yielded: a consumer that stops at validate-end must not skip the record.
-      await record('denied', { message: verdict.violations.map((violation) => violation.message).join('; ') });
+      await record('denied', { message: verdict.violations.map((violation) => violation.message).join('; '), ...reads });
       yield { type: 'validate-end', verdict };
       if (!options.planOnly) yield { type: 'audit-end', operationId: subject.operationId };
       return;
@@ -148,7 +155,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     const verdict = check.verdict;
     subject.verdict = verdict;
     if (verdict.decision === 'deny') {
-      await record('denied', { message: verdict.violations.map((violation) => violation.message).join('; ') || 'denied by policy' });
+      await record('denied', { message: verdict.violations.map((violation) => violation.message).join('; ') || 'denied by policy', ...reads });
       yield { type: 'validate-end', verdict };
       if (!options.planOnly) yield { type: 'audit-end', operationId: subject.operationId };
       return;
@@ -174,10 +181,10 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
       policyVersion,
       approvalToken: core.approvals.sign({ operationId: subject.operationId, args: plan.args, namespace, context: subject.context, policyVersion, createdAt }),
       createdAt,
-      confirmation: confirmationFor(verdict, core.validator.target(plan.args), request),
+      confirmation: confirmationFor(verdict, core.validator.target(plan.args), request, plan.understood?.intentFrom),
     };
     // Recorded before anything is yielded, so a `started` record always follows its `proposed`.
-    await record('proposed');
+    await record('proposed', reads);
     yield { type: 'validate-end', verdict };
     yield { type: 'approval-request', proposal };
     yield { type: 'audit-end', operationId: subject.operationId };
@@ -207,7 +214,11 @@ function findCard(core: Core, matches: readonly CardMatch[], id: string): Card |
  * explicit value is never replaced by a default or a free-text slot.
  */
 function settlePlan(plan: Plan, card: Card | undefined, request: K8sExecPayload): { plan: Plan; invalid: string[]; rerendered: boolean } {
-  if (!card) return { plan: { ...plan, args: [], command: '' }, invalid: [`card "${plan.card}" is not in the loaded corpus`], rerendered: false };
+  if (!card) {
+    // A plan that asks or refuses names no card on purpose (planner: read-request.ts).
+    const outcome = plan.card === '' && (plan.refusal !== undefined || plan.clarification !== undefined);
+    return { plan: { ...plan, args: [], command: '' }, invalid: outcome ? [] : [`card "${plan.card}" is not in the loaded corpus`], rerendered: false };
+  }
   const explicit = explicitParamProblems(card, request);
   const rendered = renderCard(card, { ...plan.params, ...checkedExplicitParams(card, request) });
   const invalid = [

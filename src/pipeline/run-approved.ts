@@ -1,4 +1,5 @@
 /** runApproved(): re-validate the exact argv, check the approval, record `started`, run kubectl, record the outcome. */
+import { durationToSeconds } from '../schemas/duration.js';
 import {
   ApprovalMismatchError,
   auditFailure,
@@ -19,7 +20,6 @@ import type { Core } from './core.js';
 import type { PipelineEvent, Proposal } from './events.js';
 import type { AuditRecordInput } from './ports.js';
 import { boundContext } from './propose.js';
-import { ownValue } from '../own-property.js';
 
 /** How a proposal is run. */
 export interface RunApprovedOptions {
@@ -66,24 +66,19 @@ export function verifyApproval(proposal: Proposal, core: Core): void {
   }
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** Seconds of a kubectl duration such as 90s, 5m or 1h30m; undefined when it is not one. */
-export function durationSeconds(text: string): number | undefined {
-  if (!/^(\d+(ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * (ownValue(DURATION_UNITS, unit!) ?? 0);
-  return total;
-}
-
 /** How long kubectl may wait by its own `--timeout` flag (rollout status, drain...), if it has one. */
 function kubectlOwnTimeout(args: readonly string[]): number | undefined {
   for (let index = 0; index < args.length; index++) {
     const argument = args[index]!;
     const value = argument.startsWith('--timeout=') ? argument.slice('--timeout='.length) : argument === '--timeout' ? args[index + 1] : undefined;
-    if (value !== undefined) return durationSeconds(value);
+    if (value !== undefined) return durationToSeconds(value);
   }
   return undefined;
+}
+
+/** True for a command that streams until stopped: `logs -f`/`--follow`, `get -w`/`--watch`, `events -w`. */
+export function follows(args: readonly string[]): boolean {
+  return args.some((argument) => argument === '-f' || argument === '--follow' || argument === '--follow=true' || argument === '-w' || argument === '--watch' || argument === '--watch=true');
 }
 
 /** Grace beyond kubectl's own --timeout, so kubectl reports its own timeout instead of being killed. */
@@ -95,6 +90,8 @@ const OWN_TIMEOUT_GRACE_SECONDS = 10;
  * never above `exec.maxTimeoutSeconds`.
  */
 function timeoutFor(proposal: Proposal, core: Core, requested: number | undefined): number {
+  // A follow (logs -f, rollout status -w) streams until the person stops it: only the cap applies.
+  if (requested === undefined && follows(proposal.plan.args)) return core.config.exec.maxTimeoutSeconds;
   const wanted = requested ?? proposal.request.constraints?.timeoutSeconds ?? core.config.exec.timeoutSeconds;
   const own = kubectlOwnTimeout(proposal.plan.args);
   const needed = own === undefined ? wanted : Math.max(wanted, own + OWN_TIMEOUT_GRACE_SECONDS);

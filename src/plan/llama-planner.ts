@@ -16,7 +16,22 @@ import type { K8sExecPayload } from '../schemas/request.js';
 import { buildPlanGrammarSchema } from './grammar.js';
 import { acquireLlamaRuntime, raceAbort, releaseLlamaRuntime, type LlamaRuntime } from './llama-runtime.js';
 import { buildPlan, cardsFittingRequest, explicitParamProblems, payloadParams } from './planner.js';
-import { buildSystemPrompt, buildUserMessage } from './prompt.js';
+import { buildUserMessage, fitPrompt } from './prompt.js';
+import { MUTATING_INTENTS } from '../schemas/vocabulary.js';
+
+/** The cards the model may choose: those fitting the request, without mutations the words do not command. */
+function offeredCards(request: K8sExecPayload, matches: readonly CardMatch[], facts: PlanFacts): CardMatch[] {
+  const reading = facts.reading;
+  const fitting = cardsFittingRequest(request, matches);
+  if (!reading || reading.intentFrom === 'explicit' || reading.mood === 'command') return [...fitting];
+  return fitting.filter((match) => !MUTATING_INTENTS.has(match.card.intent));
+}
+
+/** Tokens of the user message (the part the prompt budget must leave room for). */
+function countUserTokens(runtime: LlamaRuntime, request: K8sExecPayload, facts: PlanFacts): number {
+  // The retry adds a sentence; 64 tokens of headroom cover it and the chat template's wrapping.
+  return runtime.model.tokenize(buildUserMessage(request, facts, {}, 'x'.repeat(120))).length + 64;
+}
 import { setOwnValue } from '../own-property.js';
 
 /** Options of the LLM planner (config.planner supplies them). */
@@ -86,7 +101,7 @@ async function* generate(
   runtime: LlamaRuntime,
   input: Token[] | LlamaText,
   grammar: LlamaGrammar,
-  options: { temperature: number; maxTokens: number; signal: AbortSignal },
+  options: { temperature: number; maxTokens: number; signal: AbortSignal; attempt: number },
 ): AsyncGenerator<PlannerEvent, Generation> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal.reason);
@@ -113,7 +128,7 @@ async function* generate(
   running.catch(() => undefined);
   try {
     for (;;) {
-      while (chunks.length > 0) yield { type: 'plan-delta', text: chunks.shift()! };
+      while (chunks.length > 0) yield { type: 'plan-delta', text: chunks.shift()!, attempt: options.attempt };
       if (settled) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -170,6 +185,18 @@ export function createLlamaPlanner(options: LlamaPlannerOptions): Planner {
         yield* fallBack('no card was retrieved', request, matches, facts, signal);
         return;
       }
+      // A question to ask or a refusal is decided from the words and the cluster, not by the model.
+      if (facts.reading && facts.reading.outcome.kind !== 'plan' && options.fallback) {
+        yield { type: 'notice', level: 'info', stage: 'plan', message: `answered without the model: the request ${facts.reading.outcome.kind === 'ask' ? 'needs a clarification' : 'is out of scope'}` };
+        yield* options.fallback.plan(request, matches, facts, signal);
+        return;
+      }
+      // Only a commanded change may select a mutating card ("why is node-1 cordoned" never cordons).
+      const offered = offeredCards(request, matches, facts);
+      if (offered.length === 0) {
+        yield* fallBack('no offered card fits what the words command', request, matches, facts, signal);
+        return;
+      }
       const timeout = AbortSignal.timeout(options.timeoutSeconds * 1000);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let failure: string;
@@ -177,8 +204,11 @@ export function createLlamaPlanner(options: LlamaPlannerOptions): Planner {
         const loaded = await raceAbort(acquire(), combined);
         const release = await loaded.lock(combined);
         try {
-          const grammar = await raceAbort(loaded.grammarFor(buildPlanGrammarSchema(cardsFittingRequest(request, matches), request)), combined);
-          const system = buildSystemPrompt(matches);
+          const grammar = await raceAbort(loaded.grammarFor(buildPlanGrammarSchema(offered, request)), combined);
+          const budget = loaded.context.contextSize - options.maxTokens;
+          const fitted = fitPrompt(offered, (text) => loaded.model.tokenize(text).length, budget - countUserTokens(loaded, request, facts));
+          if (fitted.note) yield { type: 'notice', level: 'info', stage: 'plan', message: fitted.note };
+          const system = fitted.system;
           const fixed: Record<string, ParamValue> = {};
           if (request.namespace) fixed.namespace = request.namespace;
           if (request.name) fixed.name = request.name;
@@ -199,8 +229,9 @@ export function createLlamaPlanner(options: LlamaPlannerOptions): Planner {
               temperature: options.temperature,
               maxTokens: options.maxTokens,
               signal: combined,
+              attempt: attempt + 1,
             });
-            const outcome = interpretModelAnswer(generation.text, matches, request, modelName);
+            const outcome = interpretModelAnswer(generation.text, offered, request, modelName);
             if ('plan' in outcome) {
               yield { type: 'plan-end', plan: outcome.plan, planner: 'llm' };
               return;

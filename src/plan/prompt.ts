@@ -37,6 +37,35 @@ export function buildSystemPrompt(matches: readonly CardMatch[]): string {
   return `${SYSTEM_INSTRUCTIONS}\n\n# Command cards\n\n${matches.map(formatCardForPrompt).join('\n\n')}`;
 }
 
+/**
+ * The system prompt cut to fit `budget` tokens (counted with the model's own tokenizer): first
+ * without examples, then with shorter snippets, then with fewer cards (the best-ranked kept). Says
+ * what it cut; when even one card does not fit, the prompt is returned as is and the caller falls back.
+ */
+export function fitPrompt(matches: readonly CardMatch[], countTokens: (text: string) => number, budget: number): { system: string; cards: number; tokens: number; note?: string } {
+  const full = buildSystemPrompt(matches);
+  const fullTokens = countTokens(full);
+  if (fullTokens <= budget) return { system: full, cards: matches.length, tokens: fullTokens };
+  const variants: Array<{ cards: CardMatch[]; what: string }> = [];
+  for (let count = matches.length; count >= 1; count -= 1) {
+    const kept = matches.slice(0, count);
+    for (const length of [Infinity, 400, 240, 120]) {
+      variants.push({
+        cards: kept.map((match) => ({ ...match, snippet: length === Infinity ? match.snippet : `${match.snippet.slice(0, length).replace(/\s+\S*$/, '')}…`, card: { ...match.card, examples: [] } })),
+        what: `${count < matches.length ? `${count} of ${matches.length} cards, ` : ''}${length === Infinity ? 'no examples' : `snippets cut to ${length} characters, no examples`}`,
+      });
+    }
+  }
+  for (const variant of variants) {
+    const system = buildSystemPrompt(variant.cards);
+    const tokens = countTokens(system);
+    if (tokens <= budget) {
+      return { system, cards: variant.cards.length, tokens, note: `the prompt (${fullTokens} tokens) did not fit the model's context; sent ${tokens} tokens: ${variant.what}` };
+    }
+  }
+  return { system: full, cards: matches.length, tokens: fullTokens };
+}
+
 /** The per-request message; `rejection` explains why the previous answer was refused (the retry). */
 export function buildUserMessage(request: K8sExecPayload, facts: PlanFacts, fixed: Readonly<Record<string, ParamValue>>, rejection?: string): string {
   const known: Record<string, unknown> = {};

@@ -1,165 +1,126 @@
 /**
- * The template planner: no model, pure, always available. It picks the best retrieved card that
- * fits the request's intent and resource, fills namespace and name from the request, and the rest
- * from the slot grammar (slots.ts). A required parameter it cannot fill goes to `missing`: it
- * never guesses.
+ * The template planner: no model, pure, always available. It reads the request (read-request.ts:
+ * intent, resource and object, resolved against the cluster inventory when the pipeline read one),
+ * picks the card of exactly that intent and resource whose template expresses the modifiers
+ * (choose-card.ts), and fills its parameters. It asks when the words are ambiguous, contradictory or
+ * empty, refuses (with the reason and the nearest allowed alternative) what is out of scope, and a
+ * required value it cannot fill goes to `missing`: it never guesses.
  */
-import { checkParamValue } from '../corpus/render.js';
+import { formatCommand } from '../corpus/format-command.js';
+import { ownValue } from '../own-property.js';
 import { PlanError } from '../errors.js';
+import { renderCard } from '../corpus/render.js';
 import type { CardMatch } from '../pipeline/events.js';
 import type { Planner, PlanFacts, PlannerEvent } from '../pipeline/ports.js';
-import type { Card, CardParam, ParamValue } from '../schemas/card.js';
-import type { Plan } from '../schemas/plan.js';
+import type { Card } from '../schemas/card.js';
+import type { Clarification, Plan, PlanChoice } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import { readObjectName } from './object-name.js';
-import { buildPlan, explicitParamProblems, payloadParams } from './planner.js';
-import { extractSlots, resolveReplicas, type Slots } from './slots.js';
-import { ownValue, setOwnValue } from '../own-property.js';
+import { chooseCardForReading, fillCard } from './choose-card.js';
+import { buildPlan, explicitParamProblems } from './planner.js';
+import { readRequest, understoodOf, type RequestReading } from './read-request.js';
+import { normalizeRequestText } from './request-words.js';
+import { MUTATING_INTENTS } from '../schemas/vocabulary.js';
 
-/** Which slot fills a parameter, by the parameter names cards use for it. */
-const SLOT_PARAMS = {
-  replicas: ['replicas', 'replica_count', 'count'],
-  tailLines: ['tail', 'tail_lines', 'lines'],
-  since: ['since', 'since_duration', 'window'],
-  timeout: ['timeout', 'wait_timeout'],
-  previous: ['previous'],
-  container: ['container', 'container_name'],
-  revision: ['revision', 'to_revision'],
-  node: ['node', 'node_name'],
-  output: ['output', 'output_format', 'format'],
-} as const satisfies Partial<Record<keyof Slots, readonly string[]>>;
-
-type SlotKey = keyof typeof SLOT_PARAMS;
-
-/** The card the template planner picks, and why. */
-export function chooseCard(request: K8sExecPayload, matches: readonly CardMatch[]): { match: CardMatch; notes: string[] } {
-  const fitsIntent = (match: CardMatch) => request.intent === undefined || match.card.intent === request.intent;
-  const fitsResource = (match: CardMatch) => request.resource === undefined || match.card.resource === request.resource;
-  // Among the cards that fit, one that takes every explicit param ("--param previous=true" -> the
-  // card that has "previous"); the explicit params never make a card fit that otherwise would not.
-  const takesParams = (match: CardMatch) => explicitParamProblems(match.card, request).length === 0;
-  const both = matches.find((match) => fitsIntent(match) && fitsResource(match) && takesParams(match)) ?? matches.find((match) => fitsIntent(match) && fitsResource(match));
-  if (both) return { match: both, notes: [] };
-  const fallback = matches.find(fitsIntent) ?? matches.find(fitsResource) ?? matches[0];
-  if (!fallback) {
-    throw new PlanError('no command card matches this request', {
-      hint: 'try another intent or resource, or rephrase the query (`rk8s retrieve` shows what matches)',
-    });
-  }
-  const wanted = [request.intent && `intent=${request.intent}`, request.resource && `resource=${request.resource}`].filter(Boolean).join(' ');
-  return {
-    match: fallback,
-    notes: [`no retrieved card fits ${wanted}; using ${fallback.id} (${fallback.card.intent} ${fallback.card.resource}), check it is what you meant`],
-  };
+/** The cards a template plan may use: every loaded card when the pipeline gave them, else the retrieved ones. */
+function catalogOf(matches: readonly CardMatch[], facts: PlanFacts): Card[] {
+  return facts.cards ? [...facts.cards.values()] : matches.map((match) => match.card);
 }
 
-function slotFor(param: CardParam, card: Card): SlotKey | undefined {
-  for (const [slot, names] of Object.entries(SLOT_PARAMS) as [SlotKey, readonly string[]][]) {
-    if ((names as readonly string[]).includes(param.name)) return slot;
-  }
-  if (param.type === 'boolean' && (param.flag === '--previous' || param.flag === '-p')) return 'previous';
-  // Node cards name their object "name"; "on node-2" in the text fills it when the request did not.
-  if (card.resource === 'node' && param.name === 'name') return 'node';
-  return undefined;
-}
-
-/** "--all-containers" is mentioned as "all containers" or "all-containers". */
-function flagMentioned(flag: string, text: string): boolean {
-  const words = flag.replace(/^-+/, '').split('-').map((word) => word.replace(/[^a-z0-9]/g, ''));
-  if (words.length === 0 || words.some((word) => word.length === 0)) return false;
-  const last = words.length - 1;
-  const pattern = words.map((word, index) => (index === last ? `${word}s?` : word)).join('[-\\s]');
-  return new RegExp(`(?:^|[^a-z0-9-])-{0,2}${pattern}(?![a-z0-9])`).test(text.toLowerCase());
-}
-
-/**
- * The object named in the free text (object-name.ts). A required name is read from every phrasing
- * ("restart api", "the web deployment"); an optional one (e.g. on list cards) only from the explicit
- * forms "deployment/web" and "pod named web-1", so "list pods sorted by age" never names a pod.
- */
-function objectNameFromText(param: CardParam, card: Card, request: K8sExecPayload, text: string): Candidate | undefined {
-  const result = readObjectName(text, {
-    resource: card.resource,
-    ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
-    kinds: param.required ? ['explicit', 'qualified', 'phrase'] : ['explicit'],
+/** Renders each choice that names a full request into the argv it would plan (so front-ends can show and suggest it). */
+function withArgs(choices: readonly PlanChoice[], catalog: readonly Card[], facts: PlanFacts): PlanChoice[] {
+  return choices.map((entry) => {
+    if (entry.request.intent === undefined) return entry;
+    const request = { ...entry.request, ...(entry.request.query === '' ? { query: undefined } : {}) } as K8sExecPayload;
+    const reading = readRequest(request, { catalog, ...(facts.inventory ? { inventory: facts.inventory } : {}) });
+    if (reading.outcome.kind !== 'plan') return entry;
+    const card = chooseCardForReading(reading, request, catalog, [], normalizeRequestText(request.query ?? ''));
+    if (!card) return entry;
+    const { values } = fillCard(card, reading, request, normalizeRequestText(request.query ?? ''), reading.object?.replicas);
+    const rendered = renderCard(card, values);
+    return rendered.args.length > 0 && rendered.missing.length === 0 ? { ...entry, args: rendered.args } : entry;
   });
-  if (result === undefined) return undefined;
-  if ('ambiguous' in result) {
-    return { ambiguousReason: `the text names several objects (${result.ambiguous.join(', ')}); give the one you mean as the name (--name)` };
-  }
-  return result;
 }
 
-interface Candidate {
-  value?: ParamValue;
-  phrase?: string;
-  /** Why a parameter the text asked for cannot be filled (it goes to `missing`). */
-  missingReason?: string;
-  /** Why a name was not taken from the text although it mentions some (the parameter stays unfilled). */
-  ambiguousReason?: string;
-}
-
-function candidateFor(param: CardParam, card: Card, slots: Slots, request: K8sExecPayload, facts: PlanFacts): Candidate | undefined {
-  const text = request.query ?? '';
-  const slot = slotFor(param, card);
-  if (slot === 'replicas') {
-    if (!slots.replicas) return undefined;
-    const resolved = resolveReplicas(slots.replicas, facts.currentReplicas);
-    if ('reason' in resolved) return { missingReason: resolved.reason, phrase: slots.replicas.phrase };
-    return { value: resolved.value, phrase: slots.replicas.phrase };
-  }
-  if (slot !== undefined) {
-    const value = slots[slot];
-    if (value !== undefined) return { value, phrase: slots.phrases[slot] };
-  }
-  if (param.type === 'boolean' && param.flag && flagMentioned(param.flag, text)) {
-    return { value: true, phrase: param.flag.replace(/^-+/, '') };
-  }
-  if (param.name === 'name' || param.name === card.resource) return objectNameFromText(param, card, request, text);
-  return undefined;
+/** An empty plan that asks or refuses instead of planning. */
+function planWithout(reading: RequestReading, outcome: { clarification?: Clarification; refusal?: Plan['refusal'] }, rationale: string): Plan {
+  return {
+    card: '',
+    params: {},
+    args: [],
+    command: '',
+    rationale,
+    planner: 'template',
+    missing: [],
+    understood: understoodOf(reading),
+    ...outcome,
+  };
 }
 
 /** Plans from a card without a model: pure, deterministic, never guesses a required value. */
 export function planFromTemplate(request: K8sExecPayload, matches: readonly CardMatch[], facts: PlanFacts): { plan: Plan; notes: string[] } {
-  const { match, notes } = chooseCard(request, matches);
-  const card = match.card;
-  const text = request.query ?? '';
-  const slots = extractSlots(text);
-  const values: Record<string, ParamValue> = payloadParams(card, request);
-  const fromRequest = Object.keys(values);
-  const filled: string[] = [];
-  const extraMissing: string[] = [];
-  for (const param of card.params) {
-    if (ownValue(values, param.name) !== undefined) continue;
-    const candidate = candidateFor(param, card, slots, request, facts);
-    if (!candidate) continue;
-    if (candidate.ambiguousReason !== undefined) {
-      notes.push(`${param.name}: ${candidate.ambiguousReason}`);
-      continue;
-    }
-    if (candidate.missingReason !== undefined) {
-      extraMissing.push(param.name);
-      notes.push(`${param.name}: ${candidate.missingReason}`);
-      continue;
-    }
-    if (candidate.value === undefined) continue;
-    const checked = checkParamValue(param, candidate.value);
-    if ('error' in checked) {
-      notes.push(`ignored "${candidate.phrase ?? String(candidate.value)}": ${param.name} ${checked.error}`);
-      continue;
-    }
-    setOwnValue(values, param.name, checked.value);
-    filled.push(`${param.name}=${String(checked.value)} from "${candidate.phrase ?? String(candidate.value)}"`);
+  const catalog = catalogOf(matches, facts);
+  if (catalog.length === 0) {
+    throw new PlanError('no command card matches this request', { hint: 'try another intent or resource, or rephrase the query (`rk8s retrieve` shows what matches)' });
   }
-  const parts = [`${card.title} (card ${card.id}${match.why.length > 0 ? `; ${match.why.join(', ')}` : ''}).`];
+  let reading = facts.reading ?? readRequest(request, { catalog, ...(facts.inventory ? { inventory: facts.inventory } : {}) });
+  const notes = [...reading.notes];
+  if (reading.outcome.kind === 'ask') {
+    const clarification = { ...reading.outcome.clarification, choices: withArgs(reading.outcome.clarification.choices, catalog, facts) };
+    return { plan: planWithout(reading, { clarification }, `Needs clarification: ${clarification.question}`), notes };
+  }
+  if (reading.outcome.kind === 'refuse') {
+    const refusal = { ...reading.outcome.refusal, alternatives: withArgs(reading.outcome.refusal.alternatives, catalog, facts) };
+    return { plan: planWithout(reading, { refusal }, `Refused: ${refusal.reason}`), notes };
+  }
+  const text = normalizeRequestText(request.query ?? '');
+  const card = chooseCardForReading(reading, request, catalog, matches, text);
+  if (!card) {
+    const refusal = { code: 'NO_CARD' as const, reason: `no card for ${reading.intent ?? '?'} ${reading.resource ?? '?'}`, alternatives: [] };
+    return { plan: planWithout(reading, { refusal }, `Refused: ${refusal.reason}`), notes };
+  }
+  const currentReplicas = facts.currentReplicas ?? reading.object?.replicas;
+  const filled = fillCard(card, reading, request, text, currentReplicas);
+  // "describe the hpa" when the namespace has one: a read may take the only object of its kind; a change never does.
+  const required = card.params.find((param) => param.name === 'name' && param.required);
+  const only = facts.inventory?.objects.filter((object) => object.kind === card.resource) ?? [];
+  if (required && filled.values.name === undefined && only.length === 1 && !MUTATING_INTENTS.has(card.intent)) {
+    filled.values.name = only[0]!.name;
+    filled.filled.push(`name=${only[0]!.name}: the only ${card.resource} in ${request.namespace ?? 'the cluster'}`);
+    reading = { ...reading, name: only[0]!.name, nameFrom: 'cluster' };
+  }
+  notes.push(...filled.notes);
+  const match = matches.find((candidate) => candidate.id === card.id);
+  const parts = [`${card.title} (card ${card.id}${match && match.why.length > 0 ? `; ${match.why.join(', ')}` : ''}).`];
+  const fromRequest = Object.keys(filled.values).filter((key) => key === 'namespace' || (key === 'name' && reading.nameFrom === 'explicit') || ownValue(request.params, key) !== undefined);
   if (fromRequest.length > 0) parts.push(`${fromRequest.join(', ')} from the request.`);
-  if (filled.length > 0) parts.push(`${filled.join('; ')}.`);
-  const { plan, invalid } = buildPlan({ card, values, rationale: parts.join(' '), planner: 'template', missing: extraMissing });
+  if (reading.nameFrom === 'cluster' && reading.name) parts.push(`${reading.resource} ${reading.name} resolved from the cluster.`);
+  if (filled.filled.length > 0) parts.push(`${filled.filled.join('; ')}.`);
+  const { plan, invalid } = buildPlan({ card, values: filled.values, rationale: parts.join(' '), planner: 'template', missing: filled.missing });
   // Problems with the request's own params are not notes: the pipeline denies them (PARAMS_INVALID).
   const explicit = new Set(Object.keys(request.params ?? {}));
   for (const problem of invalid) if (!explicit.has(problem.param)) notes.push(problem.message);
-  if (plan.missing.length > 0) plan.rationale += ` Needs: ${plan.missing.join(', ')}.`;
+  plan.understood = understoodOf({ ...reading, intent: card.intent, resource: card.resource });
+  if (plan.missing.length > 0) {
+    plan.rationale += ` Needs: ${plan.missing.join(', ')}.`;
+    plan.clarification = missingClarification(card, plan.missing, reading, request, catalog, facts);
+  }
+  if (explicitParamProblems(card, request).length === 0 && plan.args.length > 0) plan.command = formatCommand(plan.args);
   return { plan, notes };
+}
+
+/** "which deployment?" with the live objects as choices, when the name is what is missing. */
+function missingClarification(card: Card, missing: readonly string[], reading: RequestReading, request: K8sExecPayload, catalog: readonly Card[], facts: PlanFacts): Clarification {
+  const what = missing.map((name) => (name === 'name' ? `which ${card.resource}` : name)).join(' and ');
+  const choices: PlanChoice[] = [];
+  if (missing.includes('name') && facts.inventory) {
+    const names = facts.inventory.objects.filter((object) => object.kind === card.resource).map((object) => object.name).slice(0, 8);
+    for (const name of names) {
+      choices.push({ label: name, request: { ...(request.namespace ? { namespace: request.namespace } : {}), intent: card.intent, resource: card.resource, name, ...(request.query ? { query: request.query } : {}) } });
+    }
+  }
+  const question = `${card.title}: ${what}?${missing.includes('name') ? ` (give --name${choices.length > 0 ? `, e.g. ${choices.map((entry) => entry.label).slice(0, 4).join(', ')}` : ''})` : ''}`;
+  void reading;
+  return { question, choices: withArgs(choices, catalog, facts) };
 }
 
 /** The model-free planner: wraps planFromTemplate as a Planner (notes become info notices). */

@@ -5,19 +5,22 @@ import { z } from 'zod';
 export const INTENTS = [
   'diagnose', 'logs', 'restart', 'scale', 'rollback', 'status', 'history', 'describe',
   'get', 'events', 'top', 'cordon', 'uncordon', 'drain', 'delete',
+  'pause', 'resume', 'suspend', 'trigger',
 ] as const;
 /** An intent from the public vocabulary. */
 export type Intent = (typeof INTENTS)[number];
 
 /** Intents that change cluster state (hidden in read-only mode). */
 export const MUTATING_INTENTS: ReadonlySet<Intent> = new Set<Intent>([
-  'restart', 'scale', 'rollback', 'cordon', 'uncordon', 'drain', 'delete',
+  'restart', 'scale', 'rollback', 'cordon', 'uncordon', 'drain', 'delete', 'pause', 'resume', 'suspend', 'trigger',
 ]);
 
 /** Every resource a request may name, in canonical spelling. */
 export const RESOURCES = [
   'deployment', 'pod', 'node', 'service', 'endpoints', 'statefulset', 'daemonset', 'job',
   'cronjob', 'hpa', 'pvc', 'ingress', 'configmap', 'namespace', 'events',
+  // Spelled as the validator's kind table spells them, so both normalise a kind to the same name.
+  'replicaset', 'poddisruptionbudget', 'resourcequota', 'limitrange', 'networkpolicy', 'endpointslice', 'serviceaccount',
 ] as const;
 /** A resource from the public vocabulary. */
 export type Resource = (typeof RESOURCES)[number];
@@ -42,6 +45,13 @@ export const RESOURCE_ALIASES: Readonly<Record<Resource, readonly string[]>> = {
   configmap: ['configmap', 'configmaps', 'cm'],
   namespace: ['namespace', 'namespaces', 'ns'],
   events: ['events', 'event', 'ev', 'events.events.k8s.io'],
+  replicaset: ['replicaset', 'replicasets', 'rs', 'replicaset.apps', 'replicasets.apps'],
+  poddisruptionbudget: ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb', 'poddisruptionbudgets.policy'],
+  resourcequota: ['resourcequota', 'resourcequotas', 'quota'],
+  limitrange: ['limitrange', 'limitranges', 'limits'],
+  networkpolicy: ['networkpolicy', 'networkpolicies', 'netpol', 'networkpolicies.networking.k8s.io'],
+  endpointslice: ['endpointslice', 'endpointslices', 'endpointslices.discovery.k8s.io'],
+  serviceaccount: ['serviceaccount', 'serviceaccounts', 'sa'],
 };
 
 const aliasToResource = new Map<string, Resource>();

@@ -34,7 +34,7 @@ describe('rk8s CLI shell', () => {
     const result = await runCli(['check']);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/✔ \d+ cards \(15 intents, 15 resources\); policy: \d+ tiers, \d+ namespaces, \d+ grants, \d+ guardrail rules/);
+    expect(result.stdout).toMatch(/✔ \d+ cards \(\d+ intents, \d+ resources\); policy: \d+ tiers, \d+ namespaces, \d+ grants, \d+ guardrail rules/);
   });
 
   it('check fails closed on a broken policy directory, naming each file', async () => {

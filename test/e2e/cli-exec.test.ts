@@ -148,7 +148,8 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
   });
 
   it('--dry-run of a command kubectl rejects warns and exits 1', async () => {
-    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'nosuchthing', '--query', 'to 3', '--dry-run']);
+    // (A name that exists nowhere is now said by the planner, not sent to kubectl: a revision it does not have is.)
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'rollback', '--resource', 'deploy', '--name', 'worker', '--param', 'revision=9', '--dry-run']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/warning: the server-side dry-run failed/);
     expect(result.stderr).toMatch(/dry run failed: kubectl rejected the preview/);
@@ -181,9 +182,9 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
   });
 
   it('a failing kubectl passes its exit code through', async () => {
-    const result = await rk8s(['exec', '-n', 'prod', '--intent', 'logs', '--resource', 'pod', '--name', 'no-such-pod']);
+    const result = await rk8s(['exec', '-n', 'prod', '--intent', 'logs', '--resource', 'pod', '--name', 'payments-6b7c8d9f4-lk2jd', '--param', 'container=nosuch']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/not found/);
+    expect(result.stderr).toMatch(/container nosuch is not valid/);
   });
 
   it('--timeout is checked', async () => {

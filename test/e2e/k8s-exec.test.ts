@@ -124,11 +124,12 @@ describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
   });
 
   it('failed: kubectl errors are reported with its exit code and message', async () => {
-    const result = await run({ intent: 'logs', resource: 'pod', namespace: 'prod', name: 'no-such-pod' });
+    // (A pod that exists nowhere is now said by the planner; a container the pod does not have reaches kubectl.)
+    const result = await run({ intent: 'logs', resource: 'pod', namespace: 'prod', name: 'payments-6b7c8d9f4-lk2jd', params: { container: 'nosuch' } });
     expect(result.status).toBe('failed');
     expect(result.result?.exit_code).toBe(1);
     expect(result.error?.code).toBe('KUBECTL_FAILED');
-    expect(result.error?.message).toMatch(/not found/i);
+    expect(result.error?.message).toMatch(/container nosuch is not valid/i);
     expect(await eventsOf(result.operation_id)).toEqual(['proposed', 'started', 'failed']);
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { propose } from '../../../src/pipeline/propose.js';
 import type { Card } from '../../../src/schemas/card.js';
-import { durationSeconds, runApproved } from '../../../src/pipeline/run-approved.js';
+import { runApproved } from '../../../src/pipeline/run-approved.js';
 import type { PipelineEvent, Proposal } from '../../../src/pipeline/events.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { collectEvents, createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
@@ -226,16 +226,6 @@ describe('runApproved', () => {
     expect(proposal.plan.args).toContain(`--timeout=${timeout}`);
     await collectEvents(runApproved(proposal, core, { confirmed: true }));
     expect(core.kubectl.calls[0]!.options.timeoutSeconds).toBe(expected);
-  });
-
-  it.each([
-    ['90s', 90],
-    ['5m', 300],
-    ['1h30m', 5400],
-    ['500ms', 0.5],
-    ['soon', undefined],
-  ])('durationSeconds(%s) = %s', (text, seconds) => {
-    expect(durationSeconds(text)).toBe(seconds);
   });
 });
 

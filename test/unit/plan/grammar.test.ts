@@ -15,7 +15,7 @@ describe('buildPlanGrammarSchema', () => {
     const schema = buildPlanGrammarSchema(matchesOf('logs-deployment', 'get-deployment')) as unknown as { oneOf: Alternative[] };
     const logs = schema.oneOf[0]!.properties.params;
     const get = schema.oneOf[1]!.properties.params;
-    expect(logs.required).toEqual(['namespace', 'name', 'container', 'tail', 'since', 'timestamps']);
+    expect(logs.required).toEqual(['namespace', 'name', 'container', 'tail', 'since', 'previous', 'timestamps']);
     expect(logs.properties.namespace).toMatchObject({ type: 'string', minLength: 1, maxLength: 63 });
     expect(logs.properties.tail).toMatchObject({ oneOf: [{ type: 'integer' }, { type: 'null' }] });
     expect(logs.properties.since).toMatchObject({ oneOf: [{ type: 'string', maxLength: 12 }, { type: 'null' }] });

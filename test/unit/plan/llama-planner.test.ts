@@ -136,8 +136,22 @@ describe('createLlamaPlanner with stories260K (real node-llama-cpp)', () => {
     expect(events.slice(retryIndex, events.indexOf(notices[1]!)).some((event) => event.type === 'plan-delta')).toBe(true);
     const end = planEnd(events);
     expect(end.planner).toBe('template');
-    expect(end.plan).toMatchObject({ planner: 'template', card: 'status-deployment-impossible', missing: ['timeout'], args: [] });
+    // The template planner reads "restart api" and has no restart card among these: it refuses, never swaps.
+    expect(end.plan).toMatchObject({ planner: 'template', args: [] });
+    expect(end.plan.refusal?.code).toBe('NO_CARD');
     expect(end.plan.model).toBeUndefined();
+  });
+
+  it('cuts the cards to fit the model\'s context (counted with its tokenizer) instead of falling back, and says so', async () => {
+    const planner = make({ maxTokens: 40 });
+    const big = matchesOf('logs-pod', 'logs-pod-previous', 'logs-deployment', 'logs-pod-all-containers').map((match) => ({ ...match, snippet: `${match.card.description} ${match.card.notes.join(' ')} ${match.card.keywords.join(', ')}` }));
+    const events = await collect(planner.plan({ namespace: 'prod', name: 'api', query: 'logs of api' }, big, {}));
+    const notices = events.filter((event) => event.type === 'notice').map((event) => (event.type === 'notice' ? event.message : ''));
+    expect(notices.some((message) => /did not fit the model's context; sent \d+ tokens/.test(message))).toBe(true);
+    expect(notices.some((message) => /does not fit the \d+-token context/.test(message))).toBe(false);
+    const deltas = events.filter((event) => event.type === 'plan-delta');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.every((event) => event.type === 'plan-delta' && (event.attempt === 1 || event.attempt === 2))).toBe(true);
   });
 
   it('falls back when the JSON is cut off by maxTokens', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractSlots, resolveReplicas, type ReplicaSlot, type Slots } from '../../../src/plan/slots.js';
+import { bareReplicaCount, extractSlots, resolveReplicas, type ReplicaSlot, type Slots } from '../../../src/plan/slots.js';
 
 type Expected = Partial<Omit<Slots, 'phrases'>>;
 
@@ -103,5 +103,47 @@ describe('resolveReplicas', () => {
     const resolved = resolveReplicas(replicas, current);
     if (expected === undefined) expect(resolved).toHaveProperty('reason');
     else expect(resolved).toEqual({ value: expected });
+  });
+});
+
+describe('extractSlots: the modifiers on-call engineers add', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['pods sorted by restarts', { sortBy: 'restarts' }],
+    ['top pods by memory', { sortBy: 'memory' }],
+    ['which node has the highest cpu', { sortBy: 'cpu' }],
+    ['logs -f', { follow: true }],
+    ['tail -f the logs', { follow: true }],
+    ['stream it', { follow: true }],
+    ['only warnings', { warnings: true }],
+    ['cpu per container', { perContainer: true }],
+    ['pods with label app=api', { selector: 'app=api' }],
+    ['get pods -l tier=backend,app!=web', { selector: 'tier=backend,app!=web' }],
+    ['30s timeout', { timeout: '30s' }],
+    ['give it 20 minutes', { timeout: '20m' }],
+    ['timeout of half an hour', { timeout: '30m' }],
+    ['drain it but give pods 10m', { timeout: '10m' }],
+    ['list all pods with their nodes', { output: 'wide' }],
+    ['which node each pod runs on', { output: 'wide' }],
+    ['what images is api running', { output: 'wide' }],
+    ['from before it restarted', { previous: true }],
+    ['logs of the crashed payments container', { previous: true }],
+    ['logs over the past two hours', { since: '2h' }],
+  ])('%j', (text, expected) => {
+    expect(extractSlots(text)).toMatchObject(expected);
+  });
+
+  it('records every absolute count, so two counts can be asked about', () => {
+    expect(extractSlots('scale api to 10 then back to 3').replicaTargets).toEqual([10, 3]);
+    expect(extractSlots('scale api to 10').replicaTargets).toBeUndefined();
+  });
+
+  it.each<[string, string | undefined, number | undefined]>([
+    ['scale web 5', 'web', 5],
+    ['5', undefined, 5],
+    ['scale web 5 lines', 'web', undefined],
+    ['scale web to revision 2', 'web', undefined],
+    ['scale web 5 and 6', 'web', undefined],
+  ])('a bare count: %j', (text, name, expected) => {
+    expect(bareReplicaCount(text, name)).toBe(expected);
   });
 });

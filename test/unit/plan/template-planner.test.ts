@@ -13,10 +13,10 @@ describe('planFromTemplate: filling parameters', () => {
     ['scale-deployment', '"to 5"', { ...base, query: 'scale it to 5' }, { replicas: 5 }, ['scale', 'deployment/api', '-n', 'prod', '--replicas=5']],
     ['scale-deployment', '"7 replicas"', { ...base, query: '7 replicas' }, { replicas: 7 }, ['scale', 'deployment/api', '-n', 'prod', '--replicas=7']],
     ['logs-deployment', 'tail, since, container', { ...base, query: 'last 50 lines of the envoy container since 15m' }, { tail: 50, since: '15m', container: 'envoy' }, ['logs', 'deployment/api', '-n', 'prod', '--container=envoy', '--tail=50', '--since=15m']],
-    ['logs-deployment', 'the tail default and a boolean flag named in the text', { ...base, query: 'with timestamps' }, { tail: 200, timestamps: true }, ['logs', 'deployment/api', '-n', 'prod', '--tail=200', '--timestamps']],
+    ['logs-deployment', 'the tail default and a boolean flag named in the text', { ...base, intent: 'logs', query: 'with timestamps' }, { tail: 200, timestamps: true }, ['logs', 'deployment/api', '-n', 'prod', '--tail=200', '--timestamps']],
     ['rollback-deployment', '"to revision 3"', { ...base, query: 'roll back to revision 3' }, { revision: 3 }, ['rollout', 'undo', 'deployment/api', '-n', 'prod', '--to-revision=3']],
     ['get-deployment', 'output "wide"', { namespace: 'prod', query: 'list them wide' }, { output: 'wide' }, ['get', 'deployments', '-n', 'prod', '--output=wide']],
-    ['status-deployment', 'a timeout', { ...base, query: 'wait up to 5 minutes' }, { timeout: '5m' }, ['rollout', 'status', 'deployment/api', '-n', 'prod', '--timeout=5m']],
+    ['status-deployment', 'a timeout', { ...base, intent: 'status', query: 'wait up to 5 minutes' }, { timeout: '5m' }, ['rollout', 'status', 'deployment/api', '-n', 'prod', '--timeout=5m']],
     ['scale-deployment', 'the name from "deployment/web" when the request has none', { namespace: 'prod', query: 'scale deployment/web to 2' }, { name: 'web', replicas: 2 }, ['scale', 'deployment/web', '-n', 'prod', '--replicas=2']],
   ])('%s: %s', (cardId, _what, request, params, args) => {
     const { plan } = planFromTemplate(request, matchesOf(cardId), {});
@@ -39,7 +39,7 @@ describe('planFromTemplate: filling parameters', () => {
     ['double it', undefined, undefined],
     ['halve', undefined, undefined],
   ])('relative replicas %j from %s current', (query, currentReplicas, expected) => {
-    const { plan, notes } = planFromTemplate({ ...base, query }, matchesOf('scale-deployment'), { currentReplicas });
+    const { plan, notes } = planFromTemplate({ ...base, intent: 'scale', query }, matchesOf('scale-deployment'), { currentReplicas });
     if (expected === undefined) {
       expect(plan.missing).toEqual(['replicas']);
       expect(plan.args).toEqual([]);
@@ -56,8 +56,8 @@ describe('planFromTemplate: what goes to missing', () => {
   it.each<[string, K8sExecPayload, string[]]>([
     ['scale-deployment', { ...base, query: 'scale it please' }, ['replicas']],
     ['scale-deployment', { namespace: 'prod', query: 'scale to 3' }, ['name']],
-    ['restart-deployment', { namespace: 'prod' }, ['name']],
-    ['scale-deployment', { namespace: 'prod', query: 'more please' }, ['name', 'replicas']],
+    ['restart-deployment', { namespace: 'prod', intent: 'restart' }, ['name']],
+    ['scale-deployment', { namespace: 'prod', intent: 'scale', query: 'more please' }, ['name', 'replicas']],
   ])('%s with %j is missing %j', (cardId, request, missing) => {
     const { plan } = planFromTemplate(request, matchesOf(cardId), {});
     expect(plan.missing).toEqual(missing);
@@ -142,15 +142,17 @@ describe('planFromTemplate: the object name from free text', () => {
     const { plan } = planFromTemplate(request, matchesOf(cardId), {});
     expect(plan.params.name).toBe(name);
     if (name === undefined) {
-      expect(plan.missing).toContain('name');
+      // Nothing guessed: the name is missing, or the planner asks which object is meant.
+      expect(plan.missing.includes('name') || plan.clarification !== undefined || plan.refusal !== undefined).toBe(true);
       expect(plan.args).toEqual([]);
     }
   });
 
-  it('says why when the text names several objects', () => {
-    const { plan, notes } = planFromTemplate({ namespace: 'prod', query: 'restart api and web' }, matchesOf('restart-deployment'), {});
-    expect(plan.missing).toEqual(['name']);
-    expect(notes.join(' ')).toMatch(/several objects \(api, web\)/);
+  it('asks which one when the text names several objects, with each as a choice', () => {
+    const { plan } = planFromTemplate({ namespace: 'prod', query: 'restart api and web' }, matchesOf('restart-deployment'), {});
+    expect(plan.args).toEqual([]);
+    expect(plan.clarification?.question).toMatch(/several objects \(api, web\)/);
+    expect(plan.clarification?.choices.map((choice) => choice.request.name)).toEqual(['api', 'web']);
   });
 
   it('never lets the text override the name of the request', () => {
@@ -169,13 +171,17 @@ describe('planFromTemplate: choosing the card', () => {
     const matches = matchesOf('status-deployment', 'restart-deployment', 'scale-deployment');
     expect(planFromTemplate({ ...base, intent: 'restart' }, matches, {}).plan.card).toBe('restart-deployment');
     expect(planFromTemplate({ ...base, intent: 'scale', query: 'to 2' }, matches, {}).plan.card).toBe('scale-deployment');
-    expect(planFromTemplate({ ...base, query: 'hmm' }, matches, {}).plan.card).toBe('status-deployment');
+    // Words that ask for nothing are asked about, never answered with a guessed card.
+    const vague = planFromTemplate({ ...base, query: 'hmm' }, matches, {}).plan;
+    expect(vague.args).toEqual([]);
+    expect(vague.clarification?.question).toMatch(/what do you want to do/);
   });
 
-  it('uses an intent match for another resource and says so', () => {
-    const { plan, notes } = planFromTemplate({ ...base, intent: 'restart', resource: 'statefulset' }, matchesOf('status-deployment', 'restart-deployment'), {});
-    expect(plan.card).toBe('restart-deployment');
-    expect(notes.join(' ')).toMatch(/no retrieved card fits intent=restart resource=statefulset/);
+  it('never swaps in another resource\'s card for an explicit intent and resource: it refuses and lists what the resource has', () => {
+    const { plan } = planFromTemplate({ ...base, intent: 'restart', resource: 'statefulset' }, matchesOf('status-deployment', 'restart-deployment', 'status-statefulset'), {});
+    expect(plan.args).toEqual([]);
+    expect(plan.refusal?.code).toBe('NO_CARD');
+    expect(plan.refusal?.reason).toMatch(/no card restarts a statefulset; for statefulset: status/);
   });
 
   it('fails with a PlanError when nothing was retrieved', () => {

@@ -1,4 +1,5 @@
 /** The card corpus and the validator agree: every card example parses cleanly and breaks no always-denied rule. */
+import { MUTATING_INTENTS } from '../../../src/schemas/vocabulary.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCards } from '../../../src/corpus/load-cards.js';
@@ -24,6 +25,6 @@ describe('card examples under the validator', () => {
     expect(parseKubectlArgs(args).problems).toEqual([]);
     const verdict = validate(args, { policy, cardRisk: card.risk_level, owner: null });
     for (const violation of verdict.violations) expect(POLICY_CODES.has(violation.code), violation.message).toBe(true);
-    expect(verdict.mutating).toBe(['restart', 'scale', 'rollback', 'cordon', 'uncordon', 'drain', 'delete'].includes(card.intent));
+    expect(verdict.mutating).toBe(MUTATING_INTENTS.has(card.intent));
   });
 });

@@ -1,0 +1,68 @@
+/** Name resolution: one validated, bounded read per namespace, cached briefly, a notice (not an error) when the cluster cannot be read. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
+import type { CommandValidator } from '../../../src/pipeline/core.js';
+import type { Verdict } from '../../../src/schemas/verdict.js';
+import { createFakeKubectl } from '../../helpers/fake-core.js';
+
+const text = readFileSync(path.resolve(import.meta.dirname, '../../data/inventory-prod.txt'), 'utf8');
+const allow: Verdict = { decision: 'allow', risk: 'none', violations: [], suggestions: [], mutating: false };
+
+function validator(verdict: Verdict = allow): CommandValidator & { seen: string[][] } {
+  const seen: string[][] = [];
+  return { policyVersion: 'v', seen, validate: (args) => (seen.push([...args]), verdict), ownerLookup: () => undefined, target: () => undefined };
+}
+
+describe('inventoryReadArgs', () => {
+  it('reads every kind the planner resolves in one get, with custom columns (no Secrets)', () => {
+    const args = inventoryReadArgs('prod');
+    expect(args.slice(0, 1)).toEqual(['get']);
+    expect(args[1]!.split(',')).toEqual(expect.arrayContaining(['deployments', 'statefulsets', 'daemonsets', 'pods', 'replicasets', 'nodes', 'namespaces']));
+    expect(args[1]).not.toMatch(/secret/);
+    expect(args.slice(2, 4)).toEqual(['-n', 'prod']);
+    expect(args[4]).toMatch(/^--output=custom-columns=KIND:\.kind,NAME:\.metadata\.name,/);
+    expect(inventoryReadArgs(undefined)).toEqual(['get', 'nodes,namespaces', expect.stringMatching(/^--output=custom-columns=/)]);
+  });
+});
+
+describe('resolveNames', () => {
+  it('validates the read, records it, and reuses it for a few seconds per namespace', async () => {
+    let now = 1_000;
+    const kubectl = createFakeKubectl(() => ({ stdout: text.trimEnd().split('\n') }));
+    const core = { validator: validator(), kubectl, clock: { now: () => new Date(now) } };
+    const first = await resolveNames(core, 'prod');
+    expect(first.inventory?.objects.some((object) => object.name === 'payments-6b7c8d9f4-lk2jd')).toBe(true);
+    expect(first.reads).toEqual([expect.stringMatching(/^(?:kubectl )?get deployments,statefulsets,/)]);
+    expect(core.validator.seen).toEqual([inventoryReadArgs('prod')]);
+    now += 2_000;
+    const second = await resolveNames(core, 'prod');
+    expect(second.reads[0]).toMatch(/\(cached\)$/);
+    expect(kubectl.calls).toHaveLength(1);
+    now += 10_000;
+    await resolveNames(core, 'prod');
+    expect(kubectl.calls).toHaveLength(2);
+  });
+
+  it('says so, and returns no inventory, when the cluster cannot be read', async () => {
+    const kubectl = createFakeKubectl(() => ({ stderr: ['Unable to connect to the server: dial tcp 127.0.0.1:1: connect: connection refused'], exitCode: 1 }));
+    const result = await resolveNames({ validator: validator(), kubectl }, 'prod', { cacheMilliseconds: 0 });
+    expect(result.inventory).toBeUndefined();
+    expect(result.notice).toMatch(/names not checked against the cluster .*planning from the words alone/);
+  });
+
+  it('never runs a read the policy does not allow', async () => {
+    const kubectl = createFakeKubectl(() => ({ stdout: ['x'] }));
+    const denied: Verdict = { ...allow, decision: 'deny', violations: [{ code: 'VERB_NOT_ALLOWED', message: 'no' }] };
+    const result = await resolveNames({ validator: validator(denied), kubectl }, 'prod', { cacheMilliseconds: 0 });
+    expect(kubectl.calls).toHaveLength(0);
+    expect(result.notice).toMatch(/is not permitted/);
+  });
+
+  it('parses the answer into objects whatever order the kinds come in, skipping rows it cannot read', () => {
+    const inventory = parseInventory(`${text}\ngarbage line\n`, 'prod');
+    expect(inventory.namespace).toBe('prod');
+    expect(inventory.objects.find((object) => object.name === 'api-5d8f7c9b6-2xkqp')?.owner).toEqual({ kind: 'deployment', name: 'api' });
+  });
+});
