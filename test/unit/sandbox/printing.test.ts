@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { humanDuration, parseDuration } from '../../../src/sandbox/age.js';
+import { humanDuration } from '../../../src/sandbox/age.js';
+import { formatGoDuration, parseDuration } from '../../../src/sandbox/duration.js';
 import { generateServingCertificate } from '../../../src/sandbox/certificate.js';
 import { buildTable, podStatusReason } from '../../../src/sandbox/tables.js';
 import type { KubeObject } from '../../../src/sandbox/types.js';
@@ -21,6 +22,11 @@ describe('humanDuration (kubectl AGE)', () => {
 
   it('rejects a malformed duration', () => {
     expect(() => parseDuration('ten minutes')).toThrow(/invalid duration/);
+    expect(() => parseDuration('')).toThrow(/invalid duration/);
+  });
+
+  it.each([[10_000, '10s'], [300_000, '5m0s'], [80_000, '1m20s'], [160_000, '2m40s'], [7_200_000, '2h0m0s'], [300, '300ms'], [1_500, '1.5s']])('formatGoDuration(%d) = %s (the kubelet back-off wording)', (milliseconds, expected) => {
+    expect(formatGoDuration(milliseconds)).toBe(expected);
   });
 });
 
