@@ -50,6 +50,8 @@ export class SandboxCluster {
   loading = false;
   /** The kubelet's per-pod state (container start times, restart anchors), by pod uid. */
   readonly podRuntime = new Map<string, PodRuntime>();
+  /** How long the pods of a Job run before they succeed, by Job uid (the scenario's `runFor`). */
+  readonly jobRunFor = new Map<string, number>();
   /** Objects whose status the scenario wrote and the controllers leave as written (HPA metrics). */
   readonly frozenStatus = new Set<string>();
   /** Pods (by uid) whose start or termination is already scheduled on a timer. */

@@ -33,6 +33,13 @@ export function containerUsage(cluster: SandboxCluster, pod: Pod, containerName:
     memory = (parseQuantity(limits['memory'] as string | undefined) || memoryBase * 2) * 0.93;
     cpu = cpuBase * 0.9;
   }
+  // On a node under memory pressure, pods without a tight limit use more than they asked for.
+  const nodeName = pod.spec?.nodeName;
+  const node = nodeName ? cluster.store.peekOne(cluster.type('Node'), undefined, nodeName) as unknown as Node | undefined : undefined;
+  if (node?.status?.conditions?.some((condition) => condition.type === 'MemoryPressure' && condition.status === 'True')) {
+    const limit = parseQuantity(limits['memory'] as string | undefined);
+    memory = limit > 0 ? Math.max(memory, Math.min(limit * 0.98, memoryBase * 1.9)) : Math.max(memory, memoryBase * 1.9);
+  }
   const usage = faults.usage;
   if (usage?.cpu) cpu = usage.cpu.endsWith('%') ? (cpuBase * Number.parseFloat(usage.cpu)) / 100 : parseQuantity(usage.cpu);
   if (usage?.memory) {

@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxCluster } from './cluster.js';
 import { settleDeploymentHistory } from './controllers/deployment-controller.js';
-import { evictOne } from './controllers/node-lifecycle.js';
 import { PodIpAllocator } from './controllers/scheduler.js';
 import { synthesizeHistories } from './kubelet/kubelet.js';
 import { expandCronJob, expandDaemonSet, expandDeployment, expandStatefulSet, placePod, put, type LoadContext } from './scenario/expand-workloads.js';
@@ -17,6 +16,7 @@ import { readScenario } from './scenario/read-scenario.js';
 import { loadScenarioEvents } from './scenario/scenario-events.js';
 import { nodeObject } from './scenario/scenario-nodes.js';
 import { ago } from './scenario/scenario-time.js';
+import { parseDuration } from './duration.js';
 import type { KubeObject } from './types.js';
 
 export { readScenario } from './scenario/read-scenario.js';
@@ -86,7 +86,7 @@ export function loadScenario(cluster: SandboxCluster, path: string): void {
         spec: { holderIdentity: spec.name, leaseDurationSeconds: 40, renewTime: new Date(renewed).toISOString().replace('Z', '000Z') },
       }, created);
     });
-    const context: LoadContext = { cluster, ips: new PodIpAllocator([]), evictions: [], file: path };
+    const context: LoadContext = { cluster, ips: new PodIpAllocator([]), file: path };
     for (const entry of scenario.objects ?? []) {
       const { sandbox = {}, ...manifest } = entry;
       const object = manifest as unknown as KubeObject;
@@ -95,14 +95,15 @@ export function loadScenario(cluster: SandboxCluster, path: string): void {
       else delete object.metadata.namespace;
       const created = ago(cluster, sandbox.age, '30d');
       if (object.kind === 'Pod') {
-        placePod(context, { metadata: { labels: object.metadata.labels ?? {}, ...(object.metadata.annotations ? { annotations: object.metadata.annotations } : {}) }, spec: object['spec'] as never }, object, object.metadata.name, {
+        placePod(context, { metadata: { labels: object.metadata.labels ?? {}, ...(object.metadata.annotations ? { annotations: object.metadata.annotations } : {}) }, spec: object['spec'] as never }, undefined, object.metadata.name, {
           age: sandbox.age ?? '30d', ...(sandbox.node ? { node: sandbox.node } : {}), ...(sandbox.restarts !== undefined ? { restarts: sandbox.restarts } : {}),
           ...(sandbox.lastRestart !== undefined ? { lastRestart: sandbox.lastRestart } : {}), ...(sandbox.evicted !== undefined ? { evicted: sandbox.evicted } : {}),
-        });
+        }, {}, object.metadata.namespace);
         continue;
       }
       const stored = put(cluster, object, created);
       if (object.kind === 'HorizontalPodAutoscaler' && object['status'] !== undefined) cluster.frozenStatus.add(stored.metadata.uid ?? '');
+      if (object.kind === 'Job' && sandbox.runFor !== undefined) cluster.jobRunFor.set(stored.metadata.uid ?? '', parseDuration(sandbox.runFor));
       if (object.kind === 'Deployment') expandDeployment(context, stored, sandbox);
       else if (object.kind === 'StatefulSet') expandStatefulSet(context, stored, sandbox);
       else if (object.kind === 'DaemonSet') expandDaemonSet(context, stored, sandbox);
@@ -113,13 +114,6 @@ export function loadScenario(cluster: SandboxCluster, path: string): void {
         apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
         spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
       }, clusterBirth);
-    }
-    settle(cluster);
-    for (const eviction of context.evictions) {
-      const pod = cluster.store.peekOne(cluster.type('Pod'), eviction.namespace, eviction.name);
-      const nodeName = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
-      const node = nodeName ? cluster.store.peekOne(cluster.type('Node'), undefined, nodeName) : undefined;
-      if (pod && node) evictOne(cluster, node, eviction.resource, [pod], eviction.at, pod);
     }
     settle(cluster);
     settleDeploymentHistory(cluster);

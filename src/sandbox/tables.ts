@@ -137,12 +137,34 @@ function jobDuration(job: Job, now: Date): string {
   return humanDuration(Date.parse(end) - Date.parse(start));
 }
 
-function eventLastSeen(event: Event, now: Date): string {
-  const last = event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp;
-  const first = event.firstTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp;
-  const lastText = ageOf(last, now);
-  const count = event.count ?? event.series?.count ?? 1;
-  return count > 1 ? `${lastText} (x${count} over ${ageOf(first, now)})` : lastText;
+/** The API server's event printer: LAST SEEN from lastTimestamp, or the series, or eventTime. */
+function eventTimes(event: Event, now: Date): { last: string; first: string; count: number } {
+  const first = event.firstTimestamp ? ageOf(event.firstTimestamp, now) : ageOf(event.eventTime ?? undefined, now);
+  let last = event.lastTimestamp ? ageOf(event.lastTimestamp, now) : first;
+  let count = event.count ?? 0;
+  if (event.series) {
+    last = ageOf(event.series.lastObservedTime, now);
+    count = event.series.count ?? count;
+  } else if (count === 0) count = 1;
+  return { last, first, count };
+}
+
+function eventSource(event: Event): string {
+  const component = event.source?.component || event.reportingComponent || '';
+  const instance = event.source?.host || event.reportingInstance || '';
+  if (!component) return '<unknown>';
+  return instance ? `${component}, ${instance}` : component;
+}
+
+function quotaColumns(status: { hard?: Record<string, string>; used?: Record<string, string> } | undefined): [string, string] {
+  const requests: string[] = [];
+  const limits: string[] = [];
+  for (const name of Object.keys(status?.hard ?? {}).sort()) {
+    const entry = `${name}: ${status?.used?.[name] ?? '0'}/${status?.hard?.[name]}`;
+    if (name.startsWith('limits.')) limits.push(entry);
+    else requests.push(entry);
+  }
+  return [requests.join(', '), limits.join(', ')];
 }
 
 const printers: Record<string, Printer> = {
@@ -322,9 +344,27 @@ const printers: Record<string, Printer> = {
     columns: [['Last Seen', 'string'], ['Type', 'string'], ['Reason', 'string'], ['Object', 'string'], ['Subobject', 'string', 1], ['Source', 'string', 1], ['Message', 'string'], ['First Seen', 'string', 1], ['Count', 'string', 1], ['Name', 'string', 1]],
     row: (object, now) => {
       const event = object as unknown as Event;
-      const involved = `${(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name ?? ''}`;
-      const source = event.source?.component ? `${event.source.component}${event.source.host ? `, ${event.source.host}` : ''}` : event.reportingComponent ?? '';
-      return [eventLastSeen(event, now), event.type ?? 'Normal', event.reason ?? '', involved, event.involvedObject.fieldPath ?? '', source, (event.message ?? '').trim(), ageOf(event.firstTimestamp ?? event.eventTime, now), String(event.count ?? 1), object.metadata.name];
+      const involved = event.involvedObject.name ? `${(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name}` : (event.involvedObject.kind ?? '').toLowerCase();
+      const times = eventTimes(event, now);
+      return [times.last, event.type ?? '', event.reason ?? '', involved, event.involvedObject.fieldPath ?? '', eventSource(event), (event.message ?? '').trim(), times.first, times.count, object.metadata.name];
+    },
+  },
+  ResourceQuota: {
+    columns: [['Name', 'string'], ['Age', 'string'], ['Request', 'string'], ['Limit', 'string']],
+    row: (object, now) => {
+      const [requests, limits] = quotaColumns(object['status'] as { hard?: Record<string, string>; used?: Record<string, string> } | undefined);
+      return [object.metadata.name, age(object, now), requests, limits];
+    },
+  },
+  LimitRange: {
+    columns: [['Name', 'string'], ['Created At', 'date']],
+    row: (object) => [object.metadata.name, object.metadata.creationTimestamp ?? ''],
+  },
+  NetworkPolicy: {
+    columns: [['Name', 'string'], ['Pod-Selector', 'string'], ['Age', 'string']],
+    row: (object, now) => {
+      const selector = formatLabelSelector((object['spec'] as { podSelector?: Parameters<typeof formatLabelSelector>[0] } | undefined)?.podSelector);
+      return [object.metadata.name, selector, age(object, now)];
     },
   },
   PodDisruptionBudget: {
@@ -357,12 +397,15 @@ export function tableColumns(kind: string): TableColumn[] {
 /** Which object each Table row carries (kubectl's `includeObject` query parameter). */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
-/** Builds a meta.k8s.io/v1 Table for a list of objects of one kind. */
-export function buildTable(kind: string, objects: KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean }): Record<string, unknown> {
+/**
+ * Builds a meta.k8s.io/v1 Table for a list of objects of one kind. `present` turns a stored
+ * object into what the row carries (another API version's view: cells come from the stored form).
+ */
+export function buildTable(kind: string, objects: readonly KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean; present?: (object: KubeObject) => KubeObject }): Record<string, unknown> {
   const printer = printers[kind] ?? defaultPrinter;
   const rows = objects.map((object) => {
     const row: Record<string, unknown> = { cells: printer.row(object, options.now) };
-    if (options.includeObject === 'Object') row['object'] = object;
+    if (options.includeObject === 'Object') row['object'] = options.present ? options.present(object) : object;
     else if (options.includeObject === 'Metadata') row['object'] = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
     return row;
   });

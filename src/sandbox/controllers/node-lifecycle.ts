@@ -59,6 +59,8 @@ interface NodeMemory {
   ready: string;
   unschedulable: boolean;
   pressure: Record<string, string>;
+  /** Pressure conditions the eviction manager already acted on. */
+  evicted?: Record<string, string>;
 }
 
 const memories = new WeakMap<SandboxCluster, Map<string, NodeMemory>>();
@@ -168,12 +170,10 @@ export function reconcileNodes(cluster: SandboxCluster): void {
       const before = seen?.pressure[type] ?? 'False';
       if (before === pressure[type]) continue;
       const condition = conditionOf(node, type);
-      if (pressure[type] === 'True') {
-        recordNodeEvent(cluster, stored, onEvent, 'kubelet', transitionTime(condition));
-        if (type !== 'PIDPressure' && nodeIsReady(node)) evictOne(cluster, stored, type === 'MemoryPressure' ? 'memory' : 'ephemeral-storage', podsOn(name), transitionTime(condition) + 10_000);
-      } else if (seen) recordNodeEvent(cluster, stored, offEvent, 'kubelet', now);
+      if (pressure[type] === 'True') recordNodeEvent(cluster, stored, onEvent, 'kubelet', transitionTime(condition));
+      else if (seen) recordNodeEvent(cluster, stored, offEvent, 'kubelet', now);
     }
-    memory.set(name, { ready: readyStatus, unschedulable: Boolean(node.spec?.unschedulable), pressure });
+    memory.set(name, { ready: readyStatus, unschedulable: Boolean(node.spec?.unschedulable), pressure, ...(seen?.evicted ? { evicted: seen.evicted } : {}) });
     if (readyStatus === 'True') continue;
     // No kubelet: the node controller marks its pods not ready, the taint manager evicts them.
     const since = transitionTime(ready);
@@ -181,11 +181,20 @@ export function reconcileNodes(cluster: SandboxCluster): void {
     for (const podObject of podsOn(name)) {
       const pod = podObject as unknown as Pod;
       if (!isActivePod(pod) && !podObject.metadata.deletionTimestamp) continue;
-      const readyCondition = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
-      if (readyCondition?.status === 'True' && !podObject.metadata.deletionTimestamp) {
-        const next = cloneJson(podObject);
+      if (cluster.loading) {
+        // First what its kubelet last reported, before the node went down.
+        const runtime = cluster.podRuntime.get(podObject.metadata.uid ?? '');
+        if (runtime && !runtime.reported && since > runtime.boundAt) {
+          runtime.reported = true;
+          syncPod(cluster, podObject.metadata.namespace ?? '', podObject.metadata.name, podObject.metadata.uid ?? '', false, since);
+        }
+      }
+      const latest = cluster.store.peekOne(podType, podObject.metadata.namespace, podObject.metadata.name) ?? podObject;
+      const readyCondition = (latest as unknown as Pod).status?.conditions?.find((condition) => condition.type === 'Ready');
+      if (readyCondition?.status === 'True') {
+        const next = cloneJson(latest);
         const status = next['status'] as NonNullable<Pod['status']>;
-        const at = Math.max(since, Date.parse(readyCondition.lastTransitionTime ?? '') || since);
+        const at = Math.max(since + 40_000, Date.parse(readyCondition.lastTransitionTime ?? '') || since);
         status.conditions = (status.conditions ?? []).map((condition) => (condition.type === 'Ready' ? { ...condition, status: 'False', lastTransitionTime: cluster.timestamp(cluster.loading ? at : now) } : condition));
         cluster.store.update(podType, next);
         if (cluster.loading) {
@@ -217,35 +226,60 @@ export function reconcileNodes(cluster: SandboxCluster): void {
   }
 }
 
+/**
+ * The kubelet's eviction manager, after the kubelets ran: a node whose memory or disk pressure
+ * just turned True evicts one pod (once per transition).
+ */
+export function reconcileEvictions(cluster: SandboxCluster): void {
+  const memory = memoryOf(cluster);
+  const podType = cluster.type('Pod');
+  for (const stored of cluster.store.peek(cluster.type('Node'))) {
+    const node = stored as unknown as Node;
+    if (!nodeIsReady(node)) continue;
+    const seen = memory.get(stored.metadata.name);
+    if (!seen) continue;
+    const acted = (seen.evicted ??= {});
+    for (const [type, resource] of [['MemoryPressure', 'memory'], ['DiskPressure', 'ephemeral-storage']] as const) {
+      const condition = conditionOf(node, type);
+      const status = condition?.status ?? 'False';
+      if ((acted[type] ?? 'False') === status) continue;
+      if (status !== 'True') {
+        acted[type] = status;
+        continue;
+      }
+      const pods = cluster.store.peek(podType).filter((pod) => (pod as unknown as Pod).spec?.nodeName === stored.metadata.name);
+      const at = cluster.loading ? transitionTime(condition) + 10_000 : Date.now();
+      if (evictOne(cluster, stored, resource, pods, at) || !cluster.loading) acted[type] = status;
+    }
+  }
+}
+
 function bytesText(bytes: number): string {
   const kibibytes = Math.max(1, Math.round(bytes / 1024));
   return `${kibibytes}Ki`;
 }
 
-/**
- * The kubelet's eviction manager under pressure: evicts the pod that most exceeds its requests
- * (lowest priority first), with the kubelet's message and events. One eviction per transition.
- */
-export function evictOne(cluster: SandboxCluster, node: KubeObject, resource: 'memory' | 'ephemeral-storage', pods: KubeObject[], at: number, chosen?: KubeObject): KubeObject | undefined {
-  const candidates = pods.filter((object) => {
-    const pod = object as unknown as Pod;
-    return isActivePod(pod) && !object.metadata.deletionTimestamp && (pod.spec?.priority ?? 0) < 2_000_000_000 && pod.status?.phase === 'Running';
-  });
-  const usageOf = (object: KubeObject) => (object as unknown as Pod).spec?.containers.map((container) => {
+interface ContainerUse {
+  name: string;
+  usage: number;
+  request: number;
+  requestText: string;
+}
+
+function usageOf(cluster: SandboxCluster, object: KubeObject, resource: 'memory' | 'ephemeral-storage'): ContainerUse[] {
+  return ((object as unknown as Pod).spec?.containers ?? []).map((container) => {
     const usage = resource === 'memory' ? containerUsage(cluster, object as unknown as Pod, container.name).memory : 2 ** 30 * (1 + (container.name.length % 5));
     const request = parseQuantity((container.resources?.requests?.[resource] as string | undefined) ?? '0');
     return { name: container.name, usage, request, requestText: String(container.resources?.requests?.[resource] ?? '0') };
-  }) ?? [];
-  const ranked = [...candidates].sort((left, right) => {
-    const leftUsage = usageOf(left);
-    const rightUsage = usageOf(right);
-    const exceeds = (entries: ReturnType<typeof usageOf>) => entries.some((entry) => entry.usage > entry.request) ? 0 : 1;
-    const over = (entries: ReturnType<typeof usageOf>) => entries.reduce((sum, entry) => sum + entry.usage - entry.request, 0);
-    return exceeds(leftUsage) - exceeds(rightUsage) || ((left as unknown as Pod).spec?.priority ?? 0) - ((right as unknown as Pod).spec?.priority ?? 0) || over(rightUsage) - over(leftUsage);
   });
-  const victim = chosen ?? ranked[0];
-  if (!victim) return undefined;
-  const entries = usageOf(victim);
+}
+
+/**
+ * Marks a pod evicted by the kubelet (status Failed/Evicted from the kubelet's next sync) with the
+ * eviction manager's message, annotations and events.
+ */
+export function markEvicted(cluster: SandboxCluster, node: KubeObject, victim: KubeObject, resource: 'memory' | 'ephemeral-storage', at: number): void {
+  const entries = usageOf(cluster, victim, resource);
   const threshold = resource === 'memory' ? '100Mi' : '10Gi';
   const available = resource === 'memory' ? 88_260 * 1024 : 9_036_540 * 1024;
   let message = `The node was low on resource: ${resource}. Threshold quantity: ${threshold}, available: ${bytesText(available)}. `;
@@ -256,14 +290,34 @@ export function evictOne(cluster: SandboxCluster, node: KubeObject, resource: 'm
   const host = (victim as unknown as Pod).spec?.nodeName ?? '';
   const annotations = { offending_containers: offending.map((entry) => entry.name).join(','), offending_containers_usage: offending.map((entry) => bytesText(entry.usage)).join(','), starved_resource: resource };
   const history = cluster.loading ? { first: at, last: at, count: 1 } : undefined;
-  const recent = !cluster.loading || Date.now() - at < 3_600_000;
-  if (recent) {
+  if (!cluster.loading || Date.now() - at < 3_600_000) {
     cluster.recordEvent(kubeletNodeRef(node), 'Warning', 'EvictionThresholdMet', `Attempting to reclaim ${resource}`, 'kubelet', { host, ...(history ? { history } : {}) });
     cluster.recordEvent(victim, 'Warning', 'Evicted', message, 'kubelet', { host, annotations, ...(history ? { history } : {}) });
     for (const container of (victim as unknown as Pod).spec?.containers ?? []) {
       cluster.recordEvent(victim, 'Normal', 'Killing', `Stopping container ${container.name}`, 'kubelet', { host, fieldPath: `spec.containers{${container.name}}`, ...(history ? { history } : {}) });
     }
   }
+}
+
+/**
+ * The kubelet's eviction manager under pressure: evicts the pod that most exceeds its requests
+ * (lowest priority first). Returns the evicted pod.
+ */
+export function evictOne(cluster: SandboxCluster, node: KubeObject, resource: 'memory' | 'ephemeral-storage', pods: KubeObject[], at: number): KubeObject | undefined {
+  const candidates = pods.filter((object) => {
+    const pod = object as unknown as Pod;
+    return isActivePod(pod) && !object.metadata.deletionTimestamp && (pod.spec?.priority ?? 0) < 2_000_000_000 && pod.status?.phase === 'Running' && !cluster.podRuntime.get(object.metadata.uid ?? '')?.evicted;
+  });
+  const exceeds = (entries: ContainerUse[]) => (entries.some((entry) => entry.usage > entry.request) ? 0 : 1);
+  const over = (entries: ContainerUse[]) => entries.reduce((sum, entry) => sum + entry.usage - entry.request, 0);
+  const ranked = [...candidates].sort((left, right) => {
+    const leftUsage = usageOf(cluster, left, resource);
+    const rightUsage = usageOf(cluster, right, resource);
+    return exceeds(leftUsage) - exceeds(rightUsage) || ((left as unknown as Pod).spec?.priority ?? 0) - ((right as unknown as Pod).spec?.priority ?? 0) || over(rightUsage) - over(leftUsage);
+  });
+  const victim = ranked[0];
+  if (!victim) return undefined;
+  markEvicted(cluster, node, victim, resource, at);
   syncPod(cluster, victim.metadata.namespace ?? '', victim.metadata.name, victim.metadata.uid ?? '', false);
   return victim;
 }

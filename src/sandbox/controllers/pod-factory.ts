@@ -49,12 +49,16 @@ export function podFromTemplate(template: PodTemplateSpec | undefined, owner: Ku
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.priority ??= 0;
-  spec.tolerations = [
-    ...(spec.tolerations ?? []),
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-  ];
+  const priorities: Record<string, number> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
+  spec.priority ??= priorities[spec.priorityClassName ?? ''] ?? 0;
+  // DefaultTolerationSeconds: five minutes on a not-ready or unreachable node, unless the pod says otherwise.
+  const tolerations = [...(spec.tolerations ?? [])];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((toleration) => (toleration.key === key || (!toleration.key && toleration.operator === 'Exists')) && (!toleration.effect || toleration.effect === 'NoExecute'))) {
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    }
+  }
+  spec.tolerations = tolerations;
   for (const container of spec.containers) {
     container.imagePullPolicy ??= 'IfNotPresent';
     container.terminationMessagePath ??= '/dev/termination-log';

@@ -8,7 +8,7 @@ import { reconcileEndpoints } from './endpoints-controller.js';
 import { reconcileHorizontalPodAutoscalers } from './hpa-controller.js';
 import { collectGarbage, reconcileDisruptionBudgets } from './housekeeping.js';
 import { reconcileJobs } from './job-controller.js';
-import { reconcileNodes } from './node-lifecycle.js';
+import { reconcileEvictions, reconcileNodes } from './node-lifecycle.js';
 import { reconcileVolumes } from './persistent-volume-controller.js';
 import { reconcileReplicaSets } from './replicaset-controller.js';
 import { reconcileScheduler } from './scheduler.js';
@@ -27,6 +27,7 @@ export function reconcileAll(cluster: SandboxCluster): void {
   reconcileVolumes(cluster);
   reconcileScheduler(cluster);
   reconcileKubelet(cluster);
+  reconcileEvictions(cluster);
   reconcileEndpoints(cluster);
   reconcileDisruptionBudgets(cluster);
   reconcileHorizontalPodAutoscalers(cluster);

@@ -49,7 +49,7 @@ export function reconcileStatefulSets(cluster: SandboxCluster): void {
           const claim: PersistentVolumeClaim = cloneJson(claimTemplate);
           cluster.create(cluster.type('PersistentVolumeClaim'), {
             apiVersion: 'v1', kind: 'PersistentVolumeClaim',
-            metadata: { name: claimName, namespace, labels: { ...(spec.selector.matchLabels ?? {}) } },
+            metadata: { name: claimName, namespace, labels: { ...(spec.selector.matchLabels ?? {}) }, ...(cluster.loading && object.metadata.creationTimestamp ? { creationTimestamp: object.metadata.creationTimestamp } : {}) },
             spec: { volumeMode: 'Filesystem', ...claim.spec } as KubeObject[string],
             status: { phase: 'Pending' },
           });

@@ -81,7 +81,7 @@ export function sendObjects(context: HandlerContext, type: ResourceType, objects
   const listMeta = { resourceVersion, ...(paging.continueToken ? { continue: paging.continueToken } : {}), ...(paging.remainingItemCount !== undefined ? { remainingItemCount: paging.remainingItemCount } : {}) };
   if (wantsTable(request)) {
     const includeObject = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
-    const table = buildTable(type.kind, objects.map((object) => present(type, object)), { now: cluster.now(), resourceVersion, includeObject });
+    const table = buildTable(type.kind, type.view ? objects : objects.map((object) => present(type, object)), { now: cluster.now(), resourceVersion, includeObject, ...(type.view ? { present: (object: KubeObject) => present(type, object) } : {}) });
     table['metadata'] = listMeta;
     sendJson(response, 200, table);
     return;

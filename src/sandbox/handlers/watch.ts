@@ -19,7 +19,7 @@ export function handleWatch(context: HandlerContext, resource: ResourceRequest):
   const encode = (eventType: string, object: KubeObject): string => {
     const typed = present(type, object);
     if (!table) return `${JSON.stringify({ type: eventType, object: typed })}\n`;
-    const tableObject = buildTable(type.kind, [typed], { now: cluster.now(), resourceVersion: typed.metadata.resourceVersion ?? '', includeObject, includeColumns: !sentColumns });
+    const tableObject = buildTable(type.kind, [type.view ? object : typed], { now: cluster.now(), resourceVersion: typed.metadata.resourceVersion ?? '', includeObject, includeColumns: !sentColumns, ...(type.view ? { present: (entry: KubeObject) => present(type, entry) } : {}) });
     sentColumns = true;
     return `${JSON.stringify({ type: eventType, object: tableObject })}\n`;
   };

@@ -68,8 +68,21 @@ function gapAfter(input: TimelineInput, exponent: number): number {
   return Math.min(input.backOffMs * 2 ** (exponent - 1), input.maxBackOffMs);
 }
 
-/** The state of the container at `now`. */
+/**
+ * The state of the container at `now`. An anchor (restartCount R, last termination at L) reads as
+ * kubectl shows it, "R (L ago)": either instance R ended at L and waits out its back-off, or, when
+ * it would already run again, instance R-1 ended at L and instance R runs since.
+ */
 export function timelineAt(input: TimelineInput, now: number): TimelineState {
+  const state = rawTimelineAt(input, now);
+  const anchor = input.anchor;
+  if (anchor && anchor.restarts > 0 && state.restartCount > anchor.restarts && now >= anchor.lastFinishedAt) {
+    return rawTimelineAt({ ...input, anchor: { restarts: anchor.restarts - 1, lastFinishedAt: anchor.lastFinishedAt } }, now);
+  }
+  return state;
+}
+
+function rawTimelineAt(input: TimelineInput, now: number): TimelineState {
   const run = input.runMs;
   const resetAfter = 2 * input.maxBackOffMs;
   let index: number;

@@ -39,17 +39,20 @@ export function runtimeOf(cluster: SandboxCluster, pod: KubeObject): PodRuntime 
   return runtime;
 }
 
-/** Evaluates one pod now: writes its status, records events, and sets its next wake-up. */
-export function syncPod(cluster: SandboxCluster, namespace: string, name: string, uid: string, tick: boolean): void {
+/**
+ * Evaluates one pod now (or, for a pod on a node that went down before the scenario started, as of
+ * the moment its kubelet last reported): writes its status, records events, sets its next wake-up.
+ */
+export function syncPod(cluster: SandboxCluster, namespace: string, name: string, uid: string, tick: boolean, lastReport?: number): void {
   const type = cluster.type('Pod');
   const stored = cluster.store.peekOne(type, namespace, name);
   if (!stored || stored.metadata.uid !== uid || stored.metadata.deletionTimestamp) return;
   const pod = stored as unknown as Pod;
   const node = pod.spec?.nodeName ? cluster.store.peekOne(cluster.type('Node'), undefined, pod.spec.nodeName) : undefined;
-  if (!node || !nodeIsReady(node)) return;
+  if (!node || (!nodeIsReady(node) && lastReport === undefined)) return;
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
   const runtime = runtimeOf(cluster, stored);
-  const now = Date.now();
+  const now = lastReport ?? Date.now();
   const before = cloneJson(runtime);
   const view = evaluatePod(cluster, pod, runtime, now);
   if (!jsonEqual(view.status, stored['status'])) {
@@ -59,6 +62,7 @@ export function syncPod(cluster: SandboxCluster, namespace: string, name: string
   }
   // While the scenario loads, the past is synthesized once at the end (synthesizeHistories).
   if (!cluster.loading) recordTransitions(cluster, cluster.store.peekOne(type, namespace, name) ?? stored, before, runtime, view, now, tick);
+  if (lastReport !== undefined) return;
   if (view.wakeAt !== undefined) {
     cluster.wakeAt(`kubelet/${uid}`, Math.max(view.wakeAt, now + 5), () => syncPod(cluster, namespace, name, uid, true));
   } else cluster.cancelWake(`kubelet/${uid}`);
@@ -313,6 +317,15 @@ export function reconcileKubelet(cluster: SandboxCluster): void {
     if (!isReady(nodeName)) {
       const runtime = cluster.podRuntime.get(uid);
       if (runtime) runtime.paused = true;
+      if (cluster.loading && runtime && !runtime.reported) {
+        // The pod ran until its node went down: its status is what the kubelet last reported then.
+        const node = cluster.store.peekOne(nodeType, undefined, nodeName) as unknown as Node | undefined;
+        const since = Date.parse(node?.status?.conditions?.find((condition) => condition.type === 'Ready')?.lastTransitionTime ?? '');
+        if (Number.isFinite(since) && since > runtime.boundAt) {
+          runtime.reported = true;
+          syncPod(cluster, stored.metadata.namespace ?? '', stored.metadata.name, uid, false, since);
+        }
+      }
       continue;
     }
     const runtime = cluster.podRuntime.get(uid);

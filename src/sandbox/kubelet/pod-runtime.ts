@@ -59,6 +59,8 @@ export interface PodRuntime {
   historic: boolean;
   /** Its node is not Ready: nobody updates the pod until the node comes back. */
   paused?: boolean;
+  /** Loading: the status as of the node going down was written. */
+  reported?: boolean;
 }
 
 /** One container's computed state. */
@@ -361,7 +363,10 @@ export function evaluatePod(cluster: SandboxCluster, pod: Pod, runtime: PodRunti
   }
   containers.forEach((container, index) => {
     const state = containerRuntime(runtime, container.name);
-    if ((spec?.restartPolicy ?? 'Always') !== 'Always') state.runMs ??= runtime.historic ? 45_000 : cluster.timings.jobRunMs;
+    if ((spec?.restartPolicy ?? 'Always') !== 'Always') {
+      const owner = pod.metadata?.ownerReferences?.find((reference) => reference.controller)?.uid;
+      state.runMs ??= (owner ? cluster.jobRunFor.get(owner) : undefined) ?? (runtime.historic ? 45_000 : cluster.timings.jobRunMs);
+    }
     views.push(evaluateContainer(cluster, pod, runtime, container, index, false, initialized ? initDoneAt : undefined, now));
   });
   const appViews = views.filter((view) => !view.init);

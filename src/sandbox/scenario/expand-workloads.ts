@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import type { SandboxCluster } from '../cluster.js';
 import { ensureControllerRevision } from '../controllers/controller-revisions.js';
+import { markEvicted } from '../controllers/node-lifecycle.js';
 import { containerFaults, controllerReference, podFromTemplate, randomSuffix } from '../controllers/pod-factory.js';
 import { bindPod, type PodIpAllocator } from '../controllers/scheduler.js';
 import { templateHash } from '../controllers/template-hash.js';
@@ -21,14 +22,10 @@ import { cloneJson, type KubeObject } from '../types.js';
 import type { SandboxBlock, ScenarioPod } from './scenario-schema.js';
 import { ago } from './scenario-time.js';
 
-/** Pods to evict once the cluster settled: [pod, resource, when]. */
-export type PendingEviction = { namespace: string; name: string; resource: 'memory' | 'ephemeral-storage'; at: number };
-
 /** Shared state of one load. */
 export interface LoadContext {
   cluster: SandboxCluster;
   ips: PodIpAllocator;
-  evictions: PendingEviction[];
   file: string;
 }
 
@@ -45,9 +42,10 @@ export function put(cluster: SandboxCluster, input: KubeObject, created: Date): 
 }
 
 /** Places a pod the scenario describes: on its node with its past, or Pending for the scheduler. */
-export function placePod(context: LoadContext, template: PodTemplateSpec | undefined, owner: KubeObject, name: string, spec: ScenarioPod, extraLabels: Record<string, string> = {}): KubeObject {
+export function placePod(context: LoadContext, template: PodTemplateSpec | undefined, owner: KubeObject | undefined, name: string, spec: ScenarioPod, extraLabels: Record<string, string> = {}, namespace?: string): KubeObject {
   const { cluster } = context;
-  const pod = podFromTemplate(template, owner, name, extraLabels);
+  const pod = podFromTemplate(template, owner ?? { apiVersion: 'v1', kind: 'Pod', metadata: { name, ...(namespace ? { namespace } : {}) } }, name, extraLabels);
+  if (!owner) delete pod.metadata.ownerReferences;
   const created = ago(cluster, spec.age, '1d');
   pod.metadata.uid = randomUUID();
   pod.metadata.creationTimestamp = cluster.timestamp(created);
@@ -68,7 +66,7 @@ export function placePod(context: LoadContext, template: PodTemplateSpec | undef
   cluster.podRuntime.set(runtime.uid, runtime);
   if (spec.evicted) {
     const resource = spec.evicted === 'memory' || spec.evicted === true ? 'memory' : 'ephemeral-storage';
-    context.evictions.push({ namespace: bound.metadata.namespace ?? '', name: bound.metadata.name, resource, at: cluster.startedAt.getTime() - parseDuration(spec.lastRestart ?? '10m') });
+    markEvicted(cluster, cluster.store.mustGet(cluster.type('Node'), undefined, spec.node), bound, resource, cluster.startedAt.getTime() - parseDuration(spec.lastRestart ?? '10m'));
   }
   return bound;
 }

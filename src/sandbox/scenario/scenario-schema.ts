@@ -101,7 +101,7 @@ export const NodeSchema = z.strictObject({
   taints: z.array(TaintSchema, { error: 'must be a list' }).optional().describe('Taints of your own; the node lifecycle controller adds not-ready, unreachable and pressure taints from the conditions.'),
   unschedulable: z.boolean().optional().describe('Cordoned (spec.unschedulable).'),
   conditions: z
-    .union([z.array(NodeConditionSchema), z.record(z.enum(nodeConditionTypes), conditionStatus)], { error: 'must be a list of {type, status, since} or a map such as { Ready: False, MemoryPressure: True }' })
+    .union([z.array(NodeConditionSchema), z.partialRecord(z.enum(nodeConditionTypes), conditionStatus)], { error: 'must be a list of {type, status, since} or a map such as { Ready: False, MemoryPressure: True }' })
     .optional()
     .describe('Conditions other than the healthy defaults: { Ready: False } (NotReady), { Ready: Unknown } (kubelet stopped posting), { MemoryPressure: True }...'),
 });
@@ -164,11 +164,12 @@ export const SandboxBlockSchema = z.strictObject({
   restarts: z.number().int().min(0).optional().describe('Pod only.'),
   lastRestart: DurationSchema.optional().describe('Pod only.'),
   evicted: z.union([z.boolean(), z.enum(evictionResources)]).optional().describe('Pod only.'),
+  runFor: DurationSchema.optional().describe('Job only: how long each of its pods runs before it succeeds (default 45s; a fault on its pods decides otherwise).'),
 });
 
 const kindOnly: Record<string, string[]> = {
   revisions: ['Deployment'], pods: ['StatefulSet', 'DaemonSet'], history: ['StatefulSet', 'DaemonSet'], jobs: ['CronJob'],
-  node: ['Pod'], restarts: ['Pod'], lastRestart: ['Pod'], evicted: ['Pod'],
+  node: ['Pod'], restarts: ['Pod'], lastRestart: ['Pod'], evicted: ['Pod'], runFor: ['Job'],
 };
 
 /** One object: an ordinary Kubernetes manifest, plus an optional `sandbox:` block. */
