@@ -212,7 +212,9 @@ function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeOb
     replicas: statusReplicas, updatedReplicas: updated, readyReplicas: ready, availableReplicas: available,
     conditions,
   };
-  if (replicas - available > 0) status['unavailableReplicas'] = replicas - available;
+  // The controller's calculateStatus: every ReplicaSet's desired replicas, less the available ones.
+  const total = fresh.reduce((sum, replicaSet) => sum + ((replicaSet as unknown as ReplicaSet).spec?.replicas ?? 0), 0);
+  if (total - available > 0) status['unavailableReplicas'] = total - available;
   for (const key of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const) if (status[key] === 0) delete status[key];
   const latest = cluster.store.get(cluster.type('Deployment'), object.metadata.namespace, object.metadata.name);
   if (!latest) return;

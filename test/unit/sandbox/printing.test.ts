@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { humanDuration } from '../../../src/sandbox/age.js';
 import { formatGoDuration, parseDuration } from '../../../src/sandbox/duration.js';
-import { generateServingCertificate } from '../../../src/sandbox/certificate.js';
+import { generateServingCertificate, serialNumber } from '../../../src/sandbox/certificate.js';
 import { buildTable, podStatusReason } from '../../../src/sandbox/tables.js';
 import type { KubeObject } from '../../../src/sandbox/types.js';
 
@@ -72,5 +72,12 @@ describe('generateServingCertificate', () => {
     expect(certificate.checkIP('127.0.0.1')).toBe('127.0.0.1');
     expect(certificate.checkHost('localhost')).toBe('localhost');
     expect(certificate.subjectAltName).toContain('IP Address:0:0:0:0:0:0:0:1');
+  });
+
+  it.each([[[0x00, 0x05]], [[0x80, 0x00]], [[0xff, 0xff]], [[0x00, 0x00]]])('serial bytes %j make a minimal positive DER integer (no "illegal padding")', (bytes) => {
+    const serial = serialNumber(Buffer.from([...bytes, ...Array<number>(14).fill(0x11)]));
+    expect(serial[0]).toBeGreaterThan(0);
+    expect(serial[0]).toBeLessThan(0x80);
+    expect(serial).toHaveLength(16);
   });
 });
