@@ -43,8 +43,8 @@ function templateDefaults(spec: Record<string, unknown> | undefined): void {
 }
 
 function allocateClusterIp(cluster: SandboxCluster): string {
-  const used = new Set(cluster.store.list(cluster.type('Service')).map((service) => (service as unknown as Service).spec?.clusterIP));
-  for (let index = 10; index < 65_000; index += 1) {
+  const used = new Set(cluster.store.peek(cluster.type('Service')).map((service) => (service as unknown as Service).spec?.clusterIP));
+  for (let index = 10 + used.size; index < 65_000 + used.size; index += 1) {
     const candidate = `10.96.${Math.floor(index / 250)}.${(index % 250) + 1}`;
     if (!used.has(candidate)) return candidate;
   }
@@ -55,8 +55,8 @@ function allocateClusterIp(cluster: SandboxCluster): string {
  * API server defaulting on create (what a real server fills in so that `-o yaml` and the
  * controllers see complete objects). The uid must already be set: Jobs select on it.
  */
-export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType, input: KubeObject): KubeObject {
-  const object = cloneJson(input);
+export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType, input: KubeObject, options: { inPlace?: boolean } = {}): KubeObject {
+  const object = options.inPlace ? input : cloneJson(input);
   const spec = object['spec'] as Record<string, unknown> | undefined;
   switch (type.kind) {
     case 'Namespace':

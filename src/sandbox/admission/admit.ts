@@ -23,5 +23,9 @@ export function admitCreate(cluster: SandboxCluster, type: ResourceType, object:
 export function createPod(cluster: SandboxCluster, object: KubeObject): KubeObject {
   const type = cluster.type('Pod');
   admitCreate(cluster, type, object);
-  return cluster.create(type, object);
+  if (cluster.loading && !object.metadata.creationTimestamp) {
+    const owner = cluster.store.peekUid(object.metadata.ownerReferences?.find((reference) => reference.controller)?.uid);
+    if (owner?.metadata.creationTimestamp) object.metadata.creationTimestamp = owner.metadata.creationTimestamp;
+  }
+  return cluster.store.create(type, object, { owned: true });
 }

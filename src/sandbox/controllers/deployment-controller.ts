@@ -1,6 +1,6 @@
 import type { Deployment, DeploymentCondition, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { SandboxCluster } from '../cluster.js';
-import { cloneJson, type KubeObject } from '../types.js';
+import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
 import { controllerReference, controllerUid } from './pod-factory.js';
 import { templateHash, templatesEqual } from './template-hash.js';
 
@@ -53,11 +53,25 @@ function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, ownedR
   if (!spec) return;
   const replicas = spec.replicas ?? 1;
   const rsType = cluster.type('ReplicaSet');
-  const owned = ownedReplicaSets.filter((replicaSet) => !replicaSet.metadata.deletionTimestamp).map((replicaSet) => cloneJson(replicaSet));
+  const changeCause = object.metadata.annotations?.['kubernetes.io/change-cause'];
+  const live = ownedReplicaSets.filter((replicaSet) => !replicaSet.metadata.deletionTimestamp);
+  {
+    // The common case, a finished rollout: nothing to create or scale, only the status to keep.
+    const current = live.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, spec.template));
+    const maxSeen = live.reduce((max, replicaSet) => Math.max(max, revisionOf(replicaSet)), 0);
+    if (current && !spec.paused && replicasOf(current) === replicas && revisionOf(current) === maxSeen
+      && live.every((replicaSet) => replicaSet === current || replicasOf(replicaSet) === 0)
+      && (!changeCause || current.metadata.annotations?.['kubernetes.io/change-cause'] === changeCause)
+      && object.metadata.annotations?.[revisionAnnotation] === current.metadata.annotations?.[revisionAnnotation]
+      && live.filter((replicaSet) => replicaSet !== current).length <= (spec.revisionHistoryLimit ?? 10)) {
+      updateStatus(cluster, object, current, live);
+      return;
+    }
+  }
+  const owned = live.map((replicaSet) => cloneJson(replicaSet));
   const maxRevision = owned.reduce((max, replicaSet) => Math.max(max, revisionOf(replicaSet)), 0);
   let newRs = owned.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, spec.template));
   const oldRss = owned.filter((replicaSet) => replicaSet !== newRs).sort((left, right) => revisionOf(left) - revisionOf(right));
-  const changeCause = object.metadata.annotations?.['kubernetes.io/change-cause'];
 
   if (spec.paused) return updateStatus(cluster, object, newRs, owned);
 
@@ -94,9 +108,9 @@ function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, ownedR
 
   const revision = newRs.metadata.annotations?.[revisionAnnotation] ?? '1';
   if (object.metadata.annotations?.[revisionAnnotation] !== revision) {
-    object.metadata.annotations = { ...object.metadata.annotations, [revisionAnnotation]: revision };
-    const stored = cluster.store.update(cluster.type('Deployment'), object);
-    object.metadata.resourceVersion = stored.metadata.resourceVersion;
+    const copy = cloneJson(object);
+    copy.metadata.annotations = { ...copy.metadata.annotations, [revisionAnnotation]: revision };
+    cluster.store.update(cluster.type('Deployment'), copy);
   }
 
   const activeOld = oldRss.filter((replicaSet) => replicasOf(replicaSet) > 0);
@@ -216,10 +230,9 @@ function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeOb
   const total = fresh.reduce((sum, replicaSet) => sum + ((replicaSet as unknown as ReplicaSet).spec?.replicas ?? 0), 0);
   if (total - available > 0) status['unavailableReplicas'] = total - available;
   for (const key of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const) if (status[key] === 0) delete status[key];
-  const latest = cluster.store.get(cluster.type('Deployment'), object.metadata.namespace, object.metadata.name);
-  if (!latest) return;
-  latest['status'] = status;
-  cluster.store.update(cluster.type('Deployment'), latest);
+  const latest = cluster.store.peekOne(cluster.type('Deployment'), object.metadata.namespace, object.metadata.name);
+  if (!latest || jsonEqual(status, latest['status'])) return;
+  cluster.store.replace(cluster.type('Deployment'), { ...latest, status });
 }
 
 /**
@@ -238,12 +251,13 @@ export function settleDeploymentHistory(cluster: SandboxCluster): void {
   }
   const nowMs = Date.now();
   for (const stored of [...cluster.store.peek(type)]) {
+    const replicaSets = byOwner.get(stored.metadata.uid ?? '') ?? [];
+    if (!(stored as unknown as Deployment).status?.conditions || replicaSets.length === 0) continue;
+    const current = replicaSets.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, (stored as unknown as Deployment).spec?.template));
     const deployment = cloneJson(stored);
     const view = deployment as unknown as Deployment;
     const status = view.status;
-    const replicaSets = byOwner.get(stored.metadata.uid ?? '') ?? [];
-    if (!status?.conditions || replicaSets.length === 0) continue;
-    const current = replicaSets.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, view.spec?.template));
+    if (!status?.conditions) continue;
     if (!current) continue;
     const replicas = view.spec?.replicas ?? 1;
     const available = status.availableReplicas ?? 0;
@@ -283,6 +297,6 @@ export function reconcileDeployments(cluster: SandboxCluster): void {
   }
   for (const stored of [...cluster.store.peek(cluster.type('Deployment'))]) {
     if (stored.metadata.deletionTimestamp) continue;
-    reconcileDeployment(cluster, cloneJson(stored), byOwner.get(stored.metadata.uid ?? '') ?? []);
+    reconcileDeployment(cluster, stored, byOwner.get(stored.metadata.uid ?? '') ?? []);
   }
 }

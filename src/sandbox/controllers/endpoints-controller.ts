@@ -47,7 +47,18 @@ function indexPods(pods: readonly Pod[]): Map<string, { all: Pod[]; byLabel: Map
   return result;
 }
 
-const byIp = (left: string, right: string) => left.localeCompare(right, undefined, { numeric: true });
+/** Orders IPv4 addresses numerically (the controllers sort endpoints by IP). */
+function byIp(left: string, right: string): number {
+  const a = left.split('.');
+  const b = right.split('.');
+  for (let index = 0; index < 4; index += 1) {
+    const difference = Number(a[index] ?? 0) - Number(b[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+const signatures = new WeakMap<SandboxCluster, Map<string, string>>();
 
 /** Endpoints and EndpointSlice controllers pass. */
 export function reconcileEndpoints(cluster: SandboxCluster): void {
@@ -75,6 +86,14 @@ export function reconcileEndpoints(cluster: SandboxCluster): void {
         candidates = smallest.filter((pod) => labelsMatch(requirements, pod.metadata?.labels));
       }
     }
+    // Nothing changed since the last pass (same Service, same pods at the same versions, both objects there): skip.
+    const signature = `${object.metadata.resourceVersion}|${candidates.map((pod) => `${pod.metadata?.uid}@${pod.metadata?.resourceVersion}`).join(',')}`;
+    const memory = signatures.get(cluster) ?? new Map<string, string>();
+    signatures.set(cluster, memory);
+    const key = object.metadata.uid ?? '';
+    if (memory.get(key) === signature && cluster.store.peekOne(type, object.metadata.namespace, object.metadata.name)
+      && (slicesByService.get(`${object.metadata.namespace}/${object.metadata.name}`)?.length ?? 0) > 0) continue;
+    memory.set(key, signature);
     const ports = service.spec.ports ?? [];
     // Endpoints: pods grouped by the port numbers they resolve to (usually one subset).
     const subsets = new Map<string, { ports: EndpointPort[]; addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[] }>();

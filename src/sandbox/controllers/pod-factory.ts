@@ -15,8 +15,17 @@ export function randomSuffix(length = 5): string {
 
 /** Deterministic hex digest, for container IDs and image digests that stay stable per input. */
 export function digest(text: string, length = 64): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  let full = digests.get(text);
+  if (full === undefined) {
+    full = createHash('sha256').update(text).digest('hex');
+    // Container and image IDs repeat on every kubelet evaluation; keep the recent ones.
+    if (digests.size > 20_000) digests.clear();
+    digests.set(text, full);
+  }
+  return full.slice(0, length);
 }
+
+const digests = new Map<string, string>();
 
 /** The controller owner reference Kubernetes controllers put on what they create. */
 export function controllerReference(owner: KubeObject): OwnerReference {

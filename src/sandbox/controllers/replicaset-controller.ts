@@ -4,7 +4,7 @@ import { createPod } from '../admission/admit.js';
 import { ApiError } from '../api-error.js';
 import type { SandboxCluster } from '../cluster.js';
 import { spamLimitedCount } from '../events/event-recorder.js';
-import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
+import { jsonEqual, type KubeObject } from '../types.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { controllerUid, isActivePod, isPodReady, podFromTemplate, randomSuffix } from './pod-factory.js';
 
@@ -84,7 +84,7 @@ export function reconcileReplicaSets(cluster: SandboxCluster): void {
   const owned = podsByOwner(cluster);
   for (const stored of [...cluster.store.peek(type)]) {
     if (stored.metadata.deletionTimestamp) continue;
-    const object = cloneJson(stored);
+    const object = stored;
     const replicaSet = object as unknown as ReplicaSet;
     const allPods = owned.get(object.metadata.uid ?? '') ?? [];
     const pods = allPods.filter((pod) => isActivePod(pod as unknown as Pod));
@@ -123,8 +123,7 @@ export function reconcileReplicaSets(cluster: SandboxCluster): void {
       status['conditions'] = [condition];
     }
     if (jsonEqual(status, stored['status'])) continue;
-    object['status'] = status;
-    cluster.store.update(type, object);
+    cluster.store.replace(type, { ...stored, status });
   }
 }
 

@@ -178,6 +178,8 @@ export function schedulePod(cluster: SandboxCluster, pod: Pod, nodes: Node[], us
 /** Hands out pod IPs from each node's podCIDR, unique across the cluster (an overflow range once a CIDR is full). */
 export class PodIpAllocator {
   private readonly used = new Set<string>();
+  /** Where the last search in each CIDR stopped (IPs are handed out in order). */
+  private readonly cursor = new Map<string, number>();
   private overflow = 0;
 
   constructor(pods: readonly KubeObject[]) {
@@ -194,12 +196,15 @@ export class PodIpAllocator {
     const octets = base.split('.').map(Number);
     const start = (((octets[0] ?? 0) << 24) >>> 0) + ((octets[1] ?? 0) << 16) + ((octets[2] ?? 0) << 8) + (octets[3] ?? 0);
     const size = 2 ** (32 - Math.min(32, Math.max(8, Number(bitsText) || 24)));
-    for (let offset = 2; offset < size - 1; offset += 1) {
+    const from = this.cursor.get(cidr) ?? 2;
+    for (let step = 0; step < size - 3; step += 1) {
+      const offset = 2 + ((from - 2 + step) % Math.max(1, size - 3));
       const value = start + offset;
       if ((value & 0xff) === 0 || (value & 0xff) === 255) continue;
-      const candidate = [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
+      const candidate = `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
       if (!this.used.has(candidate)) {
         this.used.add(candidate);
+        this.cursor.set(cidr, offset + 1);
         return candidate;
       }
     }
@@ -265,7 +270,8 @@ export function bindPod(cluster: SandboxCluster, object: KubeObject, node: Node,
     containerStatuses: containers.map((container) => waiting(container.name, container.image, initContainers.length > 0 ? 'PodInitializing' : 'ContainerCreating')),
     qosClass: pod.status?.qosClass,
   };
-  const bound = cluster.store.update(cluster.type('Pod'), object);
+  cluster.store.replace(cluster.type('Pod'), object);
+  const bound = cluster.store.peekOne(cluster.type('Pod'), object.metadata.namespace, object.metadata.name) ?? object;
   const note = `Successfully assigned ${object.metadata.namespace}/${object.metadata.name} to ${nodeName}`;
   if (cluster.loading) {
     if (Date.now() - at < 3_600_000) cluster.recordSchedulerEvent(bound, 'Normal', 'Scheduled', 'Binding', note, { history: { first: at, last: at, count: 1 } });

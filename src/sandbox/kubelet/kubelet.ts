@@ -53,13 +53,10 @@ export function syncPod(cluster: SandboxCluster, namespace: string, name: string
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
   const runtime = runtimeOf(cluster, stored);
   const now = lastReport ?? Date.now();
-  const before = cloneJson(runtime);
+  const before = cluster.loading ? runtime : cloneJson(runtime);
   const view = evaluatePod(cluster, pod, runtime, now);
-  if (!jsonEqual(view.status, stored['status'])) {
-    const next = cloneJson(stored);
-    next['status'] = view.status as unknown as KubeObject[string];
-    cluster.store.update(type, next);
-  }
+  if (!jsonEqual(view.status, stored['status'])) cluster.store.replace(type, { ...stored, status: view.status as unknown as KubeObject[string] });
+  if (cluster.loading) runtime.loadEvaluated = true;
   // While the scenario loads, the past is synthesized once at the end (synthesizeHistories).
   if (!cluster.loading) recordTransitions(cluster, cluster.store.peekOne(type, namespace, name) ?? stored, before, runtime, view, now, tick);
   if (lastReport !== undefined) return;
@@ -329,7 +326,8 @@ export function reconcileKubelet(cluster: SandboxCluster): void {
       continue;
     }
     const runtime = cluster.podRuntime.get(uid);
-    if (runtime && !runtime.paused && !cluster.loading) continue;
+    // Pods are driven by their own wake-ups; at load each is evaluated once (its past is fixed).
+    if (runtime && !runtime.paused && (!cluster.loading || runtime.loadEvaluated)) continue;
     if (runtime) runtime.paused = false;
     syncPod(cluster, stored.metadata.namespace ?? '', stored.metadata.name, uid, false);
   }

@@ -61,6 +61,8 @@ export interface PodRuntime {
   paused?: boolean;
   /** Loading: the status as of the node going down was written. */
   reported?: boolean;
+  /** Loading: evaluated once already. */
+  loadEvaluated?: boolean;
 }
 
 /** One container's computed state. */

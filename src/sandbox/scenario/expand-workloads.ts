@@ -29,16 +29,19 @@ export interface LoadContext {
   file: string;
 }
 
-/** Creates an object with scenario timestamps and server defaults (its manifest status kept). */
+/**
+ * Creates an object with scenario timestamps and server defaults (its manifest status kept).
+ * Returns the stored object: read it, never change it (clone first).
+ */
 export function put(cluster: SandboxCluster, input: KubeObject, created: Date): KubeObject {
   const type = cluster.type(input.kind);
   const object = cloneJson(input);
   object.metadata.uid ??= randomUUID();
   object.metadata.creationTimestamp = cluster.timestamp(created);
   const status = object['status'];
-  const defaulted = applyCreateDefaults(cluster, type, object);
+  const defaulted = applyCreateDefaults(cluster, type, object, { inPlace: true });
   if (status !== undefined && input.kind !== 'Namespace' && input.kind !== 'Pod') defaulted['status'] = status;
-  return cluster.store.create(type, defaulted);
+  return cluster.store.create(type, defaulted, { owned: true });
 }
 
 /** Places a pod the scenario describes: on its node with its past, or Pending for the scheduler. */
@@ -51,7 +54,7 @@ export function placePod(context: LoadContext, template: PodTemplateSpec | undef
   pod.metadata.creationTimestamp = cluster.timestamp(created);
   const stored = put(cluster, pod, created);
   if (!spec.node) return stored;
-  const node = cluster.store.get(cluster.type('Node'), undefined, spec.node) as unknown as Node | undefined;
+  const node = cluster.store.peekOne(cluster.type('Node'), undefined, spec.node) as unknown as Node | undefined;
   if (!node) throw new ConfigError(`scenario ${context.file}: pod ${name} is placed on unknown node ${spec.node}`, { hint: 'name one of the scenario nodes in `node:`' });
   const bound = bindPod(cluster, cloneJson(stored), node, context.ips);
   const runtime = newPodRuntime(cluster, bound.metadata.uid ?? '', created.getTime() + 1_000, true);
