@@ -12,6 +12,7 @@ import { K8sExecPayloadSchema } from '../src/schemas/request.js';
 import { PlanSchema } from '../src/schemas/plan.js';
 import { VerdictSchema } from '../src/schemas/verdict.js';
 import { AuditRecordSchema } from '../src/schemas/audit.js';
+import { ScenarioFileSchema } from '../src/sandbox/scenario/scenario-schema.js';
 
 const outputDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
 
@@ -25,6 +26,7 @@ export const PUBLISHED_SCHEMAS: Record<string, { schema: z.ZodType; title: strin
   'plan.schema.json': { schema: PlanSchema, title: 'rk8s plan' },
   'verdict.schema.json': { schema: VerdictSchema, title: 'rk8s verdict' },
   'audit-record.schema.json': { schema: AuditRecordSchema, title: 'rk8s audit record' },
+  'scenario.schema.json': { schema: ScenarioFileSchema, title: 'rk8s sandbox scenario (rk8s sandbox --scenario FILE; see docs/sandbox.md)' },
 };
 
 /** Renders one schema as pretty JSON text. */
