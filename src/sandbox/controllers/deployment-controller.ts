@@ -237,7 +237,7 @@ function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeOb
 
 /**
  * The scenario's past, once the loaded cluster settled: a rollout that left old pods behind, or never
- * got one pod available, stalled (ProgressDeadlineExceeded once its deadline passed, counted from
+ * got one pod available, or could not create or place all its pods, stalled (ProgressDeadlineExceeded once its deadline passed, counted from
  * when its ReplicaSet was created); anything else finished, even if a pod misbehaves now (that is
  * availability, not progress). Condition times are set from the rollout, not from the load.
  */
@@ -263,7 +263,11 @@ export function settleDeploymentHistory(cluster: SandboxCluster): void {
     const available = status.availableReplicas ?? 0;
     const complete = (status.updatedReplicas ?? 0) === replicas && available === replicas && (status.replicas ?? 0) === replicas;
     const oldActive = replicaSets.some((replicaSet) => replicaSet !== current && ((replicaSet as unknown as ReplicaSet).spec?.replicas ?? 0) > 0);
-    const stalled = !complete && (oldActive || available === 0);
+    // Pods it could never create (quota, admission) or never place (FailedScheduling) mean the rollout never finished.
+    const neverPlaced = () => (status.updatedReplicas ?? 0) < replicas || cluster.store.peek(cluster.type('Pod'), { namespace: stored.metadata.namespace })
+      .some((pod) => controllerUid(pod) === current.metadata.uid && ((pod['status'] as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [])
+        .some((entry) => entry.type === 'PodScheduled' && entry.status === 'False'));
+    const stalled = !complete && (oldActive || available === 0 || neverPlaced());
     const startedAt = Date.parse(current.metadata.creationTimestamp ?? '') || nowMs;
     const deadlineMs = (view.spec?.progressDeadlineSeconds ?? 600) * 1000;
     const at = (milliseconds: number) => cluster.timestamp(milliseconds);
