@@ -34,29 +34,54 @@ function templateColumns(template: PodTemplateSpec | undefined): [string, string
   return [containers.map((container) => container.name).join(','), containers.map((container) => container.image ?? '').join(',')];
 }
 
-/** The STATUS column of `kubectl get pods`, following kubectl's printPod. */
+/**
+ * The READY, STATUS and RESTARTS columns of `kubectl get pods`, by the rules of the 1.32 pod
+ * printer: the first init container that has not succeeded names the status (its restarts count
+ * while the pod initializes), sidecars (restartPolicy Always init containers) count as containers,
+ * and a deleted pod in a terminal phase keeps its phase rather than showing Terminating.
+ */
 export function podStatusReason(pod: Pod): { reason: string; ready: number; total: number; restarts: number; lastRestart?: string } {
-  let reason = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
-  const total = pod.spec?.containers.length ?? 0;
+  let reason = pod.status?.reason || pod.status?.phase || 'Pending';
+  if (pod.status?.conditions?.some((condition) => condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  const initContainers = pod.spec?.initContainers ?? [];
+  const sidecars = new Set(initContainers.filter((container) => container.restartPolicy === 'Always').map((container) => container.name));
+  const total = (pod.spec?.containers.length ?? 0) + sidecars.size;
   let ready = 0;
   let restarts = 0;
+  let sidecarRestarts = 0;
   let lastRestart: string | undefined;
+  let lastSidecarRestart: string | undefined;
+  const later = (current: string | undefined, candidate: string | undefined) => (candidate && (!current || candidate > current) ? candidate : current);
   let initializing = false;
   const initStatuses = pod.status?.initContainerStatuses ?? [];
-  initStatuses.forEach((status, index) => {
+  for (const [index, status] of initStatuses.entries()) {
     restarts += status.restartCount;
-    if (status.state?.terminated?.exitCode === 0) return;
-    if (status.state?.terminated) reason = `Init:${status.state.terminated.reason ?? `ExitCode:${status.state.terminated.exitCode}`}`;
+    lastRestart = later(lastRestart, status.lastState?.terminated?.finishedAt);
+    const sidecar = sidecars.has(status.name);
+    if (sidecar) {
+      sidecarRestarts += status.restartCount;
+      lastSidecarRestart = later(lastSidecarRestart, status.lastState?.terminated?.finishedAt);
+    }
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode === 0) continue;
+    if (sidecar && status.started) {
+      if (status.ready) ready += 1;
+      continue;
+    }
+    if (terminated) reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
     else if (status.state?.waiting?.reason && status.state.waiting.reason !== 'PodInitializing') reason = `Init:${status.state.waiting.reason}`;
-    else reason = `Init:${index}/${initStatuses.length}`;
+    else reason = `Init:${index}/${initContainers.length}`;
     initializing = true;
-  });
-  if (!initializing) {
+    break;
+  }
+  const initialized = pod.status?.conditions?.some((condition) => condition.type === 'Initialized' && condition.status === 'True') ?? false;
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
     let hasRunning = false;
     for (const status of [...(pod.status?.containerStatuses ?? [])].reverse()) {
       restarts += status.restartCount;
-      const finished = status.lastState?.terminated?.finishedAt;
-      if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
+      lastRestart = later(lastRestart, status.lastState?.terminated?.finishedAt);
       if (status.state?.waiting?.reason) reason = status.state.waiting.reason;
       else if (status.state?.terminated?.reason) reason = status.state.terminated.reason;
       else if (status.state?.terminated) reason = status.state.terminated.signal ? `Signal:${status.state.terminated.signal}` : `ExitCode:${status.state.terminated.exitCode}`;
@@ -67,8 +92,10 @@ export function podStatusReason(pod: Pod): { reason: string; ready: number; tota
       reason = readyCondition?.status === 'True' ? 'Running' : 'NotReady';
     }
   }
-  if (pod.metadata?.deletionTimestamp) reason = pod.status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  return { reason, ready, total, restarts, ...(lastRestart ? { lastRestart } : {}) };
+  const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  if (pod.metadata?.deletionTimestamp && pod.status?.reason === 'NodeLost') reason = 'Unknown';
+  else if (pod.metadata?.deletionTimestamp && !terminal) reason = 'Terminating';
+  return { reason, ready, total, restarts, ...(lastRestart && restarts !== 0 ? { lastRestart } : {}) };
 }
 
 function accessModes(modes: string[] | undefined): string {

@@ -64,6 +64,24 @@ export function reconcileDaemonSets(cluster: SandboxCluster): void {
     let ready = 0;
     let updated = 0;
     let unavailableDuringUpdate = allPods.length - pods.length;
+    const createDaemonPod = (nodeName: string, createdAt?: number) => {
+      const pod = podFromTemplate(set.spec?.template, object, `${object.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(object.metadata.generation ?? 1) });
+      const spec = pod['spec'] as NonNullable<Pod['spec']>;
+      spec.tolerations = [...(set.spec?.template.spec?.tolerations ?? []), ...daemonTolerations(Boolean(spec.hostNetwork))];
+      spec.affinity = { ...spec.affinity, nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } };
+      // While loading, a replacement was made in the scenario's past; its events are kept for an hour, like any.
+      const past = cluster.loading && createdAt !== undefined;
+      const options = past ? { history: { first: createdAt, last: createdAt, count: 1 } } : {};
+      const recent = !past || Date.now() - (createdAt ?? 0) < 3_600_000;
+      if (past) pod.metadata.creationTimestamp = cluster.timestamp(createdAt);
+      try {
+        createPod(cluster, pod);
+        if (recent) cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'daemonset-controller', options);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        if (recent) cluster.recordEvent(object, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, 'daemonset-controller', options);
+      }
+    };
     for (const node of nodes) {
       const nodeName = node.metadata?.name ?? '';
       const verdict = shouldRun(set, node);
@@ -71,20 +89,28 @@ export function reconcileDaemonSets(cluster: SandboxCluster): void {
       if (verdict.run) {
         desired += 1;
         if (onNode.length === 0 && !allPods.some((pod) => nodeOf(pod) === nodeName)) {
-          const pod = podFromTemplate(set.spec?.template, object, `${object.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(object.metadata.generation ?? 1) });
-          const spec = pod['spec'] as NonNullable<Pod['spec']>;
-          spec.tolerations = [...(set.spec?.template.spec?.tolerations ?? []), ...daemonTolerations(Boolean(spec.hostNetwork))];
-          spec.affinity = { ...spec.affinity, nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } };
-          try {
-            createPod(cluster, pod);
-            cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'daemonset-controller');
-          } catch (error) {
-            if (!(error instanceof ApiError)) throw error;
-            cluster.recordEvent(object, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, 'daemonset-controller');
-          }
+          createDaemonPod(nodeName);
           continue;
         }
         if (onNode.length === 0) continue;
+        // A failed daemon pod (evicted, say) is deleted and replaced, as the controller does.
+        const failed = onNode.filter((pod) => (pod as unknown as Pod).status?.phase === 'Failed');
+        let replacedAt = Date.now();
+        for (const pod of failed) {
+          // While loading, the pod failed in the scenario's past: the events carry that time (and expire after an hour).
+          const failedAt = cluster.podRuntime.get(pod.metadata.uid ?? '')?.evicted?.at ?? Date.now();
+          replacedAt = failedAt + 2_000;
+          const options = cluster.loading ? { history: { first: failedAt + 1_000, last: failedAt + 1_000, count: 1 } } : {};
+          if (!cluster.loading || Date.now() - failedAt < 3_600_000) {
+            cluster.recordEvent(object, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${nodeName}, will try to kill it`, 'daemonset-controller', options);
+            cluster.recordEvent(object, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'daemonset-controller', options);
+          }
+          deletePodGracefully(cluster, pod);
+        }
+        if (failed.length === onNode.length) {
+          createDaemonPod(nodeName, replacedAt);
+          continue;
+        }
         current += 1;
         if (onNode.some((pod) => isPodReady(pod as unknown as Pod))) ready += 1;
         else unavailableDuringUpdate += 1;

@@ -248,6 +248,11 @@ export function reconcileEvictions(cluster: SandboxCluster): void {
         continue;
       }
       const pods = cluster.store.peek(podType).filter((pod) => (pod as unknown as Pod).spec?.nodeName === stored.metadata.name);
+      // A scenario that says which pod this pressure evicted has told the whole story.
+      if (cluster.loading && pods.some((pod) => cluster.podRuntime.get(pod.metadata.uid ?? '')?.evicted)) {
+        acted[type] = status;
+        continue;
+      }
       const at = cluster.loading ? transitionTime(condition) + 10_000 : Date.now();
       if (evictOne(cluster, stored, resource, pods, at) || !cluster.loading) acted[type] = status;
     }
