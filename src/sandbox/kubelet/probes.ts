@@ -15,7 +15,8 @@ export function probeFailureText(probe: Probe, pod: Pod, fault: Fault | undefine
   }
   if (probe.tcpSocket) return `dial tcp ${probe.tcpSocket.host ?? podIP}:${String(probe.tcpSocket.port)}: connect: connection refused`;
   if (probe.grpc) return `timeout: failed to connect service ":${probe.grpc.port}" within 1s`;
-  if (probe.exec) return `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with code 1`;
+  // An exec probe reports the command's output, which a failing health check often leaves empty.
+  if (probe.exec) return '';
   return 'probe failed';
 }
 
