@@ -15,6 +15,7 @@ import { AuditRecordSchema } from '../src/schemas/audit.js';
 import { ApprovalsPolicySchema } from '../src/schemas/approvals-policy.js';
 import { ExecDocumentSchema } from '../src/output/exec-document.js';
 import { PlanDocumentSchema } from '../src/output/plan-document.js';
+import { ScenarioFileSchema } from '../src/sandbox/scenario/scenario-schema.js';
 
 const outputDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
 
@@ -31,6 +32,7 @@ export const PUBLISHED_SCHEMAS: Record<string, { schema: z.ZodType; title: strin
   'approvals.schema.json': { schema: ApprovalsPolicySchema, title: 'rk8s approvals policy (org/approvals.yaml)' },
   'exec-document.schema.json': { schema: ExecDocumentSchema, title: 'rk8s k8s_exec result (rk8s exec --json, POST /k8s-exec, MCP k8s_exec)' },
   'plan-document.schema.json': { schema: PlanDocumentSchema, title: 'rk8s plan document (rk8s plan --json, POST /plan, MCP k8s_plan)' },
+  'scenario.schema.json': { schema: ScenarioFileSchema, title: 'rk8s sandbox scenario (rk8s sandbox --scenario FILE; see docs/sandbox.md)' },
 };
 
 /** Renders one schema as pretty JSON text. */

@@ -34,19 +34,3 @@ export function ageOf(timestamp: string | undefined, now: Date): string {
   if (!timestamp) return '<unknown>';
   return humanDuration(now.getTime() - Date.parse(timestamp));
 }
-
-/** Parses "90s", "15m", "3h", "2d", "1d12h" into milliseconds (scenario files use it). */
-export function parseDuration(text: string | number): number {
-  if (typeof text === 'number') return text * 1000;
-  let total = 0;
-  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-  let matched = '';
-  for (const match of text.matchAll(pattern)) {
-    const value = Number(match[1]);
-    const unit = match[2];
-    total += value * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000);
-    matched += match[0];
-  }
-  if (matched !== text.replace(/\s+/g, '')) throw new Error(`invalid duration "${text}": use forms like 90s, 15m, 3h, 2d or 1d12h`);
-  return total;
-}

@@ -46,6 +46,16 @@ function ipBytes(address: string): Buffer {
   return Buffer.concat(groups.map((group) => { const buffer = Buffer.alloc(2); buffer.writeUInt16BE(parseInt(group, 16)); return buffer; }));
 }
 
+/**
+ * A positive DER INTEGER body for a certificate serial: the top bit clear (no sign byte needed) and
+ * the first byte never zero (a leading zero before a byte below 0x80 is "illegal padding" to OpenSSL).
+ */
+export function serialNumber(bytes: Buffer = randomBytes(16)): Buffer {
+  const serial = Buffer.from(bytes);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
+  return serial;
+}
+
 function extension(oid: string, critical: boolean, value: Buffer): Buffer {
   return sequence(objectIdentifier(oid), ...(critical ? [tlv(0x01, Buffer.from([0xff]))] : []), tlv(0x04, value));
 }
@@ -57,8 +67,7 @@ function extension(oid: string, critical: boolean, value: Buffer): Buffer {
  */
 export function generateServingCertificate(hosts: string[], now = new Date()): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  const serial = serialNumber();
   const name = sequence(tlv(0x31, sequence(objectIdentifier('2.5.4.3'), tlv(0x0c, Buffer.from('rk8s-sandbox', 'utf8')))));
   const signatureAlgorithm = sequence(objectIdentifier('1.2.840.10045.4.3.2'));
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);

@@ -10,8 +10,16 @@ function podSpecDefaults(spec: Record<string, unknown> | undefined): void {
   spec['schedulerName'] ??= 'default-scheduler';
   spec['terminationGracePeriodSeconds'] ??= 30;
   spec['securityContext'] ??= {};
-  for (const container of (spec['containers'] as Record<string, unknown>[] | undefined) ?? []) {
-    container['imagePullPolicy'] ??= String(container['image'] ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent';
+  for (const container of [...((spec['initContainers'] as Record<string, unknown>[] | undefined) ?? []), ...((spec['containers'] as Record<string, unknown>[] | undefined) ?? [])]) {
+    const image = String(container['image'] ?? '');
+    container['imagePullPolicy'] ??= image.endsWith(':latest') || !/:[^/:]+$/.test(image.split('@')[0] ?? '') && !image.includes('@') ? 'Always' : 'IfNotPresent';
+    // A limit without a request defaults the request to the limit (API server defaulting).
+    const resources = container['resources'] as { limits?: Record<string, unknown>; requests?: Record<string, unknown> } | undefined;
+    if (resources?.limits) {
+      for (const [name, value] of Object.entries(resources.limits)) {
+        if (resources.requests?.[name] === undefined) resources.requests = { ...resources.requests, [name]: value };
+      }
+    }
     container['terminationMessagePath'] ??= '/dev/termination-log';
     container['terminationMessagePolicy'] ??= 'File';
     container['resources'] ??= {};
@@ -35,8 +43,8 @@ function templateDefaults(spec: Record<string, unknown> | undefined): void {
 }
 
 function allocateClusterIp(cluster: SandboxCluster): string {
-  const used = new Set(cluster.store.list(cluster.type('Service')).map((service) => (service as unknown as Service).spec?.clusterIP));
-  for (let index = 10; index < 65_000; index += 1) {
+  const used = new Set(cluster.store.peek(cluster.type('Service')).map((service) => (service as unknown as Service).spec?.clusterIP));
+  for (let index = 10 + used.size; index < 65_000 + used.size; index += 1) {
     const candidate = `10.96.${Math.floor(index / 250)}.${(index % 250) + 1}`;
     if (!used.has(candidate)) return candidate;
   }
@@ -47,8 +55,8 @@ function allocateClusterIp(cluster: SandboxCluster): string {
  * API server defaulting on create (what a real server fills in so that `-o yaml` and the
  * controllers see complete objects). The uid must already be set: Jobs select on it.
  */
-export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType, input: KubeObject): KubeObject {
-  const object = cloneJson(input);
+export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType, input: KubeObject, options: { inPlace?: boolean } = {}): KubeObject {
+  const object = options.inPlace ? input : cloneJson(input);
   const spec = object['spec'] as Record<string, unknown> | undefined;
   switch (type.kind) {
     case 'Namespace':
@@ -60,7 +68,18 @@ export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType,
       object['spec'] ??= { containers: [] };
       podSpecDefaults(object['spec'] as Record<string, unknown>);
       const pod = object as unknown as Pod;
-      (object['spec'] as Record<string, unknown>)['serviceAccountName'] ??= 'default';
+      const podSpec = object['spec'] as Record<string, unknown>;
+      podSpec['serviceAccountName'] ??= 'default';
+      podSpec['enableServiceLinks'] ??= true;
+      podSpec['preemptionPolicy'] ??= 'PreemptLowerPriority';
+      const priorities: Record<string, number> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
+      podSpec['priority'] ??= priorities[String(podSpec['priorityClassName'] ?? '')] ?? 0;
+      // DefaultTolerationSeconds: tolerate a not-ready or unreachable node for five minutes.
+      const tolerations = [...((podSpec['tolerations'] as { key?: string; effect?: string }[] | undefined) ?? [])];
+      for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+        if (!tolerations.some((toleration) => toleration.key === key && (!toleration.effect || toleration.effect === 'NoExecute'))) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as { key: string });
+      }
+      podSpec['tolerations'] = tolerations;
       if (!object['status']) object['status'] = { phase: 'Pending', qosClass: pod.spec ? undefined : 'BestEffort' };
       break;
     }
@@ -133,14 +152,29 @@ export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType,
       object['status'] ??= { loadBalancer: {} };
       break;
     }
-    case 'PersistentVolumeClaim':
+    case 'PersistentVolumeClaim': {
       if (spec) spec['volumeMode'] ??= 'Filesystem';
+      // The DefaultStorageClass admission plugin: no storageClassName means the default class (if any).
+      if (spec && spec['storageClassName'] === undefined) {
+        const fallback = cluster.store.peek(cluster.type('StorageClass')).find((entry) => entry.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+        if (fallback) spec['storageClassName'] = fallback.metadata.name;
+      }
       object['status'] ??= { phase: 'Pending' };
       break;
+    }
+    case 'Secret': {
+      object['type'] ??= 'Opaque';
+      const stringData = object['stringData'] as Record<string, string> | undefined;
+      if (stringData) {
+        const data = { ...((object['data'] as Record<string, string> | undefined) ?? {}) };
+        for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value)).toString('base64');
+        object['data'] = data;
+        delete object['stringData'];
+      }
+      break;
+    }
     case 'ServiceAccount':
     case 'ConfigMap':
-    case 'Secret':
-      if (type.kind === 'Secret') object['type'] ??= 'Opaque';
       break;
     default:
       break;

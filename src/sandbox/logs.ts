@@ -1,7 +1,8 @@
 import type { Container, ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { ApiError, badRequest } from './api-error.js';
 import type { SandboxCluster } from './cluster.js';
-import { faultFor } from './controllers/pod-factory.js';
+import { containerFaults } from './controllers/pod-factory.js';
+import { parseQuantity } from './quantity.js';
 import type { Fault } from './scenario-types.js';
 
 /** How long back logs reach (older lines count as rotated away, like a kubelet's log rotation). */
@@ -18,6 +19,10 @@ export interface LogInstance {
   image: string;
   /** Exited 0 (a job's pod): the log ends with its success lines. */
   completed?: boolean;
+  /** The container's memory limit in MiB (what an OOM-killed worker logs against). */
+  limitMb?: number;
+  /** A failing readiness probe: the app logs why its health check fails. */
+  unhealthy?: Fault;
 }
 
 function hash(text: string): number {
@@ -76,15 +81,22 @@ function failureLines(instance: LogInstance): string[] {
   const fault = instance.fault;
   if (!fault) return [];
   if (fault.type === 'OOMKilled') {
+    const limit = instance.limitMb ?? 512;
     return [
       'level=info msg="loading batch" queue=reports size=50000',
-      'level=warn msg="heap usage high" heap_mb=431 limit_mb=512',
-      'level=warn msg="heap usage high" heap_mb=498 limit_mb=512',
+      `level=warn msg="heap usage high" heap_mb=${Math.round(limit * 0.84)} limit_mb=${limit}`,
+      `level=warn msg="heap usage high" heap_mb=${Math.round(limit * 0.97)} limit_mb=${limit}`,
       'level=info msg="building report" rows=1843211',
     ];
   }
+  if (fault.type === 'LivenessFailure') return [];
   const message = fault.message ?? 'config: required key "DATABASE_URL" is not set';
-  return [`ERROR ${message}`, `FATAL unable to start: invalid configuration: ${message}`];
+  return [`ERROR ${message}`, `FATAL unable to start: ${message}`];
+}
+
+/** True when the instance dies at start-up: it logs only the lines before the failure, never "ready" lines. */
+function diesAtStartup(instance: LogInstance): boolean {
+  return instance.endedAt !== undefined && (instance.fault?.type === 'CrashLoopBackOff' || instance.fault?.type === 'Error');
 }
 
 /** Log style from the container name and image (api, nginx, postgres, envoy…). */
@@ -102,6 +114,13 @@ export function logStyle(container: Container): string {
 /** The text of line `index` of an instance and the time it was written. */
 export function logLine(instance: LogInstance, index: number): { time: number; text: string } {
   const startup = startupLines(instance.style, instance.image);
+  if (diesAtStartup(instance)) {
+    // A process that fails at start-up gets as far as reading its configuration, then exits.
+    const lines = [...startup.slice(0, 2), ...failureLines(instance)];
+    const span = Math.max(1, (instance.endedAt ?? instance.startedAt) - instance.startedAt);
+    const time = instance.startedAt + Math.floor((span * index) / Math.max(1, lines.length - 1));
+    return { time: Math.min(time, instance.endedAt ?? time), text: lines[index] ?? '' };
+  }
   // A little jitter within the interval so timestamps look like a real process wrote them.
   const time = instance.startedAt + index * instance.intervalMs + (hash(`${instance.seed}#${index}`) % Math.max(1, Math.min(999, Math.floor(instance.intervalMs / 2))));
   if (instance.endedAt !== undefined) {
@@ -111,11 +130,16 @@ export function logLine(instance: LogInstance, index: number): { time: number; t
     if (fromEnd <= failure.length && failure.length > 0) return { time, text: failure[failure.length - fromEnd] ?? '' };
   }
   if (index < startup.length) return { time, text: startup[index] ?? '' };
+  if (instance.unhealthy && index % 5 === 0) {
+    const reason = instance.unhealthy.message ?? 'dependency check failed: upstream returned 503';
+    return { time, text: `WARN  health: readiness check failed, answering ${instance.unhealthy.statusCode ?? 503}: ${reason}` };
+  }
   return { time, text: steadyLine(instance.style, hash(`${instance.seed}/${index}`), new Date(time)) };
 }
 
 /** How many lines an instance has written by `now` (all of them if it ended). */
 export function lineCount(instance: LogInstance, now = Date.now()): number {
+  if (diesAtStartup(instance)) return 2 + failureLines(instance).length;
   const end = instance.endedAt ?? now;
   return Math.max(0, Math.floor((end - instance.startedAt) / instance.intervalMs) + 1);
 }
@@ -147,30 +171,38 @@ export function resolveLogInstance(cluster: SandboxCluster, pod: Pod, options: L
   }
   if (!container) throw badRequest(`pod ${podName} has no containers`);
   if (!pod.spec?.nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
-  const index = containers.indexOf(container);
-  const status: ContainerStatus | undefined = pod.status?.containerStatuses?.find((entry) => entry.name === container.name);
-  const fault = faultFor(cluster, pod, container, index);
-  const base = { seed: `${pod.metadata?.uid}/${container.name}`, intervalMs: cluster.timings.logIntervalMs, style: logStyle(container), image: container.image ?? '' };
-  const crashing = fault && (fault.type === 'CrashLoopBackOff' || fault.type === 'OOMKilled' || fault.type === 'Error');
+  const appIndex = containers.indexOf(container);
+  const init = appIndex < 0;
+  const index = init ? (pod.spec?.initContainers ?? []).indexOf(container) : appIndex;
+  const status: ContainerStatus | undefined = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((entry) => entry.name === container.name);
+  const faults = containerFaults(cluster, pod, container, index, init);
+  const fault = faults.crash;
+  const limit = parseQuantity(container.resources?.limits?.['memory'] as string | undefined);
+  const base = {
+    seed: `${pod.metadata?.uid}/${container.name}`, intervalMs: cluster.timings.logIntervalMs, style: logStyle(container), image: container.image ?? '',
+    ...(limit > 0 ? { limitMb: Math.round(limit / 2 ** 20) } : {}), ...(faults.readiness ? { unhealthy: faults.readiness } : {}),
+  };
   const last = status?.lastState?.terminated;
+  const instanceOf = (terminated: { startedAt?: string; finishedAt?: string; exitCode: number; reason?: string }, seed: string): LogInstance => {
+    const ended = Date.parse(terminated.finishedAt ?? '') || Date.now();
+    const started = Math.min(ended, Date.parse(terminated.startedAt ?? '') || ended - 5 * base.intervalMs);
+    const failed = terminated.exitCode !== 0;
+    return { ...base, seed, ...(failed && fault ? { fault } : {}), ...(terminated.exitCode === 0 ? { completed: true } : {}), startedAt: started, endedAt: ended };
+  };
   if (options.previous) {
     if (!last || (status?.restartCount ?? 0) === 0) throw badRequest(`previous terminated container "${container.name}" in pod "${podName}" not found`);
-    const ended = Date.parse(last.finishedAt ?? '');
-    if (crashing && status?.state?.waiting) {
-      // The attempt before the latest one: same crash, one back-off earlier.
-      const attemptMs = fault.type === 'OOMKilled' ? 40 * base.intervalMs : 5 * base.intervalMs;
-      return { ...base, seed: `${base.seed}/previous`, fault, startedAt: ended - 5 * 60_000 - attemptMs, endedAt: ended - 5 * 60_000 };
+    if (status?.state?.waiting) {
+      // The latest instance is the dead one in back-off; "previous" is the one before it, the same crash.
+      const latest = instanceOf(last, `${base.seed}/latest`);
+      const lived = (latest.endedAt ?? latest.startedAt) - latest.startedAt;
+      const endedAt = latest.startedAt - Math.min(300_000, cluster.timings.restartBackOffMs * 30);
+      return { ...latest, seed: `${base.seed}/previous`, startedAt: endedAt - lived, endedAt };
     }
-    const attemptMs = fault?.type === 'OOMKilled' ? 40 * base.intervalMs : 5 * base.intervalMs;
-    return { ...base, seed: `${base.seed}/previous`, ...(crashing ? { fault } : {}), startedAt: ended - attemptMs, endedAt: ended };
+    return instanceOf(last, `${base.seed}/previous`);
   }
   if (status?.state?.running?.startedAt) return { ...base, startedAt: Date.parse(status.state.running.startedAt) };
   const terminated = status?.state?.terminated ?? (status?.state?.waiting?.reason === 'CrashLoopBackOff' ? last : undefined);
-  if (terminated) {
-    const ended = Date.parse(terminated.finishedAt ?? '');
-    const attemptMs = fault?.type === 'OOMKilled' ? 40 * base.intervalMs : terminated.reason === 'Completed' ? Math.max(base.intervalMs, ended - Date.parse(terminated.startedAt ?? '')) : 5 * base.intervalMs;
-    return { ...base, ...(crashing ? { fault } : {}), ...(terminated.exitCode === 0 ? { completed: true } : {}), startedAt: ended - attemptMs, endedAt: ended };
-  }
+  if (terminated) return instanceOf(terminated, `${base.seed}/latest`);
   const waiting = status?.state?.waiting;
   const reason = waiting?.reason === 'ImagePullBackOff' || waiting?.reason === 'ErrImagePull' ? 'trying and failing to pull image' : waiting?.reason ?? 'ContainerCreating';
   throw new ApiError(400, 'BadRequest', `container "${container.name}" in pod "${podName}" is waiting to start: ${reason}`);

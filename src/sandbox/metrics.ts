@@ -1,6 +1,6 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { SandboxCluster } from './cluster.js';
-import { faultFor } from './controllers/pod-factory.js';
+import { containerFaults } from './controllers/pod-factory.js';
 import { parseQuantity } from './quantity.js';
 import type { KubeObject } from './types.js';
 
@@ -28,10 +28,23 @@ export function containerUsage(cluster: SandboxCluster, pod: Pod, containerName:
   const memoryBase = parseQuantity(requests['memory'] as string | undefined) || 64 * 2 ** 20;
   let cpu = cpuBase * (0.2 + seeded(`${seed}/cpu`) * 0.6) * drift(`${seed}/cpu`, now);
   let memory = memoryBase * (0.45 + seeded(`${seed}/memory`) * 0.4) * drift(`${seed}/memory`, now);
-  const fault = container ? faultFor(cluster, pod, container, index) : undefined;
-  if (fault?.type === 'OOMKilled') {
+  const faults = container ? containerFaults(cluster, pod, container, index) : {};
+  if (faults.crash?.type === 'OOMKilled') {
     memory = (parseQuantity(limits['memory'] as string | undefined) || memoryBase * 2) * 0.93;
     cpu = cpuBase * 0.9;
+  }
+  // On a node under memory pressure, pods without a tight limit use more than they asked for.
+  const nodeName = pod.spec?.nodeName;
+  const node = nodeName ? cluster.store.peekOne(cluster.type('Node'), undefined, nodeName) as unknown as Node | undefined : undefined;
+  if (node?.status?.conditions?.some((condition) => condition.type === 'MemoryPressure' && condition.status === 'True')) {
+    const limit = parseQuantity(limits['memory'] as string | undefined);
+    memory = limit > 0 ? Math.max(memory, Math.min(limit * 0.98, memoryBase * 1.9)) : Math.max(memory, memoryBase * 1.9);
+  }
+  const usage = faults.usage;
+  if (usage?.cpu) cpu = usage.cpu.endsWith('%') ? (cpuBase * Number.parseFloat(usage.cpu)) / 100 : parseQuantity(usage.cpu);
+  if (usage?.memory) {
+    const reference = parseQuantity(limits['memory'] as string | undefined) || memoryBase;
+    memory = usage.memory.endsWith('%') ? (reference * Number.parseFloat(usage.memory)) / 100 : parseQuantity(usage.memory);
   }
   return { cpu, memory };
 }
@@ -61,7 +74,7 @@ export function podMetrics(cluster: SandboxCluster, object: KubeObject): Record<
 }
 
 /** metrics.k8s.io/v1beta1 NodeMetrics: the node's pods plus system overhead. */
-export function nodeMetrics(cluster: SandboxCluster, object: KubeObject, pods: KubeObject[]): Record<string, unknown> {
+export function nodeMetrics(cluster: SandboxCluster, object: KubeObject, pods: readonly KubeObject[]): Record<string, unknown> {
   const node = object as unknown as Node;
   const now = Date.now();
   let cpu = 0.12 + seeded(`${object.metadata.name}/cpu`) * 0.1;

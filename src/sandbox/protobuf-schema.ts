@@ -86,6 +86,13 @@ export const protobufSchema: Record<string, Record<number, FieldSpec>> = {
     22: { name: 'tolerations', type: message('Toleration'), repeated: true }, 24: { name: 'priorityClassName', type: 'string' }, 25: { name: 'priority', type: 'int' },
   },
   Empty: {},
+  ResourceQuota: { 1: { name: 'metadata', type: message('ObjectMeta') }, 2: { name: 'spec', type: message('ResourceQuotaSpec') } },
+  ResourceQuotaSpec: { 1: { name: 'hard', type: 'quantityMap' }, 2: { name: 'scopes', type: 'string', repeated: true } },
+  PodDisruptionBudget: { 1: { name: 'metadata', type: message('ObjectMeta') }, 2: { name: 'spec', type: message('PodDisruptionBudgetSpec') } },
+  PodDisruptionBudgetSpec: {
+    1: { name: 'minAvailable', type: 'intOrString' }, 2: { name: 'selector', type: message('LabelSelector') },
+    3: { name: 'maxUnavailable', type: 'intOrString' }, 4: { name: 'unhealthyPodEvictionPolicy', type: 'string' },
+  },
   LocalObjectReference: { 1: { name: 'name', type: 'string' } },
   Toleration: {
     1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'value', type: 'string' },

@@ -23,3 +23,35 @@ export function formatMillicores(cores: number): string {
 export function formatKibibytes(bytes: number): string {
   return `${Math.max(0, Math.round(bytes / 1024))}Ki`;
 }
+
+/** How a quantity is written: cores/bytes with binary suffixes, decimal suffixes, or a plain count. */
+export type QuantityFormat = 'binary' | 'decimal' | 'count';
+
+/** The format of a quantity as written ("256Mi" binary, "500M" or "250m" decimal). */
+export function quantityFormat(value: string | number | undefined): QuantityFormat {
+  return typeof value === 'string' && /[KMGTP]i$/.test(value.trim()) ? 'binary' : 'decimal';
+}
+
+/**
+ * A canonical Kubernetes quantity string: "2", "1500m", "768Mi", "1536Mi", "3Gi", "500M". Binary
+ * amounts take the largest suffix that keeps them whole; fractions of a unit become milli-units.
+ */
+export function formatQuantity(value: number, format: QuantityFormat = 'decimal'): string {
+  if (format === 'count') return String(Math.round(value));
+  if (format === 'binary') {
+    const bytes = Math.round(value);
+    for (const [suffix, size] of [['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+      if (bytes !== 0 && bytes % size === 0) return `${bytes / size}${suffix}`;
+    }
+    return String(bytes);
+  }
+  if (Number.isInteger(value)) {
+    for (const [suffix, size] of [['P', 1e15], ['T', 1e12], ['G', 1e9], ['M', 1e6], ['k', 1e3]] as const) {
+      if (value !== 0 && value % size === 0 && value >= size) return `${value / size}${suffix}`;
+    }
+    return String(value);
+  }
+  const milli = Math.round(value * 1000);
+  if (milli % 1000 === 0) return String(milli / 1000);
+  return `${milli}m`;
+}

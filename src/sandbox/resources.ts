@@ -13,6 +13,8 @@ export interface ResourceType {
   verbs?: string[];
   /** Served only for reading (metrics.k8s.io) or only for create (access reviews). */
   virtual?: boolean;
+  /** Another API version of a stored kind (events.k8s.io/v1 Events are core/v1 Events, converted). */
+  view?: 'events';
 }
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -39,6 +41,8 @@ export const resourceTypes: ResourceType[] = [
   { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'], subresources: [statusSubresource('PersistentVolumeClaim')] },
   { group: '', version: 'v1', plural: 'persistentvolumes', singular: 'persistentvolume', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], subresources: [statusSubresource('PersistentVolume')] },
   { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] },
+  { group: '', version: 'v1', plural: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', namespaced: true, shortNames: ['quota'], subresources: [statusSubresource('ResourceQuota')] },
+  { group: '', version: 'v1', plural: 'limitranges', singular: 'limitrange', kind: 'LimitRange', namespaced: true, shortNames: ['limits'] },
   { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: [statusSubresource('Deployment'), scaleSubresource] },
   { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: [statusSubresource('ReplicaSet'), scaleSubresource] },
   { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: [statusSubresource('StatefulSet'), scaleSubresource] },
@@ -50,9 +54,11 @@ export const resourceTypes: ResourceType[] = [
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true },
   { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true, shortNames: ['ing'], subresources: [statusSubresource('Ingress')] },
   { group: 'networking.k8s.io', version: 'v1', plural: 'ingressclasses', singular: 'ingressclass', kind: 'IngressClass', namespaced: false },
+  { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol'] },
   { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], subresources: [statusSubresource('PodDisruptionBudget')] },
   { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', singular: 'storageclass', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', singular: 'lease', kind: 'Lease', namespaced: true },
+  { group: 'events.k8s.io', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], view: 'events' },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
@@ -81,7 +87,13 @@ export function findResourceType(group: string, version: string, plural: string)
 
 /** Finds the stored resource type for a kind (`Deployment`), for owner references and events. */
 export function resourceTypeForKind(kind: string): ResourceType | undefined {
-  return resourceTypes.find((type) => type.kind === kind && !type.virtual);
+  return resourceTypes.find((type) => type.kind === kind && !type.virtual && !type.view);
+}
+
+/** The type whose storage bucket holds a type's objects (itself, or the stored kind of a view). */
+export function storageTypeOf(type: ResourceType): ResourceType {
+  if (!type.view) return type;
+  return resourceTypeForKind(type.kind) ?? type;
 }
 
 /** Groups in discovery order with their versions. */

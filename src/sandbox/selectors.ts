@@ -113,13 +113,15 @@ export function requirementsFromLabelSelector(selector: LabelSelector | undefine
 
 /** Renders a structured LabelSelector as the string kubectl shows (`app=api`). */
 export function formatLabelSelector(selector: LabelSelector | undefined): string {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  // metav1.FormatLabelSelector: requirements sorted by key, "<none>" for an empty selector.
+  const parts: [string, string][] = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => [key, `${key}=${value}`]);
   for (const expression of selector?.matchExpressions ?? []) {
-    const values = (expression.values ?? []).join(',');
-    if (expression.operator === 'In') parts.push(`${expression.key} in (${values})`);
-    else if (expression.operator === 'NotIn') parts.push(`${expression.key} notin (${values})`);
-    else if (expression.operator === 'Exists') parts.push(expression.key);
-    else parts.push(`!${expression.key}`);
+    const values = [...(expression.values ?? [])].sort().join(',');
+    if (expression.operator === 'In') parts.push([expression.key, `${expression.key} in (${values})`]);
+    else if (expression.operator === 'NotIn') parts.push([expression.key, `${expression.key} notin (${values})`]);
+    else if (expression.operator === 'Exists') parts.push([expression.key, expression.key]);
+    else parts.push([expression.key, `!${expression.key}`]);
   }
-  return parts.join(',');
+  if (parts.length === 0) return '<none>';
+  return parts.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([, text]) => text).join(',');
 }

@@ -10,7 +10,6 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { ageOf, humanDuration } from './age.js';
 import { formatLabelSelector } from './selectors.js';
 import type { KubeObject } from './types.js';
-import { ownValue } from '../own-property.js';
 
 /** A Table column definition (meta.k8s.io/v1). */
 export interface TableColumn {
@@ -35,29 +34,54 @@ function templateColumns(template: PodTemplateSpec | undefined): [string, string
   return [containers.map((container) => container.name).join(','), containers.map((container) => container.image ?? '').join(',')];
 }
 
-/** The STATUS column of `kubectl get pods`, following kubectl's printPod. */
+/**
+ * The READY, STATUS and RESTARTS columns of `kubectl get pods`, by the rules of the 1.32 pod
+ * printer: the first init container that has not succeeded names the status (its restarts count
+ * while the pod initializes), sidecars (restartPolicy Always init containers) count as containers,
+ * and a deleted pod in a terminal phase keeps its phase rather than showing Terminating.
+ */
 export function podStatusReason(pod: Pod): { reason: string; ready: number; total: number; restarts: number; lastRestart?: string } {
-  let reason = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
-  const total = pod.spec?.containers.length ?? 0;
+  let reason = pod.status?.reason || pod.status?.phase || 'Pending';
+  if (pod.status?.conditions?.some((condition) => condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  const initContainers = pod.spec?.initContainers ?? [];
+  const sidecars = new Set(initContainers.filter((container) => container.restartPolicy === 'Always').map((container) => container.name));
+  const total = (pod.spec?.containers.length ?? 0) + sidecars.size;
   let ready = 0;
   let restarts = 0;
+  let sidecarRestarts = 0;
   let lastRestart: string | undefined;
+  let lastSidecarRestart: string | undefined;
+  const later = (current: string | undefined, candidate: string | undefined) => (candidate && (!current || candidate > current) ? candidate : current);
   let initializing = false;
   const initStatuses = pod.status?.initContainerStatuses ?? [];
-  initStatuses.forEach((status, index) => {
+  for (const [index, status] of initStatuses.entries()) {
     restarts += status.restartCount;
-    if (status.state?.terminated?.exitCode === 0) return;
-    if (status.state?.terminated) reason = `Init:${status.state.terminated.reason ?? `ExitCode:${status.state.terminated.exitCode}`}`;
+    lastRestart = later(lastRestart, status.lastState?.terminated?.finishedAt);
+    const sidecar = sidecars.has(status.name);
+    if (sidecar) {
+      sidecarRestarts += status.restartCount;
+      lastSidecarRestart = later(lastSidecarRestart, status.lastState?.terminated?.finishedAt);
+    }
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode === 0) continue;
+    if (sidecar && status.started) {
+      if (status.ready) ready += 1;
+      continue;
+    }
+    if (terminated) reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
     else if (status.state?.waiting?.reason && status.state.waiting.reason !== 'PodInitializing') reason = `Init:${status.state.waiting.reason}`;
-    else reason = `Init:${index}/${initStatuses.length}`;
+    else reason = `Init:${index}/${initContainers.length}`;
     initializing = true;
-  });
-  if (!initializing) {
+    break;
+  }
+  const initialized = pod.status?.conditions?.some((condition) => condition.type === 'Initialized' && condition.status === 'True') ?? false;
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
     let hasRunning = false;
     for (const status of [...(pod.status?.containerStatuses ?? [])].reverse()) {
       restarts += status.restartCount;
-      const finished = status.lastState?.terminated?.finishedAt;
-      if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
+      lastRestart = later(lastRestart, status.lastState?.terminated?.finishedAt);
       if (status.state?.waiting?.reason) reason = status.state.waiting.reason;
       else if (status.state?.terminated?.reason) reason = status.state.terminated.reason;
       else if (status.state?.terminated) reason = status.state.terminated.signal ? `Signal:${status.state.terminated.signal}` : `ExitCode:${status.state.terminated.exitCode}`;
@@ -68,13 +92,15 @@ export function podStatusReason(pod: Pod): { reason: string; ready: number; tota
       reason = readyCondition?.status === 'True' ? 'Running' : 'NotReady';
     }
   }
-  if (pod.metadata?.deletionTimestamp) reason = pod.status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  return { reason, ready, total, restarts, ...(lastRestart ? { lastRestart } : {}) };
+  const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  if (pod.metadata?.deletionTimestamp && pod.status?.reason === 'NodeLost') reason = 'Unknown';
+  else if (pod.metadata?.deletionTimestamp && !terminal) reason = 'Terminating';
+  return { reason, ready, total, restarts, ...(lastRestart && restarts !== 0 ? { lastRestart } : {}) };
 }
 
 function accessModes(modes: string[] | undefined): string {
   const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-  return (modes ?? []).map((mode) => ownValue(short, mode) ?? mode).join(',');
+  return (modes ?? []).map((mode) => short[mode] ?? mode).join(',');
 }
 
 function servicePorts(service: Service): string {
@@ -138,12 +164,34 @@ function jobDuration(job: Job, now: Date): string {
   return humanDuration(Date.parse(end) - Date.parse(start));
 }
 
-function eventLastSeen(event: Event, now: Date): string {
-  const last = event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp;
-  const first = event.firstTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp;
-  const lastText = ageOf(last, now);
-  const count = event.count ?? event.series?.count ?? 1;
-  return count > 1 ? `${lastText} (x${count} over ${ageOf(first, now)})` : lastText;
+/** The API server's event printer: LAST SEEN from lastTimestamp, or the series, or eventTime. */
+function eventTimes(event: Event, now: Date): { last: string; first: string; count: number } {
+  const first = event.firstTimestamp ? ageOf(event.firstTimestamp, now) : ageOf(event.eventTime ?? undefined, now);
+  let last = event.lastTimestamp ? ageOf(event.lastTimestamp, now) : first;
+  let count = event.count ?? 0;
+  if (event.series) {
+    last = ageOf(event.series.lastObservedTime, now);
+    count = event.series.count ?? count;
+  } else if (count === 0) count = 1;
+  return { last, first, count };
+}
+
+function eventSource(event: Event): string {
+  const component = event.source?.component || event.reportingComponent || '';
+  const instance = event.source?.host || event.reportingInstance || '';
+  if (!component) return '<unknown>';
+  return instance ? `${component}, ${instance}` : component;
+}
+
+function quotaColumns(status: { hard?: Record<string, string>; used?: Record<string, string> } | undefined): [string, string] {
+  const requests: string[] = [];
+  const limits: string[] = [];
+  for (const name of Object.keys(status?.hard ?? {}).sort()) {
+    const entry = `${name}: ${status?.used?.[name] ?? '0'}/${status?.hard?.[name]}`;
+    if (name.startsWith('limits.')) limits.push(entry);
+    else requests.push(entry);
+  }
+  return [requests.join(', '), limits.join(', ')];
 }
 
 const printers: Record<string, Printer> = {
@@ -323,9 +371,27 @@ const printers: Record<string, Printer> = {
     columns: [['Last Seen', 'string'], ['Type', 'string'], ['Reason', 'string'], ['Object', 'string'], ['Subobject', 'string', 1], ['Source', 'string', 1], ['Message', 'string'], ['First Seen', 'string', 1], ['Count', 'string', 1], ['Name', 'string', 1]],
     row: (object, now) => {
       const event = object as unknown as Event;
-      const involved = `${(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name ?? ''}`;
-      const source = event.source?.component ? `${event.source.component}${event.source.host ? `, ${event.source.host}` : ''}` : event.reportingComponent ?? '';
-      return [eventLastSeen(event, now), event.type ?? 'Normal', event.reason ?? '', involved, event.involvedObject.fieldPath ?? '', source, (event.message ?? '').trim(), ageOf(event.firstTimestamp ?? event.eventTime, now), String(event.count ?? 1), object.metadata.name];
+      const involved = event.involvedObject.name ? `${(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name}` : (event.involvedObject.kind ?? '').toLowerCase();
+      const times = eventTimes(event, now);
+      return [times.last, event.type ?? '', event.reason ?? '', involved, event.involvedObject.fieldPath ?? '', eventSource(event), (event.message ?? '').trim(), times.first, times.count, object.metadata.name];
+    },
+  },
+  ResourceQuota: {
+    columns: [['Name', 'string'], ['Age', 'string'], ['Request', 'string'], ['Limit', 'string']],
+    row: (object, now) => {
+      const [requests, limits] = quotaColumns(object['status'] as { hard?: Record<string, string>; used?: Record<string, string> } | undefined);
+      return [object.metadata.name, age(object, now), requests, limits];
+    },
+  },
+  LimitRange: {
+    columns: [['Name', 'string'], ['Created At', 'date']],
+    row: (object) => [object.metadata.name, object.metadata.creationTimestamp ?? ''],
+  },
+  NetworkPolicy: {
+    columns: [['Name', 'string'], ['Pod-Selector', 'string'], ['Age', 'string']],
+    row: (object, now) => {
+      const selector = formatLabelSelector((object['spec'] as { podSelector?: Parameters<typeof formatLabelSelector>[0] } | undefined)?.podSelector);
+      return [object.metadata.name, selector, age(object, now)];
     },
   },
   PodDisruptionBudget: {
@@ -350,20 +416,23 @@ const descriptions: Record<string, string> = {
 
 /** Column definitions of a kind's server-side Table. */
 export function tableColumns(kind: string): TableColumn[] {
-  return (ownValue(printers, kind) ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
-    name, type, format: name === 'Name' ? 'name' : '', description: ownValue(descriptions, name) ?? name, priority,
+  return (printers[kind] ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
+    name, type, format: name === 'Name' ? 'name' : '', description: descriptions[name] ?? name, priority,
   }));
 }
 
 /** Which object each Table row carries (kubectl's `includeObject` query parameter). */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
-/** Builds a meta.k8s.io/v1 Table for a list of objects of one kind. */
-export function buildTable(kind: string, objects: KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean }): Record<string, unknown> {
-  const printer = ownValue(printers, kind) ?? defaultPrinter;
+/**
+ * Builds a meta.k8s.io/v1 Table for a list of objects of one kind. `present` turns a stored
+ * object into what the row carries (another API version's view: cells come from the stored form).
+ */
+export function buildTable(kind: string, objects: readonly KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean; present?: (object: KubeObject) => KubeObject }): Record<string, unknown> {
+  const printer = printers[kind] ?? defaultPrinter;
   const rows = objects.map((object) => {
     const row: Record<string, unknown> = { cells: printer.row(object, options.now) };
-    if (options.includeObject === 'Object') row['object'] = object;
+    if (options.includeObject === 'Object') row['object'] = options.present ? options.present(object) : object;
     else if (options.includeObject === 'Metadata') row['object'] = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
     return row;
   });

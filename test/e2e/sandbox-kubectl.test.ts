@@ -29,7 +29,10 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: reading', () => {
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(result.stdout).toMatch(/api-5d8f7c9b6-2xkqp\s+2\/2\s+Running\s+0\s+2d/);
     expect(result.stdout).toMatch(/payments-6b7c8d9f4-lk2jd\s+0\/1\s+CrashLoopBackOff\s+142 \(\d+m\d*s? ago\)/);
-    expect(result.stdout).toMatch(/worker-84c6f5d7b9-m5tqz\s+0\/1\s+OOMKilled\s+7 /);
+    // OOM-killed, waiting out its restart back-off: STATUS is CrashLoopBackOff, the last state says why.
+    expect(result.stdout).toMatch(/worker-84c6f5d7b9-m5tqz\s+0\/1\s+CrashLoopBackOff\s+7 \(4m\d*s? ago\)/);
+    const worker = await harness().kubectlJson<{ status: { containerStatuses: { lastState: { terminated?: { reason: string; exitCode: number } } }[] } }>(['get', 'pod', 'worker-84c6f5d7b9-m5tqz', '-n', 'prod']);
+    expect(worker.status.containerStatuses[0]?.lastState.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
     const staging = await harness().kubectl(['get', 'pods', '-n', 'staging']);
     expect(staging.stdout).toMatch(/web-7f6d5c4b3-p8kdw\s+0\/1\s+ImagePullBackOff/);
     expect(staging.stdout).toMatch(/ml-trainer-5c4b3a291-tq7pz\s+0\/1\s+Pending/);
@@ -66,7 +69,8 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: reading', () => {
     expect(result.stdout.split('\n')[0]).toMatch(/LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
     expect(result.stdout).toContain('FailedScheduling');
     const events = await harness().kubectlJson<List>(['get', 'events', '-n', 'staging']);
-    const lastTimestamp = (item: Item) => String((item as unknown as { lastTimestamp: string }).lastTimestamp);
+    // Events written through events.k8s.io (the scheduler's) have no lastTimestamp: kubectl sorts them first.
+    const lastTimestamp = (item: Item) => String((item as unknown as { lastTimestamp: string | null }).lastTimestamp ?? '');
     const expected = [...events.items].sort((left, right) => lastTimestamp(left).localeCompare(lastTimestamp(right)))
       .map((item) => `${(item as unknown as { reason: string }).reason} ${lastTimestamp(item)}`);
     const printed = result.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s{2,}/)[2]);

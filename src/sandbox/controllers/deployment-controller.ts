@@ -1,6 +1,6 @@
 import type { Deployment, DeploymentCondition, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { SandboxCluster } from '../cluster.js';
-import { cloneJson, type KubeObject } from '../types.js';
+import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
 import { controllerReference, controllerUid } from './pod-factory.js';
 import { templateHash, templatesEqual } from './template-hash.js';
 
@@ -47,17 +47,31 @@ function condition(type: string, status: 'True' | 'False', reason: string, messa
   };
 }
 
-function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, allReplicaSets: KubeObject[]): void {
+function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, ownedReplicaSets: readonly KubeObject[]): void {
   const deployment = object as unknown as Deployment;
   const spec = deployment.spec;
   if (!spec) return;
   const replicas = spec.replicas ?? 1;
   const rsType = cluster.type('ReplicaSet');
-  const owned = allReplicaSets.filter((replicaSet) => controllerUid(replicaSet) === object.metadata.uid && !replicaSet.metadata.deletionTimestamp);
+  const changeCause = object.metadata.annotations?.['kubernetes.io/change-cause'];
+  const live = ownedReplicaSets.filter((replicaSet) => !replicaSet.metadata.deletionTimestamp);
+  {
+    // The common case, a finished rollout: nothing to create or scale, only the status to keep.
+    const current = live.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, spec.template));
+    const maxSeen = live.reduce((max, replicaSet) => Math.max(max, revisionOf(replicaSet)), 0);
+    if (current && !spec.paused && replicasOf(current) === replicas && revisionOf(current) === maxSeen
+      && live.every((replicaSet) => replicaSet === current || replicasOf(replicaSet) === 0)
+      && (!changeCause || current.metadata.annotations?.['kubernetes.io/change-cause'] === changeCause)
+      && object.metadata.annotations?.[revisionAnnotation] === current.metadata.annotations?.[revisionAnnotation]
+      && live.filter((replicaSet) => replicaSet !== current).length <= (spec.revisionHistoryLimit ?? 10)) {
+      updateStatus(cluster, object, current, live);
+      return;
+    }
+  }
+  const owned = live.map((replicaSet) => cloneJson(replicaSet));
   const maxRevision = owned.reduce((max, replicaSet) => Math.max(max, revisionOf(replicaSet)), 0);
   let newRs = owned.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, spec.template));
   const oldRss = owned.filter((replicaSet) => replicaSet !== newRs).sort((left, right) => revisionOf(left) - revisionOf(right));
-  const changeCause = object.metadata.annotations?.['kubernetes.io/change-cause'];
 
   if (spec.paused) return updateStatus(cluster, object, newRs, owned);
 
@@ -71,7 +85,7 @@ function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, allRep
       [revisionAnnotation]: String(maxRevision + 1),
     };
     if (changeCause) annotations['kubernetes.io/change-cause'] = changeCause;
-    const created = cluster.store.create(rsType, {
+    const created = cluster.create(rsType, {
       apiVersion: 'apps/v1', kind: 'ReplicaSet',
       metadata: {
         name: `${object.metadata.name}-${hash}`, namespace: object.metadata.namespace,
@@ -94,9 +108,9 @@ function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, allRep
 
   const revision = newRs.metadata.annotations?.[revisionAnnotation] ?? '1';
   if (object.metadata.annotations?.[revisionAnnotation] !== revision) {
-    object.metadata.annotations = { ...object.metadata.annotations, [revisionAnnotation]: revision };
-    const stored = cluster.store.update(cluster.type('Deployment'), object);
-    object.metadata.resourceVersion = stored.metadata.resourceVersion;
+    const copy = cloneJson(object);
+    copy.metadata.annotations = { ...copy.metadata.annotations, [revisionAnnotation]: revision };
+    cluster.store.update(cluster.type('Deployment'), copy);
   }
 
   const activeOld = oldRss.filter((replicaSet) => replicasOf(replicaSet) > 0);
@@ -159,7 +173,8 @@ function reconcileDeployment(cluster: SandboxCluster, object: KubeObject, allRep
 function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeObject | undefined, owned: KubeObject[]): void {
   const deployment = object as unknown as Deployment;
   const replicas = deployment.spec?.replicas ?? 1;
-  const fresh = owned.map((replicaSet) => cluster.store.get(cluster.type('ReplicaSet'), replicaSet.metadata.namespace, replicaSet.metadata.name)).filter((replicaSet): replicaSet is KubeObject => Boolean(replicaSet));
+  const rsType = cluster.type('ReplicaSet');
+  const fresh = owned.map((replicaSet) => cluster.store.peekOne(rsType, replicaSet.metadata.namespace, replicaSet.metadata.name)).filter((replicaSet): replicaSet is KubeObject => Boolean(replicaSet));
   const sum = (read: (status: ReplicaSet['status']) => number | undefined) => fresh.reduce((total, replicaSet) => total + (read((replicaSet as unknown as ReplicaSet).status) ?? 0), 0);
   const current = fresh.find((replicaSet) => replicaSet.metadata.uid === newRs?.metadata.uid);
   const statusReplicas = sum((status) => status?.replicas);
@@ -168,7 +183,8 @@ function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeOb
   const available = sum((status) => status?.availableReplicas);
   const maxUnavailable = resolveIntOrPercent(deployment.spec?.strategy?.rollingUpdate?.maxUnavailable, replicas, false, '25%');
   const previous = deployment.status ?? {};
-  const now = cluster.timestamp();
+  const nowMs = Date.now();
+  const now = cluster.timestamp(nowMs);
   const progressed = (previous.replicas ?? 0) !== statusReplicas || (previous.updatedReplicas ?? 0) !== updated || (previous.readyReplicas ?? 0) !== ready
     || (previous.availableReplicas ?? 0) !== available || previous.observedGeneration !== object.metadata.generation;
   const previousConditions = previous.conditions ?? [];
@@ -184,32 +200,107 @@ function updateStatus(cluster: SandboxCluster, object: KubeObject, newRs: KubeOb
   } else if (previousProgressing?.reason === 'NewReplicaSetAvailable' && updated === replicas && statusReplicas === updated && previousProgressing.message?.includes(`"${rsName}"`)) {
     // A finished rollout stays finished when a pod later crashes: that is availability, not progress.
     progressing = previousProgressing;
-  } else if (!progressed && previousProgressing && (previousProgressing.reason === 'ProgressDeadlineExceeded' || Date.parse(previousProgressing.lastUpdateTime ?? now) + deadlineMs < Date.now())) {
-    progressing = condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, now, previousProgressing, false);
+  } else if (!progressed && previousProgressing && (previousProgressing.reason === 'ProgressDeadlineExceeded' || Date.parse(previousProgressing.lastUpdateTime ?? now) + deadlineMs <= nowMs)) {
+    progressing = previousProgressing.reason === 'ProgressDeadlineExceeded' && previousProgressing.message?.includes(`"${rsName}"`)
+      ? previousProgressing
+      : condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, now, previousProgressing, false);
   } else {
     progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, now, previousProgressing, progressed);
+  }
+  if (progressing.status === 'True' && progressing.reason === 'ReplicaSetUpdated') {
+    // Check again when the deadline passes without progress.
+    const due = Date.parse(progressing.lastUpdateTime ?? now) + deadlineMs;
+    cluster.wakeAt(`deployment/${object.metadata.uid}`, due + 1, () => cluster.requestReconcile());
   }
   const availableCondition = availableOk
     ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now, find('Available'), false)
     : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now, find('Available'), false);
+  const conditions: DeploymentCondition[] = [availableCondition, progressing];
+  const failure = ((current as unknown as ReplicaSet | undefined)?.status?.conditions ?? []).find((entry) => entry.type === 'ReplicaFailure' && entry.status === 'True');
+  if (failure) {
+    const old = find('ReplicaFailure');
+    conditions.push({ type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message, lastUpdateTime: old?.lastUpdateTime ?? failure.lastTransitionTime ?? now, lastTransitionTime: old?.lastTransitionTime ?? failure.lastTransitionTime ?? now });
+  }
   const status: Record<string, unknown> = {
     observedGeneration: object.metadata.generation ?? 1,
     replicas: statusReplicas, updatedReplicas: updated, readyReplicas: ready, availableReplicas: available,
-    conditions: [availableCondition, progressing],
+    conditions,
   };
-  if (replicas - available > 0) status['unavailableReplicas'] = replicas - available;
+  // The controller's calculateStatus: every ReplicaSet's desired replicas, less the available ones.
+  const total = fresh.reduce((sum, replicaSet) => sum + ((replicaSet as unknown as ReplicaSet).spec?.replicas ?? 0), 0);
+  if (total - available > 0) status['unavailableReplicas'] = total - available;
   for (const key of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const) if (status[key] === 0) delete status[key];
-  const latest = cluster.store.get(cluster.type('Deployment'), object.metadata.namespace, object.metadata.name);
-  if (!latest) return;
-  latest['status'] = status;
-  cluster.store.update(cluster.type('Deployment'), latest);
+  const latest = cluster.store.peekOne(cluster.type('Deployment'), object.metadata.namespace, object.metadata.name);
+  if (!latest || jsonEqual(status, latest['status'])) return;
+  cluster.store.replace(cluster.type('Deployment'), { ...latest, status });
+}
+
+/**
+ * The scenario's past, once the loaded cluster settled: a rollout that left old pods behind, or never
+ * got one pod available, or could not create or place all its pods, stalled (ProgressDeadlineExceeded once its deadline passed, counted from
+ * when its ReplicaSet was created); anything else finished, even if a pod misbehaves now (that is
+ * availability, not progress). Condition times are set from the rollout, not from the load.
+ */
+export function settleDeploymentHistory(cluster: SandboxCluster): void {
+  const type = cluster.type('Deployment');
+  const rsType = cluster.type('ReplicaSet');
+  const byOwner = new Map<string, KubeObject[]>();
+  for (const replicaSet of cluster.store.peek(rsType)) {
+    const owner = controllerUid(replicaSet);
+    if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), replicaSet]);
+  }
+  const nowMs = Date.now();
+  for (const stored of [...cluster.store.peek(type)]) {
+    const replicaSets = byOwner.get(stored.metadata.uid ?? '') ?? [];
+    if (!(stored as unknown as Deployment).status?.conditions || replicaSets.length === 0) continue;
+    const current = replicaSets.find((replicaSet) => templatesEqual((replicaSet as unknown as ReplicaSet).spec?.template, (stored as unknown as Deployment).spec?.template));
+    const deployment = cloneJson(stored);
+    const view = deployment as unknown as Deployment;
+    const status = view.status;
+    if (!status?.conditions) continue;
+    if (!current) continue;
+    const replicas = view.spec?.replicas ?? 1;
+    const available = status.availableReplicas ?? 0;
+    const complete = (status.updatedReplicas ?? 0) === replicas && available === replicas && (status.replicas ?? 0) === replicas;
+    const oldActive = replicaSets.some((replicaSet) => replicaSet !== current && ((replicaSet as unknown as ReplicaSet).spec?.replicas ?? 0) > 0);
+    // Pods it could never create (quota, admission) or never place (FailedScheduling) mean the rollout never finished.
+    const neverPlaced = () => (status.updatedReplicas ?? 0) < replicas || cluster.store.peek(cluster.type('Pod'), { namespace: stored.metadata.namespace })
+      .some((pod) => controllerUid(pod) === current.metadata.uid && ((pod['status'] as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [])
+        .some((entry) => entry.type === 'PodScheduled' && entry.status === 'False'));
+    const stalled = !complete && (oldActive || available === 0 || neverPlaced());
+    const startedAt = Date.parse(current.metadata.creationTimestamp ?? '') || nowMs;
+    const deadlineMs = (view.spec?.progressDeadlineSeconds ?? 600) * 1000;
+    const at = (milliseconds: number) => cluster.timestamp(milliseconds);
+    let progressing: DeploymentCondition;
+    if (!stalled) {
+      progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${current.metadata.name}" has successfully progressed.`, lastUpdateTime: at(startedAt), lastTransitionTime: at(startedAt) };
+    } else if (startedAt + deadlineMs <= nowMs) {
+      progressing = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${current.metadata.name}" has timed out progressing.`, lastUpdateTime: at(startedAt + deadlineMs), lastTransitionTime: at(startedAt + deadlineMs) };
+    } else {
+      progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${current.metadata.name}" is progressing.`, lastUpdateTime: at(startedAt), lastTransitionTime: at(startedAt) };
+      cluster.wakeAt(`deployment/${stored.metadata.uid}`, startedAt + deadlineMs + 1, () => cluster.requestReconcile());
+    }
+    status.conditions = status.conditions.map((entry) => {
+      if (entry.type === 'Progressing') return progressing;
+      if (entry.type === 'Available') return { ...entry, lastUpdateTime: at(startedAt), lastTransitionTime: at(startedAt) };
+      return entry;
+    });
+    cluster.store.update(type, deployment);
+  }
 }
 
 /** Deployment controller: new ReplicaSet per template, rolling update within maxSurge/maxUnavailable, status. */
 export function reconcileDeployments(cluster: SandboxCluster): void {
-  const replicaSets = cluster.store.list(cluster.type('ReplicaSet'));
-  for (const deployment of cluster.store.list(cluster.type('Deployment'))) {
-    if (deployment.metadata.deletionTimestamp) continue;
-    reconcileDeployment(cluster, deployment, replicaSets);
+  const byOwner = new Map<string, KubeObject[]>();
+  for (const replicaSet of cluster.store.peek(cluster.type('ReplicaSet'))) {
+    const owner = controllerUid(replicaSet);
+    if (!owner) continue;
+    const list = byOwner.get(owner) ?? [];
+    list.push(replicaSet);
+    byOwner.set(owner, list);
+  }
+  for (const stored of [...cluster.store.peek(cluster.type('Deployment'))]) {
+    if (stored.metadata.deletionTimestamp) continue;
+    reconcileDeployment(cluster, stored, byOwner.get(stored.metadata.uid ?? '') ?? []);
   }
 }

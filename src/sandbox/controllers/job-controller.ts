@@ -1,46 +1,125 @@
+/**
+ * Job controller: runs pods until `completions` succeed (Complete), re-creating failed ones after
+ * the controller's back-off (10 s doubling, at most 6 min), and fails the Job with the controller's
+ * conditions and events once failures pass `backoffLimit` (BackoffLimitExceeded: "Job has reached
+ * the specified backoff limit") or it runs past `activeDeadlineSeconds` (DeadlineExceeded: "Job was
+ * active longer than specified deadline"). Failed pods are kept; active ones are deleted.
+ */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { SandboxCluster } from '../cluster.js';
+import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
+import { deletePodGracefully } from './pod-deletion.js';
 import { isActivePod, isPodReady, podFromTemplate, randomSuffix } from './pod-factory.js';
-import { podsByOwner } from './replicaset-controller.js';
+import { createReplicas, podsByOwner } from './replicaset-controller.js';
 
-/** Job controller: runs pods until `completions` succeed, then marks the Job Complete. */
+const maxBackOffMs = 360_000;
+
+function finishedAt(pod: Pod): number {
+  const times = (pod.status?.containerStatuses ?? []).map((status) => Date.parse(status.state?.terminated?.finishedAt ?? '')).filter(Number.isFinite);
+  return times.length > 0 ? Math.max(...times) : Date.parse(pod.metadata?.creationTimestamp ?? '') || Date.now();
+}
+
+function failJob(cluster: SandboxCluster, object: KubeObject, status: Record<string, unknown>, reason: string, message: string, at: number, active: readonly KubeObject[]): void {
+  const time = cluster.timestamp(at);
+  status['conditions'] = [
+    { type: 'FailureTarget', status: 'True', lastProbeTime: time, lastTransitionTime: time, reason, message },
+    { type: 'Failed', status: 'True', lastProbeTime: time, lastTransitionTime: time, reason, message },
+  ];
+  delete status['active'];
+  status['ready'] = 0;
+  object['status'] = status;
+  cluster.store.update(cluster.type('Job'), object);
+  for (const pod of active) deletePodGracefully(cluster, pod);
+  if (cluster.loading) {
+    if (Date.now() - at < 3_600_000) cluster.recordEvent(object, 'Warning', reason, message, 'job-controller', { history: { first: at, last: at, count: 1 } });
+  } else cluster.recordEvent(object, 'Warning', reason, message, 'job-controller');
+}
+
+/** Job controller pass. */
 export function reconcileJobs(cluster: SandboxCluster): void {
   const type = cluster.type('Job');
   const owned = podsByOwner(cluster);
-  for (const object of cluster.store.list(type)) {
-    const job = object as unknown as Job;
+  const now = Date.now();
+  for (const stored of [...cluster.store.peek(type)]) {
+    const job = stored as unknown as Job;
     const conditions = job.status?.conditions ?? [];
     if (conditions.some((condition) => (condition.type === 'Complete' || condition.type === 'Failed') && condition.status === 'True')) continue;
-    if (object.metadata.deletionTimestamp || job.spec?.suspend) continue;
+    if (stored.metadata.deletionTimestamp) continue;
+    const object = cloneJson(stored);
     const pods = (owned.get(object.metadata.uid ?? '') ?? []) as unknown as Pod[];
     const active = pods.filter(isActivePod);
     const succeeded = pods.filter((pod) => pod.status?.phase === 'Succeeded').length;
-    const failed = pods.filter((pod) => pod.status?.phase === 'Failed').length;
+    const failedPods = pods.filter((pod) => pod.status?.phase === 'Failed');
+    const restarts = job.spec?.template.spec?.restartPolicy === 'OnFailure'
+      ? active.reduce((sum, pod) => sum + (pod.status?.containerStatuses ?? []).reduce((total, container) => total + container.restartCount, 0), 0) : 0;
+    const failures = failedPods.length + restarts;
     const completions = job.spec?.completions ?? 1;
     const parallelism = job.spec?.parallelism ?? 1;
-    const now = cluster.timestamp();
-    const status: Record<string, unknown> = { ...job.status, startTime: job.status?.startTime ?? now, active: active.length, ready: active.filter(isPodReady).length, terminating: 0, uncountedTerminatedPods: {} };
+    const created = Date.parse(object.metadata.creationTimestamp ?? '') || now;
+    const startTime = job.status?.startTime ?? cluster.timestamp(cluster.loading ? created : now);
+    const status: Record<string, unknown> = { ...job.status, startTime, active: active.length, ready: active.filter(isPodReady).length, terminating: 0, uncountedTerminatedPods: {} };
     if (succeeded > 0) status['succeeded'] = succeeded;
-    if (failed > 0) status['failed'] = failed;
+    if (failedPods.length > 0) status['failed'] = failedPods.length;
     if (active.length === 0) delete status['active'];
+    if (job.spec?.suspend) {
+      status['conditions'] = [{ type: 'Suspended', status: 'True', lastProbeTime: cluster.timestamp(), lastTransitionTime: cluster.timestamp(), reason: 'JobSuspended', message: 'Job suspended' }];
+      if (!jsonEqual(status, stored['status'])) {
+        object['status'] = status;
+        cluster.store.update(type, object);
+      }
+      for (const pod of active) deletePodGracefully(cluster, pod as unknown as KubeObject);
+      continue;
+    }
     if (succeeded >= completions) {
-      status['completionTime'] = now;
+      const done = Math.max(...pods.filter((pod) => pod.status?.phase === 'Succeeded').map(finishedAt));
+      const at = cluster.loading ? done : now;
+      const time = cluster.timestamp(at);
+      status['completionTime'] = time;
       status['conditions'] = [
-        { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
-        { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+        { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: time, lastTransitionTime: time, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+        { type: 'Complete', status: 'True', lastProbeTime: time, lastTransitionTime: time, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
       ];
       object['status'] = status;
       cluster.store.update(type, object);
-      cluster.recordEvent(object, 'Normal', 'Completed', 'Job completed', 'job-controller');
+      if (cluster.loading) {
+        if (now - at < 3_600_000) cluster.recordEvent(object, 'Normal', 'Completed', 'Job completed', 'job-controller', { history: { first: at, last: at, count: 1 } });
+      } else cluster.recordEvent(object, 'Normal', 'Completed', 'Job completed', 'job-controller');
+      continue;
+    }
+    const deadline = job.spec?.activeDeadlineSeconds;
+    if (deadline !== undefined && deadline !== null) {
+      const due = Date.parse(startTime) + deadline * 1000;
+      if (due <= now) {
+        failJob(cluster, object, status, 'DeadlineExceeded', 'Job was active longer than specified deadline', cluster.loading ? due : now, active as unknown as KubeObject[]);
+        continue;
+      }
+      cluster.wakeAt(`job-deadline/${object.metadata.uid}`, due, () => cluster.requestReconcile());
+    }
+    const backoffLimit = job.spec?.backoffLimit ?? 6;
+    if (failures > backoffLimit) {
+      const at = cluster.loading ? Math.max(...failedPods.map(finishedAt), created) : now;
+      failJob(cluster, object, status, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', at, active as unknown as KubeObject[]);
       continue;
     }
     const wanted = Math.min(parallelism, completions - succeeded) - active.length;
-    for (let index = 0; index < wanted; index += 1) {
-      const pod = podFromTemplate(job.spec?.template, object, `${object.metadata.name}-${randomSuffix()}`);
-      cluster.store.create(cluster.type('Pod'), pod);
-      cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
+    let made = 0;
+    if (wanted > 0) {
+      // After a failure the controller waits 10 s, doubling per failure, at most 6 min.
+      const lastFailure = failedPods.length > 0 ? Math.max(...failedPods.map(finishedAt)) : undefined;
+      const due = lastFailure === undefined ? (cluster.loading ? created + 1_000 : now) : lastFailure + Math.min(10_000 * 2 ** (failedPods.length - 1), maxBackOffMs);
+      if (due > now) cluster.wakeAt(`job-backoff/${object.metadata.uid}`, due, () => cluster.requestReconcile());
+      else {
+        const result = createReplicas(cluster, object, wanted, () => {
+          const pod = podFromTemplate(job.spec?.template, object, `${object.metadata.name}-${randomSuffix()}`);
+          if (cluster.loading) pod.metadata.creationTimestamp = cluster.timestamp(due);
+          return pod;
+        }, 'job-controller', []);
+        made = result.created;
+      }
     }
+    if (made > 0) status['active'] = active.length + made;
+    if (jsonEqual(status, stored['status'])) continue;
     object['status'] = status;
     cluster.store.update(type, object);
   }

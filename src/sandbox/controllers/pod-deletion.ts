@@ -1,7 +1,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { SandboxCluster } from '../cluster.js';
 import { cloneJson, type KubeObject } from '../types.js';
-import { scheduleTermination } from './pod-lifecycle.js';
+import { scheduleTermination } from '../kubelet/kubelet.js';
 
 /**
  * Starts a graceful pod deletion: deletionTimestamp is set (kubectl shows Terminating), the kubelet

@@ -1,7 +1,9 @@
 import type { Pod, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { SandboxCluster } from '../cluster.js';
-import { cloneJson, type KubeObject } from '../types.js';
+import { createPod } from '../admission/admit.js';
+import { ApiError } from '../api-error.js';
+import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
 import { ensureControllerRevision } from './controller-revisions.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { isActivePod, isPodReady, podFromTemplate } from './pod-factory.js';
@@ -14,10 +16,10 @@ function ordinalOf(pod: KubeObject, setName: string): number {
 /** StatefulSet controller: ordered pods `<name>-<i>`, claims from volumeClaimTemplates, rolling update from the highest ordinal. */
 export function reconcileStatefulSets(cluster: SandboxCluster): void {
   const type = cluster.type('StatefulSet');
-  const podType = cluster.type('Pod');
   const owned = podsByOwner(cluster);
-  for (const object of cluster.store.list(type)) {
-    if (object.metadata.deletionTimestamp) continue;
+  for (const stored of [...cluster.store.peek(type)]) {
+    if (stored.metadata.deletionTimestamp) continue;
+    const object = cloneJson(stored);
     const set = object as unknown as StatefulSet;
     const spec = set.spec;
     if (!spec) continue;
@@ -45,17 +47,22 @@ export function reconcileStatefulSets(cluster: SandboxCluster): void {
         podSpec.volumes = [...(podSpec.volumes ?? []), { name: claimTemplate.metadata?.name ?? 'data', persistentVolumeClaim: { claimName } }];
         if (!cluster.store.get(cluster.type('PersistentVolumeClaim'), namespace, claimName)) {
           const claim: PersistentVolumeClaim = cloneJson(claimTemplate);
-          cluster.store.create(cluster.type('PersistentVolumeClaim'), {
+          cluster.create(cluster.type('PersistentVolumeClaim'), {
             apiVersion: 'v1', kind: 'PersistentVolumeClaim',
-            metadata: { name: claimName, namespace, labels: { ...(spec.selector.matchLabels ?? {}) } },
+            metadata: { name: claimName, namespace, labels: { ...(spec.selector.matchLabels ?? {}) }, ...(cluster.loading && object.metadata.creationTimestamp ? { creationTimestamp: object.metadata.creationTimestamp } : {}) },
             spec: { volumeMode: 'Filesystem', ...claim.spec } as KubeObject[string],
             status: { phase: 'Pending' },
           });
           cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${name} success`, 'statefulset-controller');
         }
       }
-      cluster.store.create(podType, pod);
-      cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`, 'statefulset-controller');
+      try {
+        createPod(cluster, pod);
+        cluster.recordEvent(object, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`, 'statefulset-controller');
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        cluster.recordEvent(object, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${name} failed error: ${error.message}`, 'statefulset-controller');
+      }
       acted = true;
     }
     if (!acted && allHealthy) {
@@ -73,51 +80,12 @@ export function reconcileStatefulSets(cluster: SandboxCluster): void {
     const previous = set.status;
     const currentRevision = updated === replicas && active.length === replicas ? updateRevision : previous?.currentRevision ?? updateRevision;
     const current = active.filter((pod) => pod.metadata.labels?.['controller-revision-hash'] === currentRevision).length;
-    object['status'] = {
+    const status = {
       observedGeneration: object.metadata.generation ?? 1, replicas: active.length, readyReplicas: ready, currentReplicas: current,
       updatedReplicas: updated, currentRevision, updateRevision, collisionCount: 0, availableReplicas: ready,
     };
+    if (jsonEqual(status, stored['status'])) continue;
+    object['status'] = status;
     cluster.store.update(type, object);
   }
 }
-
-/** Binds pending claims whose StorageClass exists to a new PersistentVolume; warns about the others once. */
-export function reconcileVolumes(cluster: SandboxCluster): void {
-  const claimType = cluster.type('PersistentVolumeClaim');
-  const classType = cluster.type('StorageClass');
-  const classes = cluster.store.peek(classType);
-  const defaultClass = classes.find((entry) => entry.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
-  for (const object of cluster.store.list(claimType)) {
-    const claim = object as unknown as PersistentVolumeClaim;
-    if (claim.status?.phase !== 'Pending' || object.metadata.deletionTimestamp) continue;
-    const className = claim.spec?.storageClassName ?? defaultClass?.metadata.name;
-    const storageClass = classes.find((entry) => entry.metadata.name === className);
-    if (!storageClass) {
-      const message = `storageclass.storage.k8s.io "${className}" not found`;
-      const known = cluster.store.peek(cluster.type('Event'), { namespace: object.metadata.namespace }).some((event) => (event['involvedObject'] as { uid?: string }).uid === object.metadata.uid && event['reason'] === 'ProvisioningFailed');
-      if (!known) cluster.recordEvent(object, 'Warning', 'ProvisioningFailed', message, 'persistentvolume-controller');
-      continue;
-    }
-    const volumeName = `pvc-${object.metadata.uid}`;
-    const storage = claim.spec?.resources?.requests?.['storage'] ?? '1Gi';
-    const accessModes = claim.spec?.accessModes ?? ['ReadWriteOnce'];
-    if (!cluster.store.get(cluster.type('PersistentVolume'), undefined, volumeName)) {
-      cluster.store.create(cluster.type('PersistentVolume'), {
-        apiVersion: 'v1', kind: 'PersistentVolume',
-        metadata: { name: volumeName, annotations: { 'pv.kubernetes.io/provisioned-by': String(storageClass['provisioner'] ?? 'sandbox') } },
-        spec: {
-          capacity: { storage }, accessModes, persistentVolumeReclaimPolicy: storageClass['reclaimPolicy'] ?? 'Delete', storageClassName: className, volumeMode: 'Filesystem',
-          claimRef: { kind: 'PersistentVolumeClaim', namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid, apiVersion: 'v1' },
-          csi: { driver: String(storageClass['provisioner'] ?? 'sandbox'), volumeHandle: volumeName },
-        },
-        status: { phase: 'Bound' },
-      });
-    }
-    object['spec'] = { ...claim.spec, storageClassName: className, volumeName } as KubeObject[string];
-    object['status'] = { phase: 'Bound', accessModes, capacity: { storage } };
-    object.metadata.annotations = { ...object.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };
-    cluster.store.update(claimType, object);
-    cluster.recordEvent(object, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, String(storageClass['provisioner'] ?? 'sandbox'));
-  }
-}
-

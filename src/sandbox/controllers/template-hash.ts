@@ -32,9 +32,22 @@ export function normalizeTemplate(template: PodTemplateSpec | undefined): JsonVa
   return copy;
 }
 
+/** Canonical forms by template object: stored objects never change, so the form is computed once. */
+const canonicalForms = new WeakMap<object, string>();
+
+function canonicalTemplate(template: PodTemplateSpec | undefined): string {
+  if (!template) return canonical(normalizeTemplate(template));
+  let form = canonicalForms.get(template);
+  if (form === undefined) {
+    form = canonical(normalizeTemplate(template));
+    canonicalForms.set(template, form);
+  }
+  return form;
+}
+
 /** True when two pod templates are the same apart from hash labels. */
 export function templatesEqual(left: PodTemplateSpec | undefined, right: PodTemplateSpec | undefined): boolean {
-  return canonical(normalizeTemplate(left)) === canonical(normalizeTemplate(right));
+  return left === right || canonicalTemplate(left) === canonicalTemplate(right);
 }
 
 /** The pod-template-hash of a template: FNV-1a 32 of its canonical form, safe-encoded like Kubernetes. */

@@ -82,7 +82,7 @@ describe('readScenario', () => {
     ['objects:\n  - kind: Widget\n    metadata: { name: w }', /objects\[0\]\.kind: unknown kind Widget/],
     ['objects:\n  - metadata: { name: w }', /objects\[0\]: needs kind and metadata.name/],
     ['faults:\n  - type: Meltdown', /faults\[0\]\.type/],
-    ['events:\n  - reason: X', /events\[0\]: needs namespace/],
+    ['events:\n  - reason: X', /events\[0\]: needs object \(Kind\/name\) and reason/],
   ])('reports %j clearly', (text, message) => {
     const path = join(directory, 'bad.yaml');
     writeFileSync(path, text);

@@ -1,0 +1,109 @@
+/**
+ * The persistent volume controller and the external provisioner: a Pending claim whose StorageClass
+ * exists gets a new bound PersistentVolume; one naming a class that does not exist stays Pending with
+ * Warning ProvisioningFailed (`storageclass.storage.k8s.io "fast-ssd" not found`); one with no class
+ * and no default stays Pending with FailedBinding; a WaitForFirstConsumer claim waits for a pod.
+ * The controller resyncs every 15 s, so the events repeat (the spam filter thins them).
+ */
+import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { SandboxCluster } from '../cluster.js';
+import { spamLimitedCount } from '../events/event-recorder.js';
+import { cloneJson, type KubeObject } from '../types.js';
+
+const resyncMs = 15_000;
+
+function claimEvent(cluster: SandboxCluster, claim: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller'): void {
+  if (cluster.loading) {
+    const now = Date.now();
+    const since = Math.min(now, Date.parse(claim.metadata.creationTimestamp ?? '') || now);
+    const occurrences = Math.floor((now - since) / resyncMs) + 1;
+    const last = since + (occurrences - 1) * resyncMs;
+    cluster.recordEvent(claim, type, reason, message, component, { history: { first: since, last, count: spamLimitedCount(occurrences, last - since) } });
+    return;
+  }
+  cluster.recordEvent(claim, type, reason, message, component);
+}
+
+/** The default StorageClass, if one is marked. */
+export function defaultStorageClass(cluster: SandboxCluster): KubeObject | undefined {
+  return cluster.store.peek(cluster.type('StorageClass')).find((entry) => entry.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+}
+
+/** Binds or provisions pending claims; reports the ones that cannot be. */
+export function reconcileVolumes(cluster: SandboxCluster): void {
+  const claimType = cluster.type('PersistentVolumeClaim');
+  const classType = cluster.type('StorageClass');
+  const pendingClaims = cluster.store.peek(claimType).filter((claim) => (claim as unknown as PersistentVolumeClaim).status?.phase === 'Pending' && !claim.metadata.deletionTimestamp);
+  if (pendingClaims.length === 0) return;
+  const fallback = defaultStorageClass(cluster);
+  let consumers: Set<string> | undefined;
+  const hasConsumer = (claim: KubeObject) => {
+    if (!consumers) {
+      consumers = new Set();
+      for (const pod of cluster.store.peek(cluster.type('Pod'))) {
+        for (const volume of (pod as unknown as Pod).spec?.volumes ?? []) {
+          if (volume.persistentVolumeClaim?.claimName) consumers.add(`${pod.metadata.namespace}/${volume.persistentVolumeClaim.claimName}`);
+        }
+      }
+    }
+    return consumers.has(`${claim.metadata.namespace}/${claim.metadata.name}`);
+  };
+  for (const stored of pendingClaims) {
+    const object = cloneJson(stored);
+    const claim = object as unknown as PersistentVolumeClaim;
+    const key = `pv-controller/${object.metadata.uid}`;
+    let className = claim.spec?.storageClassName;
+    if (className === undefined && fallback) {
+      // Retroactive default class assignment (a claim created before the default class existed).
+      className = fallback.metadata.name;
+      object['spec'] = { ...claim.spec, storageClassName: className } as KubeObject[string];
+    }
+    const due = lastReport.has(key) && (cluster.loading || Date.now() - (lastReport.get(key) ?? 0) < resyncMs);
+    const report = (type: 'Normal' | 'Warning', reason: string, message: string) => {
+      if (due) return;
+      lastReport.set(key, Date.now());
+      claimEvent(cluster, object, type, reason, message);
+      cluster.wakeAt(key, Date.now() + resyncMs, () => cluster.requestReconcile());
+    };
+    if (!className) {
+      report('Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      continue;
+    }
+    const storageClass = cluster.store.peekOne(classType, undefined, className);
+    if (!storageClass) {
+      report('Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      continue;
+    }
+    if (storageClass['volumeBindingMode'] === 'WaitForFirstConsumer' && !hasConsumer(object)) {
+      report('Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+      continue;
+    }
+    const provisioner = String(storageClass['provisioner'] ?? 'sandbox');
+    const volumeName = `pvc-${object.metadata.uid}`;
+    const storage = claim.spec?.resources?.requests?.['storage'] ?? '1Gi';
+    const accessModes = claim.spec?.accessModes ?? ['ReadWriteOnce'];
+    if (!cluster.store.peekOne(cluster.type('PersistentVolume'), undefined, volumeName)) {
+      cluster.store.create(cluster.type('PersistentVolume'), {
+        apiVersion: 'v1', kind: 'PersistentVolume',
+        metadata: { name: volumeName, ...(object.metadata.creationTimestamp && cluster.loading ? { creationTimestamp: object.metadata.creationTimestamp } : {}), annotations: { 'pv.kubernetes.io/provisioned-by': provisioner, 'volume.kubernetes.io/provisioner-deletion-secret-name': '', 'volume.kubernetes.io/provisioner-deletion-secret-namespace': '' }, finalizers: ['external-provisioner.volume.kubernetes.io/finalizer', 'kubernetes.io/pv-protection'] },
+        spec: {
+          capacity: { storage }, accessModes, persistentVolumeReclaimPolicy: storageClass['reclaimPolicy'] ?? 'Delete', storageClassName: className, volumeMode: 'Filesystem',
+          claimRef: { kind: 'PersistentVolumeClaim', namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid, apiVersion: 'v1' },
+          csi: { driver: provisioner, volumeHandle: `vol-0${volumeName.slice(4, 20).replace(/-/g, '')}`, fsType: 'ext4' },
+        },
+        status: { phase: 'Bound' },
+      });
+    }
+    object['spec'] = { ...(object['spec'] as object), storageClassName: className, volumeName } as KubeObject[string];
+    object['status'] = { phase: 'Bound', accessModes, capacity: { storage } };
+    object.metadata.annotations = {
+      ...object.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes',
+      'volume.beta.kubernetes.io/storage-provisioner': provisioner, 'volume.kubernetes.io/storage-provisioner': provisioner,
+    };
+    cluster.store.update(claimType, object);
+    cluster.cancelWake(key);
+    cluster.recordEvent(object, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, `${provisioner}_ebs-csi-controller-7b9c6d8f5-x2k9p_${provisioner.length}a9f4c1e`);
+  }
+}
+
+const lastReport = new Map<string, number>();
