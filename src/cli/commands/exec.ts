@@ -5,19 +5,23 @@ import { splitCommand } from '../../corpus/format-command.js';
 import { ExitCode, InputError } from '../../errors.js';
 import type { Proposal } from '../../pipeline/events.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
+import { createCoreDrain, type CoreDrain } from '../../server/core-drain.js';
 import { k8s_exec, type K8sExecResult } from '../../tool/k8s-exec.js';
 import { action, globalOptions, printJson } from '../output.js';
+import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
 import {
   EventPrinter,
   addRequestOptions,
   coreFromOptions,
   exitCodeForError,
-  interruptSignal,
   printErrorEvent,
   requestFromOptions,
   type RequestOptions,
 } from './plan.js';
+
+/** The grace period before the configuration is loaded (only a signal during loading sees it, and nothing runs then). */
+const DEFAULT_GRACE_SECONDS = 10;
 
 /** Flags of `rk8s exec`. */
 interface ExecOptions extends RequestOptions {
@@ -108,6 +112,8 @@ export function registerExecCommand(program: Command): void {
         '\nOn a terminal, a medium-risk command asks y/N and a high-risk one asks you to type the object name.\n' +
         'Without a terminal (or with --json), such a command runs only with --confirm; otherwise it exits 3.\n' +
         'kubectl\'s output goes to stdout/stderr as it comes; the plan and verdict go to stderr.\n' +
+        '\nOn SIGTERM/SIGINT a running kubectl gets RK8S_SHUTDOWN_GRACE_SECONDS (10) to finish, then is stopped;\n' +
+        'the outcome is recorded either way (a second signal stops it at once).\n' +
         '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 130 cancelled.',
     )
     .action(
@@ -127,20 +133,35 @@ export function registerExecCommand(program: Command): void {
           ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
         };
         const request = requestFromOptions(words, options, constraints, 'exec');
-        const interrupt = interruptSignal();
-        const core = await coreFromOptions(globals, options, {}, interrupt.signal);
+        // SIGTERM/SIGINT: what has not started kubectl stops at once; a running kubectl gets the
+        // grace period, then is cancelled; the outcome is recorded either way (src/cli/shutdown.ts).
+        let drain: CoreDrain | undefined = undefined;
+        const operation = new AbortController();
+        const shutdown = installShutdown({
+          graceSeconds: () => drain?.core.config.shutdownGraceSeconds ?? DEFAULT_GRACE_SECONDS,
+          forceExitSeconds: () => (drain ? forceExitSeconds(drain.core.config) : 5),
+          log: (message) => process.stderr.write(`${style.yellow('rk8s:')} ${message}\n`),
+        });
+        shutdown.requested.addEventListener('abort', () => {
+          drain?.close();
+          if (drain === undefined || drain.runningCommands === 0) operation.abort(shutdown.requested.reason);
+        });
+        shutdown.cancel.addEventListener('abort', () => operation.abort(shutdown.cancel.reason));
+        drain = createCoreDrain(await coreFromOptions(globals, options, {}, operation.signal), { cancel: shutdown.cancel });
+        if (shutdown.requested.aborted) drain.close();
+        const core = drain.core;
         const interactive = !globals.json && process.stdin.isTTY === true && process.stderr.isTTY === true;
         try {
           const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet });
           const result = await k8s_exec(request, {
             core,
             source: 'cli',
-            signal: interrupt.signal,
+            signal: operation.signal,
             onEvent: (event) => {
               if (globals.json || event.type === 'error') return;
               printer.print(event);
             },
-            ...(interactive ? { confirm: (proposal: Proposal) => askOnTerminal(proposal, interrupt.signal) } : {}),
+            ...(interactive ? { confirm: (proposal: Proposal) => askOnTerminal(proposal, operation.signal) } : {}),
           });
           if (globals.json) {
             printJson(result);
@@ -160,9 +181,14 @@ export function registerExecCommand(program: Command): void {
           } else if (result.error && !result.result) {
             printErrorEvent(result.error);
           }
+          // Every outcome is written by now (k8s_exec returns after runApproved's last record).
+          await drain.idle();
+          if (shutdown.cause !== undefined) {
+            const code = shutdown.finish({ cancelled: result.error?.code === 'CANCELLED' });
+            if (code === ExitCode.cancelled) return code;
+          }
           return exitCodeForResult(result);
         } finally {
-          interrupt.dispose();
           await core.close();
         }
       }),

@@ -28,10 +28,10 @@ function withServerSettings(config: Config, server: Partial<Config['server']>): 
 
 /** A server on 127.0.0.1 with a free port over a fake core. */
 async function start(
-  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; token?: string; kubectl?: KubectlRunner; planConcurrency?: number } = {},
+  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; shutdownGraceSeconds?: number; token?: string; kubectl?: KubectlRunner; planConcurrency?: number } = {},
 ): Promise<Started> {
   const core = createFakeCore(options.fake);
-  const config = withServerSettings(core.config, options.server ?? {});
+  const config = { ...withServerSettings(core.config, options.server ?? {}), ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceSeconds: options.shutdownGraceSeconds }) };
   const served: Core = { ...core, config, ...(options.kubectl ? { kubectl: options.kubectl } : {}) };
   const server = createHttpServer({ config, core: served, host: '127.0.0.1', port: 0, token: options.token, planConcurrency: options.planConcurrency });
   running.push(server);
@@ -302,7 +302,7 @@ describe('HTTP server', () => {
   });
 
   it('on shutdown, cancels a command still running at the grace deadline and records it as cancelled', async () => {
-    const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
+    const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, shutdownGraceSeconds: 0.2 });
     const request = post(`${url}/k8s-exec`, { ...restart, constraints: { confirm: true, expectArgs: restartArgs } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const summary = await server.shutdown();
@@ -316,7 +316,7 @@ describe('HTTP server', () => {
   });
 
   it('on shutdown, cancels at once a request that has not started a command', async () => {
-    const { url, server, core } = await start({ fake: { planner: { hang: true } }, server: { shutdownGraceSeconds: 30 } });
+    const { url, server, core } = await start({ fake: { planner: { hang: true } }, shutdownGraceSeconds: 30 });
     const request = post(`${url}/k8s-exec`, restart);
     await waitFor(async () => (await health(url)).queue.running === 1, 'the request to be planning');
     const summary = await server.shutdown();
