@@ -77,7 +77,7 @@ function seconds(value: number | (() => number)): number {
 }
 
 function describe(seconds: number): string {
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  return `${Number(seconds.toFixed(2))} s`;
 }
 
 /** After a cancel: kubectl's SIGTERM-to-SIGKILL grace, then a few seconds to write the records and answer. */
