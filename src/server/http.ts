@@ -180,17 +180,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const connections = guardConnections(app.server, { maxConnections: settings.maxConnections, onLog: log });
 
   // Before anything else: a connection refused at the limit gets a 503 and nothing more.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!connections.requestStarted(request.raw)) return;
-    return reply
+  // (Callback-style hooks: they run on every request, and cost no promise.)
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!connections.requestStarted(request.raw)) return done();
+    reply
       .code(503)
       .header('connection', 'close')
       .header('retry-after', '1')
       .send(errorBody('SERVER_BUSY', `every connection is busy (server.maxConnections is ${settings.maxConnections}); retry in a moment`));
   });
   // The whole request has arrived (body parsed): from here until answered, its connection is never evicted.
-  app.addHook('preValidation', async (request) => connections.requestAccepted(request.raw));
-  app.addHook('onResponse', async (request) => connections.requestAnswered(request.raw));
+  app.addHook('preValidation', (request, _reply, done) => {
+    connections.requestAccepted(request.raw);
+    done();
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    connections.requestAnswered(request.raw);
+    done();
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     // Before the token and on every route (/health too): a browser must never get an answer.

@@ -327,7 +327,16 @@ describe('HTTP server', () => {
     expect(core.auditLog.records.map((record) => record.event)).toEqual(['cancelled']);
   });
 
-  it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com'])('refuses to start on %s without a token', (host) => {
+  it('listens on localhost without a token once every address it bound is loopback', async () => {
+    const core = createFakeCore();
+    const server = createHttpServer({ config: core.config, core, host: 'localhost', port: 0 });
+    running.push(server);
+    const url = await server.listen();
+    expect(server.app.addresses().every((bound) => typeof bound !== 'string' && (bound.address === '127.0.0.1' || bound.address === '::1'))).toBe(true);
+    expect((await fetch(`${url.replace('localhost', '127.0.0.1')}/health`)).status).toBe(200);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com', 'foo.localhost'])('refuses to start on %s without a token', (host) => {
     const core = createFakeCore();
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(ConfigError);
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(/RK8S_SERVER_TOKEN/);
@@ -550,7 +559,8 @@ describe('slow clients', () => {
 describe('/health in token mode', () => {
   it('answers only the status without a valid token, and everything with it', async () => {
     const { url } = await start({ token: TOKEN });
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }];
+    for (const headers of attempts) {
       const response = await fetch(`${url}/health`, { headers });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
