@@ -159,8 +159,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // Awaited per request; this keeps an early failure from being an unhandled rejection.
   coreReady.catch(() => undefined);
 
-  const headersTimeoutMs = settings.headersTimeoutSeconds * 1000;
   const bodyTimeoutMs = settings.bodyTimeoutSeconds * 1000;
+  // loadConfig refuses headers > body; a config built by hand is clamped rather than crash Node's check.
+  const headersTimeoutMs = Math.min(settings.headersTimeoutSeconds * 1000, bodyTimeoutMs);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.bodyLimitBytes,

@@ -273,6 +273,10 @@ export class McpStdioTransport implements Transport {
       }
       if (message.method === 'initialize') this.initializeId = requestId;
       this.pending.set(requestId, message.method);
+    } else if ('method' in message && message.method === 'notifications/cancelled') {
+      // The client gave up on a request: the server sends no answer for it, and its id is free again.
+      const cancelled = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (isValidId(cancelled)) this.answered(cancelled);
     }
     this.onmessage?.(message);
   }

@@ -279,3 +279,28 @@ describe('McpStdioTransport: draining', () => {
     expect(ends).toEqual(['input-closed']);
   });
 });
+
+describe('McpStdioTransport: cancelled requests', () => {
+  it('frees the id of a request the client cancelled (no answer is owed, the id may be used again)', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const transport = new McpStdioTransport({ input, output, maxMessageBytes: 4096 });
+    const received: Array<{ method?: string }> = [];
+    transport.onmessage = (message) => received.push(message as { method?: string });
+    await transport.start();
+    input.write(`${JSON.stringify({ jsonrpc: '2.0', id: 'i', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    await transport.send({ jsonrpc: '2.0', id: 'i', result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'x', version: '1' } } });
+    input.write(`${JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list' })}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transport.pendingRequests).toBe(1);
+    input.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 5, reason: 'user' } })}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transport.pendingRequests).toBe(0);
+    await transport.idle();
+    input.write(`${JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list' })}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received.map((message) => message.method)).toEqual(['initialize', 'tools/list', 'notifications/cancelled', 'tools/list']);
+    await transport.close();
+  });
+});
