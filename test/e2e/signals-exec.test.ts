@@ -28,9 +28,9 @@ describe.runIf(hasKubectl || process.env.CI === 'true')('rk8s exec under SIGTERM
     return { spawned, auditLog };
   }
 
-  it('SIGTERM: kubectl finishes within the grace period, its outcome is recorded and its exit code is kept', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: kubectl finishes within the grace period, its outcome is recorded and its exit code is kept', async (signal) => {
     const { spawned, auditLog } = await exec(20, '3s');
-    await spawned.signal('SIGTERM', /SIGTERM: shutting down/);
+    await spawned.signal(signal, new RegExp(`${signal}: shutting down`));
     // kubectl's own exit code: the rollout is stuck and its --timeout ran out.
     expect(await spawned.exited).toEqual({ code: 1, signal: null });
     const log = auditOutcomes(auditLog);

@@ -183,9 +183,11 @@ export function registerExecCommand(program: Command): void {
           }
           // Every outcome is written by now (k8s_exec returns after runApproved's last record).
           await drain.idle();
+          // After a signal: 130 when the command had to be cancelled, else what it did (kubectl's code).
           if (shutdown.cause !== undefined) {
-            const code = shutdown.finish({ cancelled: result.error?.code === 'CANCELLED' });
-            if (code === ExitCode.cancelled) return code;
+            const cancelled = result.error?.code === 'CANCELLED';
+            shutdown.finish({ cancelled });
+            if (cancelled) return ExitCode.cancelled;
           }
           return exitCodeForResult(result);
         } finally {
