@@ -185,7 +185,8 @@ export function registerExecCommand(program: Command): void {
           await drain.idle();
           // After a signal: 130 when the command had to be cancelled, else what it did (kubectl's code).
           if (shutdown.cause !== undefined) {
-            const cancelled = result.error?.code === 'CANCELLED';
+            // Stopped before kubectl ran (planning, the prompt) counts as cancelled too.
+            const cancelled = result.error?.code === 'CANCELLED' || (operation.signal.aborted && result.result === undefined);
             shutdown.finish({ cancelled });
             if (cancelled) return ExitCode.cancelled;
           }
