@@ -5,6 +5,7 @@
 import { render } from 'ink';
 import type { Core } from '../src/pipeline/core.js';
 import type { Config } from '../src/schemas/config.js';
+import { createCoreDrain, type CoreDrain } from '../src/server/core-drain.js';
 import { App } from './App.js';
 import { catalogFromCards, catalogFromFileNames, createCoreServices, createStatusStore, describeCore, modelLabel } from './core-services.js';
 import type { CatalogEntry } from './services.js';
@@ -25,6 +26,12 @@ export interface RunTuiOptions {
   namespace?: string;
   /** --no-color. */
   color: boolean;
+  /**
+   * The process's shutdown (src/cli/shutdown.ts): `requested` starts a drain (nothing new runs; the
+   * running kubectl finishes, or is cancelled when `cancel` aborts; its outcome is recorded), then
+   * the TUI closes.
+   */
+  stop?: { requested: AbortSignal; cancel: AbortSignal };
 }
 
 /** Runs the TUI until the user quits; returns the process exit code. */
@@ -42,7 +49,15 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     starting: options.sandbox ? 'starting the sandbox cluster…' : 'loading cards and policy…',
   });
   let resolveCore!: (core: Promise<Core>) => void;
-  const core: Promise<Core> = new Promise<Promise<Core>>((resolve) => (resolveCore = resolve)).then((pending) => pending);
+  let drain: CoreDrain | undefined;
+  // The core the screens use: drainable, so a signal never cuts a command short of its outcome record.
+  const core: Promise<Core> = new Promise<Promise<Core>>((resolve) => (resolveCore = resolve))
+    .then((pending) => pending)
+    .then((loaded) => {
+      drain = createCoreDrain(loaded, options.stop ? { cancel: options.stop.cancel } : {});
+      if (options.stop?.requested.aborted) drain.close();
+      return drain.core;
+    });
   core.catch(() => undefined);
 
   const services = createCoreServices({ catalog: () => catalog, core, status });
@@ -52,9 +67,14 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     // Keys feel instant at 60 fps. (Ink's incrementalRendering garbles the picker's cursor rows; left off.)
     maxFps: 60,
   });
-  const onSignal = () => instance.unmount();
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  const onStop = () => {
+    drain?.close();
+    abort.abort();
+    if ((drain?.runningCommands ?? 0) > 0) status.update({ starting: 'stopping: waiting for kubectl to finish (a second signal cancels it)' });
+    void (drain?.idle() ?? Promise.resolve()).then(() => instance.unmount());
+  };
+  if (options.stop?.requested.aborted) onStop();
+  else options.stop?.requested.addEventListener('abort', onStop, { once: true });
 
   // After the first frame is out: start the sandbox, then build the core.
   setImmediate(() => {
@@ -93,10 +113,16 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    options.stop?.requested.removeEventListener('abort', onStop);
     abort.abort();
     const ready = await core.catch(() => undefined);
+    // Quitting stops a running command (the screens abort it): wait for its outcome record, for as
+    // long as stopping kubectl can take (SIGTERM, then SIGKILL after the kill grace).
+    if (drain) {
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([drain.idle(), new Promise<void>((resolve) => (bound = setTimeout(resolve, initialConfig.exec.killGraceMs + 3000)))]);
+      clearTimeout(bound);
+    }
     await ready?.close();
   }
   return 0;

@@ -118,13 +118,17 @@ function staleReason(observed: ObservedLock, now: number, options: Required<Pick
 
 /** The lock as it is now, or undefined when there is none. */
 async function observe(fileSystem: AuditFileSystem, lockPath: string): Promise<ObservedLock | undefined> {
-  try {
-    const stats = await fileSystem.lstat(lockPath);
-    const content = stats.isSymbolicLink() ? await fileSystem.readlink(lockPath) : await fileSystem.readFile(lockPath, 'utf8');
-    return { content, owner: parseOwner(content), stats };
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw error;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const stats = await fileSystem.lstat(lockPath);
+      const content = stats.isSymbolicLink() ? await fileSystem.readlink(lockPath) : await fileSystem.readFile(lockPath, 'utf8');
+      return { content, owner: parseOwner(content), stats };
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      // Replaced between lstat and the read (a symlink lock where a file lock was, or back): look again.
+      if ((errorCode(error) === 'EINVAL' || errorCode(error) === 'EISDIR') && attempt < 5) continue;
+      throw error;
+    }
   }
 }
 

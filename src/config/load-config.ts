@@ -27,9 +27,23 @@ export interface ConfigOverrides {
   serverToken?: string;
   readOnly?: boolean;
   execTimeoutSeconds?: number;
+  shutdownGraceSeconds?: number;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The variable behind a setting, so an error names what to fix (settings without an entry get a generic hint). */
+const SETTING_VARIABLES: ReadonlyMap<string, string> = new Map([
+  ['server.requestTimeoutSeconds', 'RK8S_SERVER_REQUEST_TIMEOUT'],
+  ['server.headersTimeoutSeconds', 'RK8S_SERVER_HEADERS_TIMEOUT'],
+  ['server.bodyTimeoutSeconds', 'RK8S_SERVER_BODY_TIMEOUT'],
+  ['server.keepAliveTimeoutSeconds', 'RK8S_SERVER_KEEP_ALIVE_TIMEOUT'],
+  ['server.maxConnections', 'RK8S_SERVER_MAX_CONNECTIONS'],
+  ['server.bodyLimitBytes', 'RK8S_SERVER_BODY_LIMIT'],
+  ['server.maxQueue', 'RK8S_SERVER_MAX_QUEUE'],
+  ['mcpMaxMessageBytes', 'RK8S_MCP_MAX_MESSAGE_BYTES'],
+  ['shutdownGraceSeconds', 'RK8S_SHUTDOWN_GRACE_SECONDS'],
+]);
 
 function envNumber(environment: Environment, name: string): number | undefined {
   const raw = ownValue(environment, name);
@@ -124,20 +138,27 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       bodyLimitBytes: envNumber(environment, 'RK8S_SERVER_BODY_LIMIT'),
       maxQueue: envNumber(environment, 'RK8S_SERVER_MAX_QUEUE'),
       requestTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_REQUEST_TIMEOUT'),
-      shutdownGraceSeconds: envNumber(environment, 'RK8S_SERVER_SHUTDOWN_GRACE'),
+      headersTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_HEADERS_TIMEOUT'),
+      bodyTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_BODY_TIMEOUT'),
+      keepAliveTimeoutSeconds: envNumber(environment, 'RK8S_SERVER_KEEP_ALIVE_TIMEOUT'),
+      maxConnections: envNumber(environment, 'RK8S_SERVER_MAX_CONNECTIONS'),
       planConcurrency: envNumber(environment, 'RK8S_SERVER_PLAN_CONCURRENCY'),
     },
     approvals: {
       dir: resolve(overrides.approvalsDir) ?? resolve(envString(environment, 'RK8S_APPROVALS_DIR')) ?? path.join(path.dirname(auditPath), 'approvals'),
       tokenTtlSeconds: envNumber(environment, 'RK8S_APPROVAL_TTL'),
     },
+    mcpMaxMessageBytes: envNumber(environment, 'RK8S_MCP_MAX_MESSAGE_BYTES'),
+    // One grace period for every front-end; the server-only name of earlier versions still works.
+    shutdownGraceSeconds: overrides.shutdownGraceSeconds ?? envNumber(environment, 'RK8S_SHUTDOWN_GRACE_SECONDS') ?? envNumber(environment, 'RK8S_SERVER_SHUTDOWN_GRACE'),
     readOnly: overrides.readOnly ?? envBoolean(environment, 'RK8S_READ_ONLY'),
   };
   const parsed = ConfigSchema.safeParse(JSON.parse(JSON.stringify(candidate)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const variable = SETTING_VARIABLES.get(issue.path.join('.'));
     throw new ConfigError(`configuration ${formatFieldPath(issue.path)}: ${issue.message}`, {
-      hint: 'check the RK8S_* environment variables and .env (see .env.example)',
+      hint: variable ? `fix ${variable} in the environment or .env (see .env.example)` : 'check the RK8S_* environment variables and .env (see .env.example)',
       details: parsed.error.issues,
     });
   }

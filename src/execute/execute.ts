@@ -130,6 +130,9 @@ export async function* execute(args: readonly string[], options: ExecuteOptions 
   let killTimer: NodeJS.Timeout | undefined;
   const stderrTail: string[] = [];
 
+  // execa's `cleanup` stays on: it stops kubectl if rk8s dies. It works through signal-exit, which
+  // re-raises SIGTERM/SIGINT once its own listeners are the only ones; rk8s's front-ends keep theirs
+  // for the whole process (src/cli/shutdown.ts), so a signal drains instead of killing mid-command.
   const subprocess = execa(kubectlPath, fullArgs, {
     stdin: 'ignore',
     buffer: false,

@@ -48,8 +48,16 @@ export const ConfigSchema = z.strictObject({
     token: z.string().optional(),
     bodyLimitBytes: z.number().int().positive().default(64 * 1024),
     maxQueue: z.number().int().positive().default(64),
+    /** The deadline for answering one request (queueing and planning; a command adds its own kubectl timeout). */
     requestTimeoutSeconds: z.number().positive().default(60),
-    shutdownGraceSeconds: z.number().positive().default(20),
+    /** A client must send its whole request head within this time (else 408 and the socket closes). */
+    headersTimeoutSeconds: z.number().positive().default(10),
+    /** A client must send its whole request, head and body, within this time (else 408 and the socket closes). */
+    bodyTimeoutSeconds: z.number().positive().default(30),
+    /** An idle kept-alive socket is closed after this long (Node adds one second of slack). */
+    keepAliveTimeoutSeconds: z.number().positive().default(5),
+    /** Open sockets at most; at the limit a new client evicts the oldest idle or still-sending one (503 when all are busy). */
+    maxConnections: z.number().int().positive().default(256),
     /** Requests planning at once (default: 1 with a model, 16 per core with the template planner, whose requests mostly wait on the audit fsync). */
     planConcurrency: z.number().int().positive().optional(),
   }),
@@ -59,7 +67,23 @@ export const ConfigSchema = z.strictObject({
     /** How long an approval token handed to an API client stays valid. */
     tokenTtlSeconds: z.number().positive().default(600),
   }),
+  /** Largest JSON-RPC message (one stdin line) `rk8s mcp` accepts; a larger one is answered with an error and skipped. */
+  mcpMaxMessageBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+  /**
+   * On SIGTERM/SIGINT, how long running kubectl commands get to finish before they are cancelled
+   * (every front-end: serve, mcp, exec, tui). Their outcome is recorded either way.
+   */
+  shutdownGraceSeconds: z.number().min(0).default(10),
   readOnly: z.boolean().default(false),
+}).superRefine((config, context) => {
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  if (config.server.headersTimeoutSeconds > config.server.bodyTimeoutSeconds) {
+    context.addIssue({
+      code: 'custom',
+      path: ['server', 'headersTimeoutSeconds'],
+      message: `must not exceed server.bodyTimeoutSeconds (${config.server.headersTimeoutSeconds} > ${config.server.bodyTimeoutSeconds}): the body deadline counts from the first byte of the request`,
+    });
+  }
 });
 /** The resolved configuration. */
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,15 +1,42 @@
 /** Who may call the HTTP server: loopback detection, bearer-token checks in constant time, and the audit user. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 
-/** True for hosts that only accept connections from this machine (127.0.0.0/8, ::1, localhost). */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** True for an IP literal in 127.0.0.0/8 or ::1 (IPv4-mapped forms included); false for any name. */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const family = isIP(bare);
+  if (family === 0) return false;
+  return LOOPBACK.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * True for a bind address that only accepts connections from this machine: a loopback IP literal,
+ * or exactly `localhost`. Any other name is not loopback, whatever it resolves to today (a name
+ * such as `foo.localhost` or one in /etc/hosts can point anywhere); and because `localhost` itself
+ * is resolved when the server listens, the server also checks every address it actually bound
+ * (see assertBoundToLoopback).
+ */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare) || /^(0+:){7}0*1$/.test(bare);
-  return false;
+  const bare = host.trim().toLowerCase();
+  return bare === 'localhost' || isLoopbackAddress(bare);
+}
+
+/**
+ * Throws ConfigError when a token-less server ended up bound to an address that is not loopback
+ * (`localhost` resolving to a LAN address): it must never be reachable from another machine.
+ */
+export function assertBoundToLoopback(host: string, addresses: readonly string[]): void {
+  const exposed = addresses.filter((address) => !isLoopbackAddress(address));
+  if (exposed.length === 0) return;
+  throw new ConfigError(`refusing to serve without a token: ${host} resolved to ${exposed.join(', ')}, which is not a loopback address`, {
+    hint: 'listen on 127.0.0.1 or ::1, fix the name resolution of localhost, or set RK8S_SERVER_TOKEN',
+  });
 }
 
 /** Shortest token accepted: a guessable token on a network port is worse than none. */
@@ -26,7 +53,7 @@ export function assertServerExposure(host: string, token: string | undefined): v
     });
   }
   if (!isLoopbackHost(host) && token === undefined) {
-    throw new ConfigError(`refusing to listen on ${host} without a token: a non-loopback address needs RK8S_SERVER_TOKEN`, {
+    throw new ConfigError(`refusing to listen on ${host} without a token: a non-loopback address needs RK8S_SERVER_TOKEN (loopback means 127.0.0.0/8, ::1 or exactly localhost)`, {
       hint: 'set RK8S_SERVER_TOKEN (e.g. export RK8S_SERVER_TOKEN=$(openssl rand -hex 32)) or listen on 127.0.0.1',
     });
   }

@@ -2,8 +2,9 @@
  * The HTTP server (fastify): GET /health, POST /k8s-exec and POST /plan, each a thin consumer of the
  * pipeline (k8s_exec and k8s_plan). It adds only what a network door needs: a bearer token, Host and
  * Origin checks (DNS rebinding, browsers), an approval token with every confirm, a body
- * limit, a bounded queue in front of planning, per-request deadlines, NDJSON streaming, and a
- * graceful shutdown that lets running kubectl commands finish and records every outcome.
+ * limit, slow-client limits (headers, body and keep-alive timeouts, a connection limit), a bounded
+ * queue in front of planning, per-request deadlines, NDJSON streaming, and a graceful shutdown
+ * that lets running kubectl commands finish, records every outcome and answers every request.
  */
 import os from 'node:os';
 import { PassThrough } from 'node:stream';
@@ -18,9 +19,10 @@ import type { K8sExecPayload } from '../schemas/request.js';
 import { k8s_exec } from '../tool/k8s-exec.js';
 import { k8s_plan } from '../tool/k8s-plan.js';
 import { assertConstraints } from '../pipeline/run-request.js';
-import { assertServerExposure, createBearerCheck } from './auth.js';
+import { assertBoundToLoopback, assertServerExposure, createBearerCheck } from './auth.js';
 import { findExecutable } from '../config/find-executable.js';
-import { createKubectlGate, type KubectlGate } from './kubectl-gate.js';
+import { guardConnections } from './connection-guard.js';
+import { createCoreDrain, type CoreDrain } from './core-drain.js';
 import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from '../output/ndjson.js';
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
 import { checkRequestOrigin } from './request-origin.js';
@@ -41,6 +43,15 @@ export interface HttpServerOptions {
   onLog?: (message: string) => void;
 }
 
+/** How to shut down. */
+export interface ShutdownOptions {
+  /**
+   * Aborting it ends the grace period: running commands are cancelled. When given, the caller owns
+   * the grace period (rk8s serve: src/cli/shutdown.ts); otherwise it is `config.shutdownGraceSeconds`.
+   */
+  cancel?: AbortSignal;
+}
+
 /** What a graceful shutdown did. */
 export interface ShutdownSummary {
   /** Requests in flight when shutdown began. */
@@ -51,6 +62,8 @@ export interface ShutdownSummary {
   aborted: number;
   /** True when the grace deadline passed with commands still running. */
   deadlineReached: boolean;
+  /** Outcome records that could not be written (the audit log is missing them). */
+  unwrittenOutcomes: number;
 }
 
 /** A running (or ready to run) HTTP server. */
@@ -58,8 +71,11 @@ export interface HttpServer {
   readonly app: FastifyInstance;
   /** Starts listening; resolves with the URL (port 0 picks a free port). */
   listen(): Promise<string>;
-  /** Stops accepting, lets running kubectl finish up to the grace deadline, aborts the rest. Idempotent. */
-  shutdown(): Promise<ShutdownSummary>;
+  /**
+   * Stops accepting, lets running kubectl finish until the grace period ends, cancels the rest,
+   * waits for every outcome record and answer, then closes. Idempotent.
+   */
+  shutdown(options?: ShutdownOptions): Promise<ShutdownSummary>;
 }
 
 type AbortReason = 'timeout' | 'client-closed' | 'shutdown';
@@ -130,18 +146,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let state: 'starting' | 'ready' | 'failed' | 'shutting-down' = 'starting';
   let modelLoaded = options.modelPreloaded === true;
   let queue: PlanQueue | undefined;
-  let gate: KubectlGate | undefined;
+  let drain: CoreDrain | undefined;
   let startupError: SerializedError | undefined;
   const kubectlFound = findExecutable(options.config.kubectl.path);
 
-  // The server's core: the caller's, with kubectl behind a gate that shutdown can close.
+  // The server's core: the caller's, drainable (kubectl behind a gate that shutdown closes, the
+  // audit log behind a ledger of outcomes still to write).
   const coreReady: Promise<Core> = Promise.resolve(options.core).then(
     (core) => {
-      gate = createKubectlGate(core.kubectl);
+      drain = createCoreDrain(core);
+      if (state === 'shutting-down') drain.close();
       const concurrency = options.planConcurrency ?? settings.planConcurrency ?? (core.planner.kind === 'llm' ? 1 : 16 * os.availableParallelism());
       queue = createPlanQueue({ concurrency, maxWaiting: settings.maxQueue });
       if (state === 'starting') state = 'ready';
-      return { ...core, kubectl: gate.runner };
+      return drain.core;
     },
     (error: unknown) => {
       state = 'failed';
@@ -152,11 +170,45 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // Awaited per request; this keeps an early failure from being an unhandled rejection.
   coreReady.catch(() => undefined);
 
+  const bodyTimeoutMs = settings.bodyTimeoutSeconds * 1000;
+  // loadConfig refuses headers > body; a config built by hand is clamped rather than crash Node's check.
+  const headersTimeoutMs = Math.min(settings.headersTimeoutSeconds * 1000, bodyTimeoutMs);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node's own limits on slow clients: the head, then the whole request must arrive in time
+    // (else it answers 408 and closes); an idle kept-alive socket closes after keepAliveTimeout.
+    requestTimeout: bodyTimeoutMs,
+    keepAliveTimeout: settings.keepAliveTimeoutSeconds * 1000,
+    http: {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: bodyTimeoutMs,
+      // Node checks those deadlines on this interval (default 30 s, which would let a 10 s limit run to 40 s).
+      connectionsCheckingInterval: Math.round(Math.max(50, Math.min(1000, Math.min(headersTimeoutMs, bodyTimeoutMs) / 4))),
+    },
+  });
+  const connections = guardConnections(app.server, { maxConnections: settings.maxConnections, onLog: log });
+
+  // Before anything else: a connection refused at the limit gets a 503 and nothing more.
+  // (Callback-style hooks: they run on every request, and cost no promise.)
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!connections.requestStarted(request.raw)) return done();
+    reply
+      .code(503)
+      .header('connection', 'close')
+      .header('retry-after', '1')
+      .send(errorBody('SERVER_BUSY', `every connection is busy (server.maxConnections is ${settings.maxConnections}); retry in a moment`));
+  });
+  // The whole request has arrived (body parsed): from here until answered, its connection is never evicted.
+  app.addHook('preValidation', (request, _reply, done) => {
+    connections.requestAccepted(request.raw);
+    done();
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    connections.requestAnswered(request.raw);
+    done();
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -200,12 +252,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; routes: ${ROUTES}`));
   });
 
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', async (request, reply) => {
     const found = await kubectlFound;
     const ready = state === 'ready';
+    const status = state === 'ready' ? 'ok' : state;
+    // With a token, only a caller holding it learns what runs here (versions, paths, policy).
+    if (token !== undefined && checkBearer(request.headers.authorization) === undefined) {
+      return reply.code(ready ? 200 : 503).send({ status });
+    }
     const core = ready ? await coreReady : undefined;
     const body = {
-      status: state === 'ready' ? 'ok' : state,
+      status,
       version: packageVersion(),
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       planner: core
@@ -216,7 +273,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       kubectl: { path: options.config.kubectl.path, found: found !== undefined },
       policy_version: core?.validator.policyVersion ?? null,
       queue: queue?.stats() ?? null,
-      running_commands: gate?.active ?? 0,
+      running_commands: drain?.runningCommands ?? 0,
+      connections: connections.stats(),
       auth: token === undefined ? 'none (loopback only)' : 'bearer',
       ...(startupError ? { error: startupError } : {}),
     };
@@ -320,9 +378,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   let shuttingDown: Promise<ShutdownSummary> | undefined;
 
-  const shutdown = async (): Promise<ShutdownSummary> => {
+  const shutdown = async (shutdownOptions: ShutdownOptions): Promise<ShutdownSummary> => {
     state = 'shutting-down';
-    gate?.close();
+    drain?.close();
     // Stop accepting first; close() resolves once the requests still in flight have answered.
     const closing = app.close();
     // Node closes idle keep-alive sockets once, when close() is called; sockets that go idle later
@@ -331,26 +389,32 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const sweeper = setInterval(() => (flights.size === 0 ? app.server.closeAllConnections() : app.server.closeIdleConnections()), 50);
     sweeper.unref();
     void closing.finally(() => clearInterval(sweeper));
-    const summary: ShutdownSummary = { inFlight: flights.size, runningCommands: gate?.active ?? 0, aborted: 0, deadlineReached: false };
+    const summary: ShutdownSummary = { inFlight: flights.size, runningCommands: drain?.runningCommands ?? 0, aborted: 0, deadlineReached: false, unwrittenOutcomes: 0 };
     // Requests not running kubectl yet (queued, planning) have nothing worth waiting for.
     for (const flight of flights) {
-      if (!gate?.isRunning(flight.controller.signal)) {
+      if (!drain?.isRunning(flight.controller.signal)) {
         flight.abort('shutdown');
         summary.aborted += 1;
       }
     }
-    if (summary.runningCommands > 0) {
-      log(`waiting up to ${settings.shutdownGraceSeconds} s for ${summary.runningCommands} running kubectl command(s)`);
-    }
-    const graceMs = settings.shutdownGraceSeconds * 1000;
+    if (summary.runningCommands > 0) log(`waiting for ${summary.runningCommands} running kubectl command(s) to finish`);
     let deadline: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      deadline = setTimeout(() => resolve('expired'), graceMs);
+    let onCancel: (() => void) | undefined;
+    const graceOver = new Promise<'expired'>((resolve) => {
+      const cancel = shutdownOptions.cancel;
+      if (cancel === undefined) {
+        deadline = setTimeout(() => resolve('expired'), options.config.shutdownGraceSeconds * 1000);
+        return;
+      }
+      onCancel = () => resolve('expired');
+      if (cancel.aborted) onCancel();
+      else cancel.addEventListener('abort', onCancel, { once: true });
     });
-    const outcome = gate ? await Promise.race([gate.idle().then(() => 'idle' as const), expired]) : 'idle';
+    const outcome = drain ? await Promise.race([drain.idle().then(() => 'idle' as const), graceOver]) : 'idle';
     clearTimeout(deadline);
+    if (onCancel) shutdownOptions.cancel?.removeEventListener('abort', onCancel);
     if (outcome === 'expired') {
-      summary.deadlineReached = true;
+      summary.deadlineReached = (drain?.runningCommands ?? 0) > 0 || (drain?.pendingOutcomes ?? 0) > 0;
       for (const flight of flights) {
         if (!flight.controller.signal.aborted) {
           flight.abort('shutdown');
@@ -358,7 +422,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         }
       }
     }
+    // The cancelled commands' outcome records, then every answer.
+    await drain?.idle();
     await closing;
+    summary.unwrittenOutcomes = drain?.unwrittenOutcomes ?? 0;
     return summary;
   };
 
@@ -366,11 +433,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     app,
     async listen() {
       const address = await app.listen({ host, port });
+      if (token === undefined) {
+        // `localhost` is resolved when listening: make sure it did not lead anywhere but this machine.
+        try {
+          assertBoundToLoopback(host, app.addresses().map((bound) => (typeof bound === 'string' ? bound : bound.address)));
+        } catch (error) {
+          await app.close();
+          throw error;
+        }
+      }
       log(`rk8s HTTP server listening on ${address}${token === undefined ? ' (no token: loopback only)' : ' (bearer token required)'}`);
       return address;
     },
-    shutdown() {
-      shuttingDown ??= shutdown();
+    shutdown(shutdownOptions = {}) {
+      shuttingDown ??= shutdown(shutdownOptions);
       return shuttingDown;
     },
   };

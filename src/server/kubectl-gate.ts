@@ -19,8 +19,21 @@ export interface KubectlGate {
   idle(): Promise<void>;
 }
 
+/** How a gate behaves. */
+export interface KubectlGateOptions {
+  /** Aborting it cancels every run in progress (a shutdown's grace period is over). */
+  cancel?: AbortSignal;
+}
+
+/** The run's own signal combined with the gate's cancel signal. */
+function withCancel(signal: AbortSignal | undefined, cancel: AbortSignal | undefined): AbortSignal | undefined {
+  if (cancel === undefined) return signal;
+  return signal === undefined ? cancel : AbortSignal.any([signal, cancel]);
+}
+
 /** Wraps a runner in a gate. */
-export function createKubectlGate(inner: KubectlRunner): KubectlGate {
+export function createKubectlGate(inner: KubectlRunner, options: KubectlGateOptions = {}): KubectlGate {
+  const cancel = options.cancel;
   let closed = false;
   const running = new Map<AbortSignal | undefined, number>();
   let active = 0;
@@ -39,21 +52,21 @@ export function createKubectlGate(inner: KubectlRunner): KubectlGate {
 
   return {
     runner: {
-      async *run(args, options = {}) {
-        if (closed) throw new CancelledError('the server is shutting down: the command was not started');
+      async *run(args, runOptions = {}) {
+        if (closed) throw new CancelledError('rk8s is shutting down: the command was not started');
         active += 1;
-        running.set(options.signal, (running.get(options.signal) ?? 0) + 1);
+        running.set(runOptions.signal, (running.get(runOptions.signal) ?? 0) + 1);
         try {
-          yield* inner.run(args, options);
+          yield* inner.run(args, { ...runOptions, signal: withCancel(runOptions.signal, cancel) });
         } finally {
-          finish(options.signal);
+          finish(runOptions.signal);
         }
       },
       ...(inner.read
         ? {
-            async read(args, options = {}) {
-              if (closed) throw new CancelledError('the server is shutting down: the read was not started');
-              return inner.read!(args, options);
+            async read(args, readOptions = {}) {
+              if (closed) throw new CancelledError('rk8s is shutting down: the read was not started');
+              return inner.read!(args, { ...readOptions, signal: withCancel(readOptions.signal, cancel) });
             },
           }
         : {}),

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { RK8S_BIN, runCli } from '../helpers/cli.js';
 import { orgWithApprovals } from '../helpers/org.js';
 import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
@@ -12,7 +13,7 @@ import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
 if (!hasKubectl) console.warn('skipping the rk8s serve end-to-end tests: kubectl is not installed');
 
 describe('rk8s serve refuses an exposed address without a token', () => {
-  it.each(['0.0.0.0', '::'])('--host %s exits 5 naming RK8S_SERVER_TOKEN', async (host) => {
+  it.each(['0.0.0.0', '::', 'foo.localhost', 'localhost.example.com'])('--host %s exits 5 naming RK8S_SERVER_TOKEN', async (host) => {
     const result = await runCli(['serve', '--host', host, '--port', '0', '--no-model'], { env: { RK8S_SERVER_TOKEN: '' } });
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/refusing to listen on .* without a token/);
@@ -122,5 +123,86 @@ describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () =>
     const replay = (await (await post(`${server.url}/k8s-exec`, { ...payload, constraints: { approvalToken: token } })).json()) as { status: string; error: { code: string } };
     expect(replay).toMatchObject({ status: 'blocked', error: { code: 'APPROVAL_USED' } });
     expect(Number(await replicas())).toBe(before + 1);
+  });
+});
+
+describe('rk8s serve: slow clients and /health in token mode (the built binary)', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  async function serve(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+    const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-serve-limits-')), 'agent.log');
+    const child = spawn(process.execPath, [RK8S_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-model'], {
+      env: { ...process.env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', RK8S_SERVER_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1], { what: 'rk8s serve to listen', timeoutMs: 30_000 });
+    return { url, child };
+  }
+
+  it('cuts a trickling body at RK8S_SERVER_BODY_TIMEOUT with 408', async () => {
+    const { url } = await serve({ RK8S_SERVER_HEADERS_TIMEOUT: '1', RK8S_SERVER_BODY_TIMEOUT: '2' });
+    const { port } = new URL(url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{');
+    const timer = setInterval(() => socket.writable && socket.write(' '), 100);
+    await closed;
+    clearInterval(timer);
+    expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+  });
+
+  it('with the fd limit at 300 and 320 slow-body sockets open, /health and /plan still answer (the red-team case)', async () => {
+    const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-serve-fds-')), 'agent.log');
+    // Long timeouts, so only the connection limit (default 256) keeps the server within its descriptors.
+    const child = spawn('sh', ['-c', `ulimit -n 300 && exec "$0" "$@"`, process.execPath, RK8S_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-model', '--preload'], {
+      env: { ...process.env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', RK8S_SERVER_TOKEN: '', RK8S_SERVER_HEADERS_TIMEOUT: '300', RK8S_SERVER_BODY_TIMEOUT: '600' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1], { what: 'rk8s serve to listen', timeoutMs: 30_000 });
+    const { port } = new URL(url);
+    const slow: net.Socket[] = [];
+    try {
+      for (let index = 0; index < 320; index++) {
+        const socket = net.connect(Number(port), '127.0.0.1');
+        socket.on('error', () => undefined);
+        slow.push(socket);
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()).once('close', () => resolve()));
+        socket.write('POST /k8s-exec HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000\r\n\r\n{');
+      }
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      const body = (await health.json()) as { connections: { open: number; max: number; evicted: number } };
+      expect(body.connections.max).toBe(256);
+      expect(body.connections.open).toBeLessThanOrEqual(256);
+      expect(body.connections.evicted).toBeGreaterThanOrEqual(320 - 256);
+      const plan = await fetch(`${url}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ intent: 'get', resource: 'pod', namespace: 'dev' }) });
+      expect(plan.status).toBe(200);
+      expect(((await plan.json()) as { status: string }).status).toBe('allowed');
+      expect(stderr).toMatch(/connection limit \(256\) reached/);
+      expect(stderr).not.toMatch(/EMFILE/);
+    } finally {
+      for (const socket of slow) socket.destroy();
+    }
+  }, 60_000);
+
+  it('with a token, /health answers only the status without it, everything with it', async () => {
+    const token = 'e2e-token-0123456789abcdef';
+    const { url } = await serve({ RK8S_SERVER_TOKEN: token });
+    await waitFor(async () => (await fetch(`${url}/health`)).status === 200, { what: 'the core to load' });
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    const full = (await (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    expect(full).toHaveProperty('policy_version');
+    expect(full).toHaveProperty('kubectl.path');
   });
 });

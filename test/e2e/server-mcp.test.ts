@@ -135,3 +135,94 @@ describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl
     expect(auditEvents(document.operation_id)).toEqual(expect.arrayContaining(['proposed:mcp', 'confirmed:mcp', 'started:mcp', 'finished:mcp']));
   });
 });
+
+/** The built `rk8s mcp` spoken to in raw JSON-RPC lines, for the protocol edges the SDK client never produces. */
+describe('rk8s mcp: JSON-RPC edges on raw stdio', () => {
+  async function raw(env: Record<string, string> = {}) {
+    if (!existsSync(RK8S_BIN)) throw new Error(`${RK8S_BIN} is missing: run npm run build`);
+    const { spawn } = await import('node:child_process');
+    const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-mcp-raw-')), 'agent.log');
+    const child = spawn(process.execPath, [RK8S_BIN, 'mcp', '--no-model'], { env: { ...process.env, RK8S_AUDIT_LOG: auditLog, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = () => stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { id: unknown; result?: Record<string, unknown>; error?: { code: number; message: string } });
+    const answers = async (count: number) => {
+      const deadline = Date.now() + 20_000;
+      while (lines().length < count) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`expected ${count} answers, got ${lines().length}; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return lines();
+    };
+    const write = (text: string) => new Promise<void>((resolve) => child.stdin.write(text, () => resolve()));
+    return { child, write, answers, stderr: () => stderr, exited, auditLog };
+  }
+
+  const initialize = { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+
+  it('answers tools/call before initialize with -32002 and runs nothing; the session then starts normally', async () => {
+    const mcp = await raw();
+    await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'k8s_exec', arguments: { intent: 'get', resource: 'pod', namespace: 'dev' } } })}\n`);
+    const [early] = await mcp.answers(1);
+    expect(early).toMatchObject({ id: 1, error: { code: -32002 } });
+    expect(early!.error!.message).toMatch(/server not initialized/);
+    await mcp.write(`${JSON.stringify(initialize)}\n`);
+    await mcp.answers(2);
+    await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+    const all = await mcp.answers(3);
+    expect(all[1]).toMatchObject({ id: 'init', result: { serverInfo: { name: 'rk8s' } } });
+    expect(all[2]!.result?.tools).toHaveLength(3);
+    mcp.child.stdin.end();
+    expect(await mcp.exited).toBe(0);
+    expect(existsSync(mcp.auditLog) ? readFileSync(mcp.auditLog, 'utf8') : '').toBe('');
+  });
+
+  it('answers malformed JSON-RPC with -32700 / -32600 (id null unless a valid one is given) and keeps serving', async () => {
+    const mcp = await raw();
+    await mcp.write('{"jsonrpc":"2.0",\n[]\n"text"\n{"jsonrpc":"1.0","id":5,"method":"ping"}\n{"jsonrpc":"2.0","id":null,"method":"ping"}\n{"jsonrpc":"2.0","id":6,"method":"ping"}\n');
+    const answers = await mcp.answers(6);
+    expect(answers.map((answer) => [answer.id, answer.error?.code ?? 'ok'])).toEqual([
+      [null, -32700],
+      [null, -32600],
+      [null, -32600],
+      [5, -32600],
+      [null, -32600],
+      [6, 'ok'],
+    ]);
+    expect(mcp.stderr()).toMatch(/-32700 Parse error/);
+    mcp.child.kill('SIGTERM');
+    expect(await mcp.exited).toBe(0);
+  });
+
+  it('answers a line over 10 MiB with an error naming the limit, logs it to stderr, and keeps serving', async () => {
+    const mcp = await raw();
+    await mcp.write(`${JSON.stringify(initialize)}\n`);
+    await mcp.answers(1);
+    // The exact case: one 11 MiB line, the id last (as the SDK's clients write it).
+    const big = JSON.stringify({ method: 'tools/call', params: { name: 'k8s_retrieve', arguments: { query: 'x'.repeat(11 * 1024 * 1024) } }, jsonrpc: '2.0', id: 77 });
+    await mcp.write(`${big}\n`);
+    await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', id: 78, method: 'ping' })}\n`);
+    const answers = await mcp.answers(3);
+    expect(answers[1]).toMatchObject({ id: 77, error: { code: -32600 } });
+    expect(answers[1]!.error!.message).toMatch(/over the limit of 4194304 \(RK8S_MCP_MAX_MESSAGE_BYTES\)/);
+    expect(answers[2]).toMatchObject({ id: 78, result: {} });
+    expect(mcp.stderr()).toMatch(/passed the 4194304-byte limit/);
+    expect(mcp.child.exitCode).toBeNull();
+    mcp.child.stdin.end();
+    expect(await mcp.exited).toBe(0);
+  }, 60_000);
+
+  it('takes its message limit from RK8S_MCP_MAX_MESSAGE_BYTES', async () => {
+    const mcp = await raw({ RK8S_MCP_MAX_MESSAGE_BYTES: '2048' });
+    await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: { pad: 'p'.repeat(3000) } } })}\n`);
+    const [answer] = await mcp.answers(1);
+    expect(answer).toMatchObject({ id: 1, error: { code: -32600 } });
+    expect(answer!.error!.message).toContain('over the limit of 2048');
+    mcp.child.stdin.end();
+    expect(await mcp.exited).toBe(0);
+  });
+});

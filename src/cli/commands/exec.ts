@@ -2,17 +2,22 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { splitCommand } from '../../corpus/format-command.js';
-import { InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../errors.js';
 import { exitCodeForExec } from '../../output/exit-codes.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
 import { createFlagsApprover, createInteractiveApprover, type ApprovalContext, type Approver } from '../../pipeline/approvers.js';
 import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
 import { k8s_exec } from '../../tool/k8s-exec.js';
+import { createCoreDrain, type CoreDrain } from '../../server/core-drain.js';
 import { EventPrinter, printErrorEvent } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
-import { addRequestOptions, coreFromOptions, interruptSignal, requestFromOptions, type RequestOptions } from '../request-options.js';
+import { addRequestOptions, coreFromOptions, requestFromOptions, type RequestOptions } from '../request-options.js';
+import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
+
+/** The grace period before the configuration is loaded (only a signal during loading sees it, and nothing runs then). */
+const DEFAULT_GRACE_SECONDS = 10;
 
 /** Flags of `rk8s exec`. */
 interface ExecOptions extends RequestOptions {
@@ -87,7 +92,9 @@ export function registerExecCommand(program: Command): void {
         'Without a terminal (or with --json), such a command runs only with --confirm (a high-risk one also\n' +
         'with --confirm-name NAME); a change read from free text only (no --intent) also needs --expect.\n' +
         'kubectl\'s output goes to stdout/stderr as it comes; the plan and verdict go to stderr.\n' +
-        '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 130 cancelled.',
+        '\nOn SIGTERM/SIGINT a running kubectl gets RK8S_SHUTDOWN_GRACE_SECONDS (10) to finish, then is stopped;\n' +
+        'the outcome is recorded either way (a second signal stops it at once).\n' +
+        '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 7 audit log not written, 130 cancelled.',
     )
     .action(
       action(async (words: string[], options: ExecOptions, command: Command) => {
@@ -104,12 +111,27 @@ export function registerExecCommand(program: Command): void {
           ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
         };
         const request = requestFromOptions(words, options, constraints, 'exec');
-        const interrupt = interruptSignal();
-        const core = await coreFromOptions(globals, options, {}, interrupt.signal);
+        // SIGTERM/SIGINT: what has not started kubectl stops at once; a running kubectl gets the
+        // grace period, then is cancelled; the outcome is recorded either way (src/cli/shutdown.ts).
+        let drain: CoreDrain | undefined = undefined;
+        const operation = new AbortController();
+        const shutdown = installShutdown({
+          graceSeconds: () => drain?.core.config.shutdownGraceSeconds ?? DEFAULT_GRACE_SECONDS,
+          forceExitSeconds: () => (drain ? forceExitSeconds(drain.core.config) : 5),
+          log: (message) => process.stderr.write(`${style.yellow('rk8s:')} ${message}\n`),
+        });
+        shutdown.requested.addEventListener('abort', () => {
+          drain?.close();
+          if (drain === undefined || drain.runningCommands === 0) operation.abort(shutdown.requested.reason);
+        });
+        shutdown.cancel.addEventListener('abort', () => operation.abort(shutdown.cancel.reason));
+        drain = createCoreDrain(await coreFromOptions(globals, options, {}, operation.signal), { cancel: shutdown.cancel });
+        if (shutdown.requested.aborted) drain.close();
+        const core = drain.core;
         const interactive = !globals.json && !options.confirm && process.stdin.isTTY === true && process.stderr.isTTY === true;
         const user = defaultUser();
         const approver: Approver = interactive
-          ? createInteractiveApprover({ kind: 'terminal', by: `${user} (terminal)`, ask: (context) => askOnTerminal(context, interrupt.signal) })
+          ? createInteractiveApprover({ kind: 'terminal', by: `${user} (terminal)`, ask: (context) => askOnTerminal(context, operation.signal) })
           : createFlagsApprover({
               confirm: options.confirm === true,
               by: `${user} (rk8s exec --confirm)`,
@@ -122,7 +144,7 @@ export function registerExecCommand(program: Command): void {
             core,
             source: 'cli',
             user,
-            signal: interrupt.signal,
+            signal: operation.signal,
             approver,
             onEvent: (event) => {
               if (globals.json || event.type === 'error') return;
@@ -141,9 +163,17 @@ export function registerExecCommand(program: Command): void {
           } else if (result.error && ((!result.result && !result.approval) || result.error.code === 'AUDIT_WRITE_FAILED')) {
             printErrorEvent(result.error);
           }
+          // Every outcome is written by now (k8s_exec returns after runApproved's last record).
+          await drain.idle();
+          // After a signal: 130 when the command had to be cancelled, else what it did (kubectl's code).
+          if (shutdown.cause !== undefined) {
+            // Stopped before kubectl ran (planning, the prompt) counts as cancelled too.
+            const cancelled = result.error?.code === 'CANCELLED' || (operation.signal.aborted && result.result === undefined);
+            shutdown.finish({ cancelled });
+            if (cancelled) return ExitCode.cancelled;
+          }
           return exitCodeForExec(result);
         } finally {
-          interrupt.dispose();
           await core.close();
         }
       }),

@@ -23,7 +23,7 @@ export function registerIndexCommand(program: Command): void {
         const config = configFromOptions(globals);
         const controller = new AbortController();
         const onInterrupt = () => controller.abort();
-        process.once('SIGINT', onInterrupt);
+        process.on('SIGINT', onInterrupt);
         const interactive = process.stderr.isTTY === true && !globals.json;
         const onProgress = (progress: IndexProgress) => {
           if (globals.json) return;

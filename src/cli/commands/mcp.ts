@@ -1,10 +1,10 @@
 /** `rk8s mcp`: the MCP server on stdio, so Claude Code and other agents can plan and run kubectl through rk8s. */
 import type { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ExitCode } from '../../errors.js';
 import { createCore } from '../../pipeline/create-core.js';
-import { createMcpServer } from '../../server/mcp.js';
+import { startMcpStdioSession } from '../../server/mcp-stdio-session.js';
 import { action, configFromOptions, globalOptions } from '../output.js';
+import { forceExitSeconds, installShutdown } from '../shutdown.js';
 
 /** Flags of `rk8s mcp`. */
 interface McpOptions {
@@ -36,6 +36,10 @@ export function registerMcpCommand(program: Command): void {
       '\nA change needs a person: by default it is filed in the approvals inbox (rk8s approvals, rk8s approve ID)\n' +
         'and the agent is told needs-approval; org/approvals.yaml says which risks the agent or the client\'s own\n' +
         'prompt (elicitation) may confirm, and which changes no agent gets run.\n' +
+        '\nWhen stdin closes, or on SIGTERM/SIGINT, no new call is taken; running kubectl commands get\n' +
+        'RK8S_SHUTDOWN_GRACE_SECONDS (10) to finish, then are cancelled; every pending call is answered and\n' +
+        'every outcome recorded before exit (0; 130 after SIGINT or a cancel). Messages over\n' +
+        'RK8S_MCP_MAX_MESSAGE_BYTES (4 MiB) are answered with an error and skipped.\n' +
         '\nExamples:\n' +
         '  claude mcp add rk8s -- rk8s mcp --no-model\n' +
         '  claude mcp add rk8s -e KUBECONFIG=$HOME/.kube/config -- rk8s mcp',
@@ -46,29 +50,37 @@ export function registerMcpCommand(program: Command): void {
         const globals = globalOptions(command);
         const modelOverride = options.model === false ? { model: null } : typeof options.model === 'string' ? { model: options.model } : {};
         const config = configFromOptions(globals, modelOverride);
-        const corePromise = createCore(config, {}, { strictModel: typeof options.model === 'string' });
+        const shutdown = installShutdown({ graceSeconds: config.shutdownGraceSeconds, forceExitSeconds: forceExitSeconds(config), log });
+        const corePromise = createCore(config, {}, { signal: shutdown.requested, strictModel: typeof options.model === 'string' });
         let loadError: unknown;
         corePromise.then(
           (core) => log(`ready: ${core.retriever.size} cards, planner ${core.planner.kind}${core.planner.model ? ` (${core.planner.model})` : ''}, audit log ${core.auditLog.path}`),
           (error: unknown) => {
+            if (shutdown.cause !== undefined) return;
             loadError = error;
             log(`the core could not load: ${(error as Error).message}`);
           },
         );
-        const server = createMcpServer({ config, core: corePromise, onLog: log });
-        const transport = new StdioServerTransport();
-        const closed = new Promise<void>((resolve) => {
-          server.server.onclose = () => resolve();
-          process.stdin.once('end', () => resolve());
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
-        await server.connect(transport);
-        await closed;
-        await server.close().catch(() => undefined);
+        // stdout is the protocol channel: a broken pipe there means the client is gone, which the
+        // session handles (drain, record, exit), instead of the CLI's exit-at-once on EPIPE.
+        process.stdout.removeAllListeners('error');
+        const session = await startMcpStdioSession({ config, core: corePromise, log, cancel: shutdown.cancel });
+        void session.ended.then((why) => shutdown.request(why));
+        await shutdown.started;
+        const summary = await session.shutdown();
+        if (summary.pendingCalls > 0 || summary.runningCommands > 0) {
+          log(
+            `stopped: ${summary.pendingCalls} call(s) pending, ${summary.runningCommands} running command(s)` +
+              (summary.cancelled ? ' (cancelled at the end of the grace period)' : '') +
+              (summary.answeredByShutdown > 0 ? `, ${summary.answeredByShutdown} answered with a shutdown error` : '') +
+              (summary.unwrittenOutcomes > 0 ? `; ${summary.unwrittenOutcomes} outcome record(s) could not be written` : ''),
+          );
+        }
+        const code = shutdown.finish({ cancelled: summary.cancelled });
         await corePromise.then((core) => core.close()).catch(() => undefined);
         if (loadError !== undefined) throw loadError;
-        return ExitCode.ok;
+        if (summary.unwrittenOutcomes > 0) return ExitCode.failure;
+        return code;
       }),
     );
 }

@@ -79,7 +79,7 @@ export function registerModelCommand(program: Command): void {
         const config = configFromOptions(options);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
-        process.once('SIGINT', onSignal);
+        process.on('SIGINT', onSignal);
         const interactive = process.stderr.isTTY === true && !options.json;
         let lastPrinted = 0;
         let finished = false;

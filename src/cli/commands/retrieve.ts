@@ -27,7 +27,7 @@ function parseLimit(value: string | undefined): number {
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 

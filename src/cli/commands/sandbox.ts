@@ -51,10 +51,11 @@ export function registerSandboxCommand(program: Command): void {
           process.stdout.write(`export KUBECONFIG=${sandbox.kubeconfigPath}\n`);
           process.stdout.write(`${style.dim('try: kubectl get pods -n prod   ·   Ctrl+C stops it')}\n`);
         }
+        // process.on, never once: the listeners stay until exit (see src/cli/shutdown.ts).
         await new Promise<void>((resolve) => {
           const finish = () => resolve();
-          process.once('SIGINT', finish);
-          process.once('SIGTERM', finish);
+          process.on('SIGINT', finish);
+          process.on('SIGTERM', finish);
         });
         controller.abort();
         await sandbox.stop();

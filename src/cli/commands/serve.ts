@@ -6,6 +6,7 @@ import { createCore } from '../../pipeline/create-core.js';
 import { assertServerExposure } from '../../server/auth.js';
 import { createHttpServer } from '../../server/http.js';
 import { action, configFromOptions, globalOptions } from '../output.js';
+import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
 
 /** Flags of `rk8s serve`. */
@@ -60,31 +61,22 @@ export function registerServeCommand(program: Command): void {
         // Refuse an exposed address before spending seconds loading a model.
         assertServerExposure(host, config.server.token);
 
-        const loading = new AbortController();
-        const stopLoading = () => loading.abort();
-        process.once('SIGINT', stopLoading);
-        process.once('SIGTERM', stopLoading);
+        // From here on every SIGTERM/SIGINT goes through the shutdown (see src/cli/shutdown.ts).
+        const shutdown = installShutdown({ graceSeconds: config.shutdownGraceSeconds, forceExitSeconds: forceExitSeconds(config), log });
         const loadStarted = performance.now();
-        const corePromise = createCore(config, {}, { signal: loading.signal, strictModel: typeof options.model === 'string' });
+        const corePromise = createCore(config, {}, { signal: shutdown.requested, strictModel: typeof options.model === 'string' });
         let core: Core | undefined;
         let modelPreloaded = false;
-        try {
-          if (options.preload) {
-            core = await corePromise;
-            log(`card index ready: ${core.retriever.size} cards, embedder ${core.retriever.embedderId}`);
-            if (core.planner.preload) {
-              log(`loading model ${core.planner.model ?? ''}`);
-              await core.planner.preload({ signal: loading.signal });
-              modelPreloaded = core.planner.kind === 'llm';
-            }
-            log(`preloaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (planner: ${core.planner.kind}${core.planner.model ? ` ${core.planner.model}` : ''})`);
+        if (options.preload) {
+          core = await corePromise;
+          log(`card index ready: ${core.retriever.size} cards, embedder ${core.retriever.embedderId}`);
+          if (core.planner.preload) {
+            log(`loading model ${core.planner.model ?? ''}`);
+            await core.planner.preload({ signal: shutdown.requested });
+            modelPreloaded = core.planner.kind === 'llm';
           }
-        } finally {
-          process.off('SIGINT', stopLoading);
-          process.off('SIGTERM', stopLoading);
+          log(`preloaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (planner: ${core.planner.kind}${core.planner.model ? ` ${core.planner.model}` : ''})`);
         }
-        let stop: (reason: string) => void = () => undefined;
-        const stopped = new Promise<string>((resolve) => (stop = resolve));
         let loadError: unknown;
         corePromise.then(
           (loaded) => {
@@ -93,30 +85,26 @@ export function registerServeCommand(program: Command): void {
           },
           (error: unknown) => {
             // Nothing can be served without cards and policy: stop rather than answer 503 forever.
+            if (shutdown.cause !== undefined) return;
             loadError = error;
-            stop('the core could not load');
+            log('the core could not load');
+            shutdown.request('startup-failed');
           },
         );
         const server = createHttpServer({ config, core: corePromise, host, port, modelPreloaded, onLog: log });
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
         await server.listen();
-        const reason = await stopped;
-        log(`${reason}: shutting down (a second signal forces it)`);
-        const force = () => {
-          log('forced exit');
-          process.exit(ExitCode.cancelled);
-        };
-        process.once('SIGINT', force);
-        process.once('SIGTERM', force);
-        const summary = await server.shutdown();
+        await shutdown.started;
+        const summary = await server.shutdown({ cancel: shutdown.cancel });
         log(
           `stopped: ${summary.inFlight} request(s) in flight, ${summary.runningCommands} running command(s), ${summary.aborted} cancelled` +
-            (summary.deadlineReached ? ' (grace deadline reached)' : ''),
+            (summary.deadlineReached ? ' (grace period over)' : '') +
+            (summary.unwrittenOutcomes > 0 ? `; ${summary.unwrittenOutcomes} outcome record(s) could not be written` : ''),
         );
+        const code = shutdown.finish({ cancelled: summary.deadlineReached });
         await core?.close();
         if (loadError !== undefined) throw loadError;
-        return ExitCode.ok;
+        if (summary.unwrittenOutcomes > 0) return ExitCode.failure;
+        return code;
       }),
     );
 }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { NamespaceNameSchema } from '../../schemas/vocabulary.js';
 import { action, configFromOptions, globalOptions } from '../output.js';
+import { forceExitSeconds, installShutdown } from '../shutdown.js';
 
 /** Flags of `rk8s tui`. */
 interface TuiOptions {
@@ -155,9 +156,36 @@ async function runTuiCommand(options: TuiOptions, command: Command): Promise<num
     };
   };
 
+  // SIGTERM, SIGINT (kill; Ctrl+C is a key in the TUI) and SIGHUP (the terminal closed): the TUI
+  // drains its running command and records the outcome before it closes (src/cli/shutdown.ts).
+  // The screen belongs to Ink until it unmounts: progress lines wait until then (the status bar says
+  // "stopping" meanwhile), unless the process must exit first.
+  const held: string[] = [];
+  let screenOpen = true;
+  const flush = () => {
+    for (const line of held.splice(0)) process.stderr.write(`rk8s: ${line}\n`);
+  };
+  const shutdown = installShutdown({
+    graceSeconds: initialConfig.shutdownGraceSeconds,
+    forceExitSeconds: forceExitSeconds(initialConfig),
+    log: (message) => {
+      held.push(message);
+      if (!screenOpen) flush();
+    },
+    exit: (code) => {
+      restoreTerminal();
+      flush();
+      process.exit(code);
+    },
+  });
+  // A closed terminal fails every write (EIO): stop as for SIGHUP instead of crashing mid-command
+  // (the CLI's own stdout handler rethrows anything but EPIPE).
+  process.stdout.removeAllListeners('error');
+  process.stdout.on('error', () => shutdown.request('output-closed'));
   const { runTui } = await (tuiModule ?? loadTuiModule());
   try {
-    return await runTui({
+    const code = await runTui({
+      stop: { requested: shutdown.requested, cancel: shutdown.cancel },
       initialConfig,
       boot,
       sandbox: options.sandbox === true,
@@ -165,7 +193,10 @@ async function runTuiCommand(options: TuiOptions, command: Command): Promise<num
       ...(options.namespace ? { namespace: options.namespace } : {}),
       color: globals.color !== false,
     });
+    return shutdown.cause === undefined ? code : shutdown.finish({ cancelled: false });
   } finally {
+    screenOpen = false;
+    flush();
     if (sandboxStarted) await sandboxStarted.then((sandbox) => sandbox.stop(), () => undefined);
     if (kubeconfigDirectory) {
       const { rm } = await import('node:fs/promises');

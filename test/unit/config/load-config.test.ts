@@ -44,6 +44,51 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: shutdown, slow-client and MCP limits', () => {
+  it('has safe defaults', () => {
+    const config = loadConfig({}, {});
+    expect(config.shutdownGraceSeconds).toBe(10);
+    expect(config.server).toMatchObject({ headersTimeoutSeconds: 10, bodyTimeoutSeconds: 30, keepAliveTimeoutSeconds: 5, maxConnections: 256 });
+    expect(config.mcpMaxMessageBytes).toBe(4 * 1024 * 1024);
+  });
+
+  it('reads each from its variable', () => {
+    const config = loadConfig({}, {
+      RK8S_SHUTDOWN_GRACE_SECONDS: '3',
+      RK8S_SERVER_HEADERS_TIMEOUT: '2',
+      RK8S_SERVER_BODY_TIMEOUT: '4',
+      RK8S_SERVER_KEEP_ALIVE_TIMEOUT: '1',
+      RK8S_SERVER_MAX_CONNECTIONS: '50',
+      RK8S_MCP_MAX_MESSAGE_BYTES: '65536',
+    });
+    expect(config.shutdownGraceSeconds).toBe(3);
+    expect(config.server).toMatchObject({ headersTimeoutSeconds: 2, bodyTimeoutSeconds: 4, keepAliveTimeoutSeconds: 1, maxConnections: 50 });
+    expect(config.mcpMaxMessageBytes).toBe(65536);
+  });
+
+  it('still reads the server-only grace variable of earlier versions, and the new one wins', () => {
+    expect(loadConfig({}, { RK8S_SERVER_SHUTDOWN_GRACE: '20' }).shutdownGraceSeconds).toBe(20);
+    expect(loadConfig({}, { RK8S_SERVER_SHUTDOWN_GRACE: '20', RK8S_SHUTDOWN_GRACE_SECONDS: '5' }).shutdownGraceSeconds).toBe(5);
+  });
+
+  it.each([
+    [{ RK8S_SERVER_HEADERS_TIMEOUT: '40' }, /server\.headersTimeoutSeconds: must not exceed server\.bodyTimeoutSeconds \(40 > 30\)/, 'RK8S_SERVER_HEADERS_TIMEOUT'],
+    [{ RK8S_SERVER_MAX_CONNECTIONS: '0' }, /server\.maxConnections/, 'RK8S_SERVER_MAX_CONNECTIONS'],
+    [{ RK8S_SHUTDOWN_GRACE_SECONDS: '-1' }, /shutdownGraceSeconds/, 'RK8S_SHUTDOWN_GRACE_SECONDS'],
+    [{ RK8S_MCP_MAX_MESSAGE_BYTES: '10' }, /mcpMaxMessageBytes/, 'RK8S_MCP_MAX_MESSAGE_BYTES'],
+  ])('names the setting and the variable to fix for %j', (environment, message, variable) => {
+    let error: unknown;
+    try {
+      loadConfig({}, environment);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(message);
+    expect((error as ConfigError).hint).toContain(variable);
+  });
+});
+
 describe('loadDotEnv', () => {
   const touched = ['RK8S_TEST_DOTENV_A', 'RK8S_TEST_DOTENV_B', 'RK8S_TEST_DOTENV_HOSTILE'];
   const startDirectory = process.cwd();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { ANONYMOUS_LOOPBACK_USER, assertServerExposure, createBearerCheck, isLoopbackHost, tokenUser } from '../../../src/server/auth.js';
+import { ANONYMOUS_LOOPBACK_USER, assertBoundToLoopback, assertServerExposure, createBearerCheck, isLoopbackAddress, isLoopbackHost, tokenUser } from '../../../src/server/auth.js';
 
 const TOKEN = 'a-long-enough-token-123456';
 
@@ -20,12 +20,45 @@ describe('isLoopbackHost', () => {
     ['128.0.0.1', false],
     ['example.com', false],
     ['localhost.example.com', false],
+    // Loopback is an IP literal or exactly "localhost", never a name that merely looks local.
+    ['foo.localhost', false],
+    ['api.localhost', false],
+    ['localhost.', false],
+    ['localhost.localdomain', false],
+    ['127.1', false],
+    ['0x7f.0.0.1', false],
+    ['2130706433', false],
+    ['::ffff:7f00:1', true],
+    ['::ffff:10.0.0.1', false],
+    ['[::ffff:127.0.0.1]', true],
+    ['fe80::1%lo', false],
   ])('%s -> %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
   });
 });
 
+describe('isLoopbackAddress', () => {
+  it('takes IP literals only: localhost itself is a name', () => {
+    expect(isLoopbackAddress('127.0.0.1')).toBe(true);
+    expect(isLoopbackAddress('::1')).toBe(true);
+    expect(isLoopbackAddress('localhost')).toBe(false);
+  });
+});
+
+describe('assertBoundToLoopback', () => {
+  it('accepts a server bound to loopback addresses only', () => {
+    expect(() => assertBoundToLoopback('localhost', ['127.0.0.1', '::1'])).not.toThrow();
+  });
+  it('refuses a name that resolved to another address, naming it and the fix', () => {
+    expect(() => assertBoundToLoopback('localhost', ['127.0.0.1', '192.168.1.5'])).toThrow(ConfigError);
+    expect(() => assertBoundToLoopback('localhost', ['192.168.1.5'])).toThrow(/localhost resolved to 192\.168\.1\.5, which is not a loopback address/);
+  });
+});
+
 describe('assertServerExposure', () => {
+  it.each(['foo.localhost', 'localhost.example.com', 'myhost'])('refuses %s without a token: a name is not loopback because it looks local', (host) => {
+    expect(() => assertServerExposure(host, undefined)).toThrow(/loopback means 127\.0\.0\.0\/8, ::1 or exactly localhost/);
+  });
   it('refuses a non-loopback host without a token, naming the variable', () => {
     expect(() => assertServerExposure('0.0.0.0', undefined)).toThrow(ConfigError);
     expect(() => assertServerExposure('0.0.0.0', undefined)).toThrow(/RK8S_SERVER_TOKEN/);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import type { Core } from '../../../src/pipeline/core.js';
@@ -28,13 +29,13 @@ function withServerSettings(config: Config, server: Partial<Config['server']>): 
 
 /** A server on 127.0.0.1 with a free port over a fake core. */
 async function start(
-  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; token?: string; kubectl?: KubectlRunner; planConcurrency?: number; shippedApprovals?: boolean } = {},
+  options: { fake?: FakeCoreOptions; server?: Partial<Config['server']>; shutdownGraceSeconds?: number; token?: string; kubectl?: KubectlRunner; planConcurrency?: number; shippedApprovals?: boolean } = {},
 ): Promise<Started> {
   const core = createFakeCore(options.fake);
   // Most tests here exercise the approval-token round trip, which an operator enables for HTTP in
   // org/approvals.yaml; `shippedApprovals` keeps the shipped policy (a person decides in the inbox).
   if (!options.shippedApprovals) allowAtDoor(core, 'http', { self_confirm: ['low', 'medium', 'high'] });
-  const config = withServerSettings(core.config, options.server ?? {});
+  const config = { ...withServerSettings(core.config, options.server ?? {}), ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceSeconds: options.shutdownGraceSeconds }) };
   const served: Core = { ...core, config, ...(options.kubectl ? { kubectl: options.kubectl } : {}) };
   const server = createHttpServer({ config, core: served, host: '127.0.0.1', port: 0, token: options.token, planConcurrency: options.planConcurrency });
   running.push(server);
@@ -47,7 +48,7 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}, 
 }
 
 /** A raw request with exactly these headers (fetch would not let a test set Host). */
-function rawRequest(url: string, options: { method?: string; path: string; headers: Record<string, string>; body?: unknown }): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
+function rawRequest(url: string, options: { method?: string; path: string; headers: Record<string, string>; body?: unknown; agent?: false }): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const { hostname, port } = new URL(url);
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
@@ -59,6 +60,7 @@ function rawRequest(url: string, options: { method?: string; path: string; heade
         path: options.path,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
         setHost: false,
+        ...(options.agent === false ? { agent: false } : {}),
       },
       (response) => {
         let text = '';
@@ -342,7 +344,7 @@ describe('HTTP server', () => {
   });
 
   it('on shutdown, cancels a command still running at the grace deadline and records it as cancelled', async () => {
-    const { url, server, core } = await start({ fake: { kubectl: (args) => (args[0] === 'get' ? { stdout: ['api 3/3'] } : { hang: true }) }, server: { shutdownGraceSeconds: 0.2 } });
+    const { url, server, core } = await start({ fake: { kubectl: (args) => (args[0] === 'get' ? { stdout: ['api 3/3'] } : { hang: true }) }, shutdownGraceSeconds: 0.2 });
     const request = post(`${url}/k8s-exec`, { ...restart, constraints: { approvalToken: await approvalToken(url, restart) } });
     await waitFor(async () => (await health(url)).running_commands === 1, 'kubectl to be running');
     const summary = await server.shutdown();
@@ -356,7 +358,7 @@ describe('HTTP server', () => {
   });
 
   it('on shutdown, cancels at once a request that has not started a command', async () => {
-    const { url, server, core } = await start({ fake: { planner: { hang: true } }, server: { shutdownGraceSeconds: 30 } });
+    const { url, server, core } = await start({ fake: { planner: { hang: true } }, shutdownGraceSeconds: 30 });
     const request = post(`${url}/k8s-exec`, restart);
     await waitFor(async () => (await health(url)).queue.running === 1, 'the request to be planning');
     const summary = await server.shutdown();
@@ -365,7 +367,16 @@ describe('HTTP server', () => {
     expect(core.auditLog.records.map((record) => record.event)).toEqual(['cancelled']);
   });
 
-  it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com'])('refuses to start on %s without a token', (host) => {
+  it('listens on localhost without a token once every address it bound is loopback', async () => {
+    const core = createFakeCore();
+    const server = createHttpServer({ config: core.config, core, host: 'localhost', port: 0 });
+    running.push(server);
+    const url = await server.listen();
+    expect(server.app.addresses().every((bound) => typeof bound !== 'string' && (bound.address === '127.0.0.1' || bound.address === '::1'))).toBe(true);
+    expect((await fetch(`${url.replace('localhost', '127.0.0.1')}/health`)).status).toBe(200);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com', 'foo.localhost'])('refuses to start on %s without a token', (host) => {
     const core = createFakeCore();
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(ConfigError);
     expect(() => createHttpServer({ config: core.config, core, host, port: 0 })).toThrow(/RK8S_SERVER_TOKEN/);
@@ -502,5 +513,144 @@ describe('HTTP server', () => {
     expect(approval?.proposal).not.toHaveProperty('card');
     expect(text).not.toContain('command_template');
     expect(text).not.toContain('"approvalToken"');
+  });
+});
+
+/** A raw TCP client: what it received, and a promise of its close. */
+function rawSocket(url: string): { socket: net.Socket; received: () => string; closed: Promise<void> } {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  sockets.push(socket);
+  return { socket, received: () => text, closed };
+}
+
+const sockets: net.Socket[] = [];
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+});
+
+/** Writes one byte every `everyMs` until the socket closes. */
+function trickle(socket: net.Socket, everyMs = 50): void {
+  const timer = setInterval(() => (socket.writable ? socket.write('a') : clearInterval(timer)), everyMs);
+  socket.on('close', () => clearInterval(timer));
+}
+
+describe('slow clients', () => {
+  const quick = { headersTimeoutSeconds: 0.3, bodyTimeoutSeconds: 0.6 };
+
+  it('cuts a trickling body at the body timeout with 408 and runs nothing', async () => {
+    const { url, core } = await start({ server: quick, fake: { kubectl: () => ({ stdout: ['ok'] }) } });
+    const client = rawSocket(url);
+    client.socket.write('POST /k8s-exec HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{');
+    trickle(client.socket);
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+    expect(core.kubectl.calls).toEqual([]);
+    expect(core.auditLog.records).toEqual([]);
+    // The server still answers.
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
+  it.each([
+    ['a request head that never ends', 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n'],
+    ['a connection that sends nothing', ''],
+  ])('cuts %s at the headers timeout', async (_label, head) => {
+    const { url } = await start({ server: quick });
+    const client = rawSocket(url);
+    if (head) client.socket.write(head);
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+  });
+
+  it('closes an idle kept-alive socket after the keep-alive timeout', async () => {
+    const { url } = await start({ server: { keepAliveTimeoutSeconds: 0.2 } });
+    const client = rawSocket(url);
+    client.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    await client.closed;
+    const answer = client.received();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(answer).toMatch(/connection: keep-alive/i);
+    // One answer, then the server closed the idle socket (no second response, no 408).
+    expect(answer.match(/HTTP\/1\.1/g)).toHaveLength(1);
+  });
+
+  it('with the connection limit held by slow sockets, a new client still gets /health: the oldest slow socket is evicted', async () => {
+    const limit = 6;
+    // Long timeouts: only the guard can free a slot here.
+    const { url } = await start({ server: { maxConnections: limit, headersTimeoutSeconds: 60, bodyTimeoutSeconds: 120 } });
+    const slow = Array.from({ length: limit }, () => rawSocket(url));
+    for (const [index, client] of slow.entries()) {
+      await new Promise<void>((resolve) => client.socket.once('connect', () => resolve()));
+      client.socket.write(index % 2 === 0 ? 'POST /plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{' : 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    }
+    await waitFor(async () => {
+      const response = await rawRequest(url, { path: '/health', headers: { host: '127.0.0.1' }, agent: false });
+      return response.status === 200 && (response.body.connections as { evicted: number }).evicted >= 1;
+    }, 'a new client to be served while the slow sockets hold the limit');
+    await slow[0]!.closed;
+    expect(slow[0]!.received()).toBe('');
+  });
+
+  it('with every connection busy, a new connection gets a clean 503 SERVER_BUSY', async () => {
+    const { url, core } = await start({ server: { maxConnections: 2 }, shutdownGraceSeconds: 0.1, fake: { kubectl: () => ({ hang: true }) } });
+    const clients = new AbortController();
+    const busy = [1, 2].map(() => post(`${url}/k8s-exec`, listPods, {}, clients.signal).catch(() => undefined));
+    // Watched in-process: any probe over HTTP would take a connection itself.
+    await waitFor(() => core.kubectl.calls.length === 2, 'the two requests to hold both connections');
+    const refused = await rawRequest(url, { path: '/health', headers: { host: '127.0.0.1' }, agent: false });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error?.code).toBe('SERVER_BUSY');
+    clients.abort();
+    await Promise.all(busy);
+  });
+});
+
+describe('/health in token mode', () => {
+  it('answers only the status without a valid token, and everything with it', async () => {
+    const { url } = await start({ token: TOKEN });
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }];
+    for (const headers of attempts) {
+      const response = await fetch(`${url}/health`, { headers });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    }
+    const full = (await (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, unknown>;
+    expect(full).toMatchObject({ status: 'ok', policy_version: 'policy-v1', kubectl: { path: 'kubectl' }, auth: 'bearer' });
+    expect(typeof full.version).toBe('string');
+  });
+
+  it('without a token (loopback only) answers everything', async () => {
+    const { url } = await start();
+    expect(await (await fetch(`${url}/health`)).json()).toHaveProperty('policy_version', 'policy-v1');
+  });
+});
+
+describe('shutdown driven by the caller (rk8s serve)', () => {
+  it('waits for the caller\'s cancel rather than its own grace period, answers with the cancelled document, and records every outcome', async () => {
+    const { url, server, core } = await start({ fake: { kubectl: () => ({ hang: true }) }, shutdownGraceSeconds: 0.05 });
+    const requests = Array.from({ length: 12 }, () => post(`${url}/k8s-exec`, listPods));
+    await waitFor(async () => (await health(url)).running_commands === 12, 'twelve commands to be running');
+    const cancel = new AbortController();
+    let done = false;
+    const stopping = server.shutdown({ cancel: cancel.signal }).then((summary) => ((done = true), summary));
+    // Well past the configured 0.05 s: the caller owns the grace period.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(done).toBe(false);
+    cancel.abort();
+    const summary = await stopping;
+    expect(summary).toMatchObject({ inFlight: 12, runningCommands: 12, aborted: 12, deadlineReached: true, unwrittenOutcomes: 0 });
+    for (const response of await Promise.all(requests)) {
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVER_SHUTTING_DOWN');
+    }
+    const started = core.auditLog.records.filter((record) => record.event === 'started').map((record) => record.operation_id);
+    const outcomes = core.auditLog.records.filter((record) => record.event === 'cancelled').map((record) => record.operation_id);
+    expect(started).toHaveLength(12);
+    expect(new Set(outcomes)).toEqual(new Set(started));
   });
 });
