@@ -94,6 +94,10 @@ const EXTRA_RESOURCE_ALIASES: Readonly<Record<string, readonly string[]>> = {
   clusterrolebinding: ['clusterrolebinding', 'clusterrolebindings', 'clusterrolebindings.rbac.authorization.k8s.io'],
   resourcequota: ['resourcequota', 'resourcequotas', 'quota'],
   limitrange: ['limitrange', 'limitranges', 'limits'],
+  // Read by investigations (rk8s diagnose): endpoint readiness, ingress classes, rollout history.
+  endpointslice: ['endpointslice', 'endpointslices', 'endpointslices.discovery.k8s.io'],
+  ingressclass: ['ingressclass', 'ingressclasses', 'ingressclasses.networking.k8s.io'],
+  controllerrevision: ['controllerrevision', 'controllerrevisions', 'controllerrevisions.apps'],
   all: ['all'],
 };
 
@@ -108,7 +112,7 @@ export const KNOWN_RESOURCES: ReadonlySet<string> = new Set<string>([
   ...Object.keys(EXTRA_RESOURCE_ALIASES),
 ]);
 
-const EXTRA_CLUSTER_SCOPED: ReadonlySet<string> = new Set(['persistentvolume', 'storageclass', 'clusterrole', 'clusterrolebinding']);
+const EXTRA_CLUSTER_SCOPED: ReadonlySet<string> = new Set(['persistentvolume', 'storageclass', 'ingressclass', 'clusterrole', 'clusterrolebinding']);
 
 /** True for resources that live outside namespaces (node, namespace, persistentvolume...). */
 export function isClusterScoped(resource: string): boolean {
