@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   mcp: async () => (await import('./commands/mcp.js')).registerMcpCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
   check: async () => (await import('./commands/check.js')).registerCheckCommand,
+  diagnose: async () => (await import('./commands/diagnose.js')).registerDiagnoseCommand,
+  timeline: async () => (await import('./commands/timeline.js')).registerTimelineCommand,
 };
 
 /** Global options that take a value (so the value is not mistaken for the command name). */
@@ -78,6 +80,7 @@ function createRootProgram(): Command {
         '  rk8s plan -n prod --intent restart --resource deploy --name api\n' +
         '  rk8s exec -n staging --intent scale --resource deploy --name api --query "to 5" --confirm\n' +
         '  rk8s validate -- kubectl delete pod api-123 -n prod\n' +
+        '  rk8s diagnose -n prod                     what is broken in prod, with evidence and fixes\n' +
         '  rk8s check                               validate cards and policy files\n' +
         '\nExit codes: 0 ok, 1 failure, 2 usage, 3 needs confirmation, 4 denied, 5 config, 6 kubectl, 130 cancelled.',
     );

@@ -23,6 +23,7 @@ import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from './ndjson.
 import { planRequest } from './plan-document.js';
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
 import { checkRequestOrigin } from './request-origin.js';
+import { registerDiagnoseRoute } from './diagnose-route.js';
 
 /** How to build the HTTP server. Host, port, token and limits default to `config.server`. */
 export interface HttpServerOptions {
@@ -89,7 +90,7 @@ export function inputErrorBody(error: InputError): ErrorBody {
   return errorBody('INPUT_INVALID', message, { fields: issues, ...(error.hint ? { hint: error.hint } : {}) });
 }
 
-const ROUTES = 'GET /health, POST /k8s-exec, POST /plan';
+const ROUTES = 'GET /health, POST /k8s-exec, POST /plan, POST /diagnose';
 
 /** Waits for a promise unless the signal aborts first (then rejects with the abort reason). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -306,6 +307,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.post('/k8s-exec', (request, reply) => handle('exec', request, reply));
   app.post('/plan', (request, reply) => handle('plan', request, reply));
+  registerDiagnoseRoute(app, { core: coreReady, config: options.config, userOf: (request) => users.get(request) ?? 'unknown', startFlight });
 
   let shuttingDown: Promise<ShutdownSummary> | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * The MCP server: tools k8s_retrieve, k8s_plan and k8s_exec for Claude Code and other agents, each a
+ * The MCP server: tools k8s_retrieve, k8s_plan, k8s_exec and k8s_diagnose for Claude Code and other agents, each a
  * thin consumer of the pipeline. A medium/high-risk command needs a human: the server asks one through
  * MCP elicitation when the client supports it, and otherwise answers `needs-confirmation` without
  * running anything, unless the operator set RK8S_MCP_ALLOW_AGENT_CONFIRM. Nothing here writes to
@@ -18,6 +18,7 @@ import { K8sExecPayloadSchema, MAX_QUERY_LENGTH, type K8sExecPayload } from '../
 import { IntentSchema, ResourceSchema, RiskLevelSchema } from '../schemas/vocabulary.js';
 import { EXPECT_ARGS_REQUIRED_MESSAGE, K8sExecResultSchema, k8s_exec, type K8sExecResult } from '../tool/k8s-exec.js';
 import { PlanDocumentSchema, planRequest } from './plan-document.js';
+import { registerDiagnoseTool } from './mcp-diagnose-tool.js';
 
 /** How to build the MCP server. */
 export interface McpServerOptions {
@@ -97,7 +98,7 @@ function elicitationMessage(proposal: Proposal, preview: { output?: string; note
   return lines.join('\n');
 }
 
-/** Builds the MCP server with its three tools (connect it to a transport to serve). */
+/** Builds the MCP server with its four tools (connect it to a transport to serve). */
 export function createMcpServer(options: McpServerOptions): McpServer {
   const { config } = options;
   const log = options.onLog ?? (() => undefined);
@@ -222,5 +223,6 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     },
   );
 
+  registerDiagnoseTool(server, { core: coreReady, user });
   return server;
 }
