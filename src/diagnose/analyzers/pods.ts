@@ -45,7 +45,8 @@ function plural(count: number, word: string): string {
 function severityOf(index: SnapshotIndex, workload: ObjectRef, reason: ReasonCode): Severity {
   const availability = availabilityOf(index, workload.kind, workload.name);
   if (reason === 'Evicted') return availability && availability.ready >= availability.desired ? 'info' : 'warning';
-  if (reason === 'Restarting') return 'warning';
+  // A finished pod that failed is not an outage of something running; a Restarting one runs again.
+  if (reason === 'Restarting' || reason === 'PodFailed') return 'warning';
   if (availability && availability.desired > 0 && availability.ready === 0) return 'critical';
   return 'warning';
 }
@@ -66,7 +67,12 @@ function remediationsFor(index: SnapshotIndex, workload: ObjectRef, reason: Reas
       break;
     case 'OOMKilled':
       if (container) inspect.push(containerLogs(namespace, pod, container, true, 'what the container did before it was killed'));
-      inspect.push(podUsage(namespace, issues.find((issue) => issue.pod.status?.phase === 'Running')?.pod.metadata?.name ?? pod, 'memory use against the limit, per container'));
+      {
+        // The killed container has no usage to show; a running pod of the same workload does.
+        const siblings = workload.kind === 'Pod' ? [] : index.podsOf(workload.kind, workload.name);
+        const measurable = siblings.find((candidate) => candidate.status?.containerStatuses?.some((status) => status.name === container && status.state?.running));
+        inspect.push(podUsage(namespace, measurable?.metadata?.name ?? pod, 'memory use against the limit, per container'));
+      }
       break;
     case 'NotReady':
     case 'PodFailed':
@@ -120,7 +126,8 @@ function findingFor(index: SnapshotIndex, workload: ObjectRef, reason: ReasonCod
   const count = workload.kind === 'Pod' ? '' : `${pods.length} of ${plural(total, 'pod')} ${what}`;
   const subject = `${workload.kind} ${workload.name}`;
   const head = workload.kind === 'Pod' ? `${subject}: ${first.detail}` : `${subject}: ${count}${availability ? ` (${formatAvailability(availability)})` : ''}; ${first.detail}`;
-  const summary = rolloutSentence ? `${head}. ${capitalize(rolloutSentence)}.` : `${head}.`;
+  const sentence = head.replace(/\.+$/, '');
+  const summary = rolloutSentence ? `${sentence}. ${capitalize(rolloutSentence)}.` : `${sentence}.`;
   const checks = [...new Set(issues.map((issue) => issue.check).filter((check): check is string => check !== undefined))];
   const owner = workload.kind === 'Job' ? jobOwner(index, workload.name) : null;
   const desiredMissing = availability ? Math.max(0, availability.desired - availability.ready) : 0;
