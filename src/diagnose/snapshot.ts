@@ -82,10 +82,17 @@ async function readBatch(
   types: readonly string[],
   scope: readonly string[],
   notes: string[],
+  required?: string,
 ): Promise<{ items: KubeItem[]; read: Set<string> }> {
   let allowed = types.filter((type) => {
     const verdict = validator.validate(['get', type, ...scope, '-o', 'json'], {});
     if (verdict.decision === 'allow' && !verdict.mutating) return true;
+    if (type === required) {
+      // Without this type there is nothing to investigate: refuse rather than report an empty namespace as healthy.
+      throw new PolicyDeniedError(`cannot read ${type}${scope.length > 0 ? ` in namespace ${scope[1]}` : ''}: ${verdict.violations.map((violation) => violation.message).join('; ') || `the policy says ${verdict.decision}`}`, {
+        hint: 'investigate a namespace listed in org/namespaces.yaml (rk8s check shows the policy)',
+      });
+    }
     notes.push(`${type} not read: the policy does not allow it (${verdict.violations.map((violation) => violation.message).join('; ') || verdict.decision})`);
     return false;
   });
@@ -129,7 +136,7 @@ export async function readNamespace(
   const objects = (async () => {
     report('namespace objects', 'running', `kubectl get ${NAMESPACED.length} kinds -n ${namespace}`);
     // Without the pods there is nothing to investigate: this read's failure is the investigation's.
-    const { items, read } = await readBatch(reader, validator, NAMESPACED.map(([type]) => type), scope, notes);
+    const { items, read } = await readBatch(reader, validator, NAMESPACED.map(([type]) => type), scope, notes, 'pods');
     for (const [type, key] of NAMESPACED) if (read.has(type)) (snapshot as unknown as Record<string, unknown[]>)[key] = [];
     const byKind = new Map(NAMESPACED.map(([, key, kind]) => [kind, key]));
     for (const item of items) {
@@ -191,8 +198,17 @@ export async function readNamespace(
   const results = await Promise.allSettled([objects, events, cluster, names]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {
-    if (results[0]!.status === 'rejected') report('namespace objects', 'failed', describeError(results[0]!.reason));
-    throw failed.reason;
+    const reason: unknown = failed.reason;
+    if (results[0]!.status === 'rejected') report('namespace objects', 'failed', describeError(reason));
+    if (reason instanceof KubectlError && readFailure(reason)) {
+      // kubectl's own words (connection refused, Unauthorized, Forbidden) are what the user needs.
+      throw new KubectlError(`cannot read namespace ${namespace}: ${describeError(reason)}`, {
+        hint: 'check that the cluster is reachable and the kubeconfig/context are right (kubectl get pods -n <namespace>)',
+        cause: reason,
+        details: readFailure(reason),
+      });
+    }
+    throw reason;
   }
   snapshot.readAt = clock().toISOString();
   return { snapshot, notes, ...(namespaces ? { namespaces } : {}) };
@@ -204,7 +220,7 @@ export async function readTimelineState(reader: ClusterReader, validator: Comman
   const snapshot: Snapshot = { namespace, readAt: clock().toISOString() };
   const scope = ['-n', namespace];
   const [objects, events] = await Promise.all([
-    readBatch(reader, validator, NAMESPACED.map(([type]) => type), scope, notes),
+    readBatch(reader, validator, NAMESPACED.map(([type]) => type), scope, notes, 'pods'),
     reader.json<{ items?: KubeItem[] }>(['get', 'events', ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES }),
   ]);
   for (const [type, key] of NAMESPACED) if (objects.read.has(type)) (snapshot as unknown as Record<string, unknown[]>)[key] = [];
