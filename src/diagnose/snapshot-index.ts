@@ -47,7 +47,7 @@ export class SnapshotIndex {
   private readonly podByName = new Map<string, Pod>();
   private readonly podsByWorkload = new Map<string, Pod[]>();
   private readonly workloadByPod = new Map<string, ObjectRef>();
-  private readonly podsByLabel = new Map<string, Pod[]>();
+  private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
   private readonly replicaSetsByDeployment = new Map<string, ReplicaSet[]>();
   private readonly replicaSetByName = new Map<string, ReplicaSet>();
   private readonly eventsByObject = new Map<string, Event[]>();
@@ -95,14 +95,23 @@ export class SnapshotIndex {
       const workload = this.resolveWorkload(pod, deploymentNames);
       this.workloadByPod.set(name, workload);
       push(this.podsByWorkload, `${workload.kind}/${workload.name}`, pod);
-      for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) push(this.podsByLabel, `${key}=${value}`, pod);
+      const labels = pod.metadata?.labels;
+      if (labels) {
+        for (const key in labels) {
+          let values = this.podsByLabel.get(key);
+          if (!values) this.podsByLabel.set(key, (values = new Map()));
+          push(values, labels[key]!, pod);
+        }
+      }
     }
 
     for (const event of this.events) {
       const involved = event.involvedObject;
       if (involved?.kind && involved.name) push(this.eventsByObject, `${involved.kind}/${involved.name}`, event);
     }
-    for (const list of this.eventsByObject.values()) list.sort((left, right) => (timeOf(eventLastSeen(right)) ?? 0) - (timeOf(eventLastSeen(left)) ?? 0));
+    const lastSeen = new Map<Event, number>();
+    for (const event of this.events) lastSeen.set(event, timeOf(eventLastSeen(event)) ?? 0);
+    for (const list of this.eventsByObject.values()) if (list.length > 1) list.sort((left, right) => lastSeen.get(right)! - lastSeen.get(left)!);
 
     for (const slice of this.snapshot.endpointSlices ?? []) {
       const service = slice.metadata?.labels?.['kubernetes.io/service-name'];
@@ -189,7 +198,7 @@ export class SnapshotIndex {
     // Start from the rarest label, then check the rest.
     let candidates: Pod[] | undefined;
     for (const [key, value] of entries) {
-      const list = this.podsByLabel.get(`${key}=${value}`) ?? [];
+      const list = this.podsByLabel.get(key)?.get(value) ?? [];
       if (candidates === undefined || list.length < candidates.length) candidates = list;
     }
     return (candidates ?? []).filter((pod) => matchesMap(selector, pod.metadata?.labels));

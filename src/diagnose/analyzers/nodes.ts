@@ -13,16 +13,19 @@ const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 function analyzeNodes(index: SnapshotIndex): Finding[] {
   const findings: Finding[] = [];
+  const troubled = index.nodes.filter((node) => node.spec?.unschedulable || (node.status?.conditions ?? []).some((condition) => (condition.type === 'Ready' ? condition.status !== 'True' : condition.status === 'True' && condition.type !== 'Ready')));
+  if (troubled.length === 0) return [];
+  const names = new Set(troubled.map((node) => node.metadata?.name ?? ''));
   const podsByNode = new Map<string, ObjectRef[]>();
   for (const pod of index.pods) {
     const node = pod.spec?.nodeName;
-    if (!node || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    if (!node || !names.has(node) || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     const list = podsByNode.get(node) ?? [];
     list.push(index.ref('Pod', pod.metadata?.name ?? ''));
     podsByNode.set(node, list);
   }
-  const waitingForNodes = index.pods.some((pod) => pod.status?.conditions?.some((condition) => condition.type === 'PodScheduled' && condition.status === 'False' && /unschedulable/i.test(condition.message ?? '')));
-  for (const node of index.nodes) {
+  const waitingForNodes = index.pods.some((pod) => pod.status?.phase === 'Pending' && pod.status.conditions?.some((condition) => condition.type === 'PodScheduled' && condition.status === 'False' && /unschedulable/i.test(condition.message ?? '')));
+  for (const node of troubled) {
     const name = node.metadata?.name ?? '';
     const ref: ObjectRef = { kind: 'Node', name };
     const affected = podsByNode.get(name) ?? [];

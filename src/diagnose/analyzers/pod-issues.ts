@@ -180,6 +180,8 @@ function schedulingIssue(index: SnapshotIndex, pod: Pod, ref: ObjectRef, message
 }
 
 function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus, init: boolean, ref: ObjectRef): PodIssue | undefined {
+  // The common case first, without allocating anything: a healthy container, or an init container that finished.
+  if (!status.lastState?.terminated && ((status.state?.running && status.ready !== false && !init) || (init && status.state?.terminated?.exitCode === 0))) return undefined;
   const name = pod.metadata?.name ?? '';
   const container = status.name;
   const label = init ? `init container ${container}` : `container ${container}`;
@@ -353,11 +355,13 @@ export function podIssues(index: SnapshotIndex, pod: Pod): PodIssue[] {
   }
   if (issues.length > 0) return issues;
 
+  // What is left concerns pods still Pending (ContainerCreating): a running pod without container issues is fine.
+  if (phase !== 'Pending') return [];
   const created = timeOf(pod.metadata?.creationTimestamp);
-  const stuck = phase === 'Pending' && created !== undefined && index.now - created >= PENDING_GRACE_MS;
+  const stuck = created !== undefined && index.now - created >= PENDING_GRACE_MS;
   const warnings = index.warningsFor('Pod', name);
   const mount = warnings.filter((event) => event.reason === 'FailedMount' || event.reason === 'FailedAttachVolume' || event.reason === 'FailedMapVolume');
-  if (phase === 'Pending' && mount.length > 0) {
+  if (mount.length > 0) {
     const message = mount[0]!.message ?? '';
     const missing = parseMissingConfig(message);
     const claim = /persistentvolumeclaim "([^"]+)"/i.exec(message)?.[1];
@@ -369,7 +373,7 @@ export function podIssues(index: SnapshotIndex, pod: Pod): PodIssue[] {
     }];
   }
   const sandbox = warnings.find((event) => event.reason === 'FailedCreatePodSandBox');
-  if (phase === 'Pending' && sandbox) {
+  if (sandbox) {
     return [{
       pod, container: '', init: false, reason: 'PodSandboxFailed', detail: `the node cannot create the pod sandbox: ${sandbox.message ?? ''}`,
       evidence: [fieldEvidence(ref, 'status.phase', 'Pending'), ...eventsEvidence(warnings, index.now)],

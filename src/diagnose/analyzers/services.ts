@@ -48,10 +48,13 @@ function labelHints(index: SnapshotIndex, selector: Readonly<Record<string, stri
   return hints.length > 0 ? hints.join('; ') : undefined;
 }
 
+/** Pods whose ports are sampled: pods of one workload share a template, so a few cover every variant. */
+const PORT_SAMPLE = 20;
+
 function targetPortProblems(service: Service, pods: readonly Pod[]): string[] {
   const problems: string[] = [];
-  const containers = pods.flatMap((pod) => pod.spec?.containers ?? []);
-  const declared = containers.flatMap((container) => container.ports ?? []);
+  const sample = pods.length > PORT_SAMPLE ? pods.slice(0, PORT_SAMPLE) : pods;
+  const declared = sample.flatMap((pod) => (pod.spec?.containers ?? []).flatMap((container) => container.ports ?? []));
   for (const port of service.spec?.ports ?? []) {
     const target = port.targetPort ?? port.port;
     if (typeof target === 'string' && !/^\d+$/.test(target)) {
