@@ -36,6 +36,11 @@ const CLUSTER: ReadonlyArray<readonly [string, keyof Snapshot | 'namespaces', st
 
 /** A namespace of thousands of pods is tens of MiB of JSON: whole or not at all. */
 const BATCH_MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * Per-read timeout of the batched reads (capped by RK8S_EXEC_MAX_TIMEOUT): kubectl needs tens of
+ * seconds to print a namespace of 10,000 pods, far beyond the 15 s a single command gets.
+ */
+export const BATCH_READ_TIMEOUT_SECONDS = 120;
 /** How many times a batch is retried without a type the server does not serve or refuses. */
 const MAX_BATCH_RETRIES = 3;
 /** Most containers whose logs one investigation reads. */
@@ -98,7 +103,7 @@ async function readBatch(
   });
   for (let attempt = 0; allowed.length > 0; attempt++) {
     try {
-      const list = await reader.json<{ items?: KubeItem[] }>(['get', allowed.join(','), ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES });
+      const list = await reader.json<{ items?: KubeItem[] }>(['get', allowed.join(','), ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES, timeoutSeconds: BATCH_READ_TIMEOUT_SECONDS });
       return { items: Array.isArray(list.items) ? list.items : [], read: new Set(allowed) };
     } catch (error) {
       const failure = readFailure(error);
@@ -160,7 +165,7 @@ export async function readNamespace(
   };
 
   const events = optional('events', async () => {
-    const list = await reader.json<{ items?: KubeItem[] }>(['get', 'events', ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES });
+    const list = await reader.json<{ items?: KubeItem[] }>(['get', 'events', ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES, timeoutSeconds: BATCH_READ_TIMEOUT_SECONDS });
     snapshot.events = (list.items ?? []) as Snapshot['events'];
     const warnings = snapshot.events!.filter((event) => event.type === 'Warning').length;
     return `${snapshot.events!.length} events, ${warnings} warnings`;
@@ -221,7 +226,7 @@ export async function readTimelineState(reader: ClusterReader, validator: Comman
   const scope = ['-n', namespace];
   const [objects, events] = await Promise.all([
     readBatch(reader, validator, NAMESPACED.map(([type]) => type), scope, notes, 'pods'),
-    reader.json<{ items?: KubeItem[] }>(['get', 'events', ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES }),
+    reader.json<{ items?: KubeItem[] }>(['get', 'events', ...scope, '-o', 'json'], { maxBytes: BATCH_MAX_BYTES, timeoutSeconds: BATCH_READ_TIMEOUT_SECONDS }),
   ]);
   for (const [type, key] of NAMESPACED) if (objects.read.has(type)) (snapshot as unknown as Record<string, unknown[]>)[key] = [];
   const byKind = new Map(NAMESPACED.map(([, key, kind]) => [kind, key]));

@@ -11,6 +11,7 @@ import type { Core } from '../pipeline/core.js';
 import type { Config } from '../schemas/config.js';
 import type { DiagnoseDocument } from '../diagnose/document.js';
 import { parseDiagnosePayload } from '../diagnose/investigate.js';
+import { BATCH_READ_TIMEOUT_SECONDS } from '../diagnose/snapshot.js';
 import { k8s_diagnose } from '../tool/k8s-diagnose.js';
 import { NDJSON_MEDIA_TYPE, resultLine, wantsNdjson } from './ndjson.js';
 
@@ -63,8 +64,8 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
       throw error;
     }
     const settings = context.config.server;
-    // Reads are bounded per kubectl call; the whole investigation gets the plan deadline plus one read timeout.
-    const timeoutMs = (settings.requestTimeoutSeconds + context.config.exec.timeoutSeconds) * 1000;
+    // Reads are bounded per kubectl call; the whole investigation gets the plan deadline plus one batched read.
+    const timeoutMs = (settings.requestTimeoutSeconds + Math.min(BATCH_READ_TIMEOUT_SECONDS, context.config.exec.maxTimeoutSeconds)) * 1000;
     const flight = context.startFlight(reply, timeoutMs);
     const signal = flight.controller.signal;
     let core: Core;
@@ -86,7 +87,8 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
         user: context.userOf(request),
         signal,
         onEvent: (event) => {
-          if (stream && !stream.destroyed) stream.write(`${JSON.stringify(event)}\n`);
+          // The document travels once, in the final result line.
+          if (stream && !stream.destroyed && event.type !== 'investigation-end') stream.write(`${JSON.stringify(event)}\n`);
         },
       });
     } catch (error) {

@@ -245,7 +245,7 @@ function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus,
       const quoted = logs.lastError ? `; its last error line: ${logs.lastError}` : '';
       return base('CrashLoopBackOff', `${label} ${exit}${restartText}${quoted}`, {
         evidence, logs: 'previous', ...(logs.lastError ? { lastError: logs.lastError } : {}),
-        check: logs.lastError ? `fix what the last error line of the previous ${label} names (configuration, a dependency), then restart: ${logs.lastError}` : `read the previous logs of ${label} to see why it exits with ${last?.exitCode ?? 'an error'}`,
+        check: logs.lastError ? `fix what the last error line of the previous ${label} names (configuration, a dependency), then restart; that line, quoted from the log: "${logs.lastError}"` : `read the previous logs of ${label} to see why it exits with ${last?.exitCode ?? 'an error'}`,
       });
     }
     if (RUN_ERRORS.has(waiting.reason)) {
