@@ -53,7 +53,7 @@ function analyzeClaims(index: SnapshotIndex): Finding[] {
     const age = created === undefined ? Infinity : index.now - created;
     const className = claim.spec?.storageClassName;
     const known = classes?.map((storageClass) => storageClass.metadata?.name ?? '') ?? [];
-    const phaseEvidence = fieldEvidence(ref, 'status.phase', `Pending (since ${ago(claim.metadata?.creationTimestamp, index.now) || '?'})`);
+    const phaseEvidence = fieldEvidence(ref, 'status.phase', `Pending (for ${ago(claim.metadata?.creationTimestamp, index.now).replace(' ago', '') || '?'})`);
     const provisioningFailed = events.find((event) => event.reason === 'ProvisioningFailed');
     const notFoundInEvent = /storageclass\.storage\.k8s\.io "([^"]+)" not found/i.exec(provisioningFailed?.message ?? '')?.[1];
     if (className === undefined || className === null) {
