@@ -47,8 +47,8 @@ function checkField(text: string, field: FieldSpec): string | undefined {
 }
 
 /** Why a schedule is invalid, or undefined when it is valid. */
-export function scheduleProblem(schedule: string | undefined): string | undefined {
-  if (schedule === undefined || schedule.trim() === '') return 'the schedule is empty';
+export function scheduleProblem(schedule: string | null | undefined): string | undefined {
+  if (typeof schedule !== 'string' || schedule.trim() === '') return 'the schedule is empty';
   let text = schedule.trim();
   const zone = /^(?:CRON_)?TZ=\S+\s+/.exec(text);
   if (zone) text = text.slice(zone[0].length);

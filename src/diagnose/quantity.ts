@@ -5,9 +5,9 @@ const DECIMAL: Readonly<Record<string, number>> = { n: 1e-9, u: 1e-6, m: 1e-3, '
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
 /** The value of a quantity in base units (cores, bytes), or undefined when it is not one. */
-export function parseQuantity(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
+export function parseQuantity(value: string | number | null | undefined): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
   const match = QUANTITY.exec(value.trim());
   if (!match) return undefined;
   const number = Number(match[1]);
@@ -17,7 +17,7 @@ export function parseQuantity(value: string | number | undefined): number | unde
 }
 
 /** CPU in millicores ("250m" -> 250, "2" -> 2000). */
-export function parseMillicores(value: string | number | undefined): number | undefined {
+export function parseMillicores(value: string | number | null | undefined): number | undefined {
   const cores = parseQuantity(value);
   return cores === undefined ? undefined : Math.round(cores * 1000);
 }

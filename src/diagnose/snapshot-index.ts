@@ -16,7 +16,28 @@ import type { LabelSelector, ObjectMeta } from 'kubernetes-types/meta/v1.js';
 export function controllerOf(metadata: ObjectMeta | undefined): { kind: string; name: string } | undefined {
   const references = metadata?.ownerReferences ?? [];
   const controller = references.find((reference) => reference.controller === true) ?? (references.length === 1 ? references[0] : undefined);
-  return controller ? { kind: controller.kind, name: controller.name } : undefined;
+  return controller && typeof controller.kind === 'string' && typeof controller.name === 'string' ? { kind: controller.kind, name: controller.name } : undefined;
+}
+
+/** Keeps only objects the API could have sent: an object without a name cannot exist. */
+function named<T extends { metadata?: { name?: string } }>(list: T[] | undefined): T[] | undefined {
+  if (list === undefined) return undefined;
+  return list.every((item) => typeof item?.metadata?.name === 'string' && item.metadata.name !== '') ? list : list.filter((item) => typeof item?.metadata?.name === 'string' && item.metadata.name !== '');
+}
+
+/** The snapshot with nameless objects dropped: the same object when there are none (the usual case). */
+function sane(snapshot: Snapshot): Snapshot {
+  const lists = ['pods', 'deployments', 'replicaSets', 'statefulSets', 'daemonSets', 'jobs', 'cronJobs', 'services', 'endpointSlices', 'ingresses', 'persistentVolumeClaims', 'horizontalPodAutoscalers', 'podDisruptionBudgets', 'resourceQuotas', 'controllerRevisions', 'nodes', 'storageClasses', 'ingressClasses', 'persistentVolumes'] as const;
+  if (lists.every((key) => named(snapshot[key] as Array<{ metadata?: { name?: string } }> | undefined) === snapshot[key])) return snapshot;
+  return {
+    ...snapshot,
+    pods: named(snapshot.pods), deployments: named(snapshot.deployments), replicaSets: named(snapshot.replicaSets), statefulSets: named(snapshot.statefulSets),
+    daemonSets: named(snapshot.daemonSets), jobs: named(snapshot.jobs), cronJobs: named(snapshot.cronJobs), services: named(snapshot.services),
+    endpointSlices: named(snapshot.endpointSlices), ingresses: named(snapshot.ingresses), persistentVolumeClaims: named(snapshot.persistentVolumeClaims),
+    horizontalPodAutoscalers: named(snapshot.horizontalPodAutoscalers), podDisruptionBudgets: named(snapshot.podDisruptionBudgets), resourceQuotas: named(snapshot.resourceQuotas),
+    controllerRevisions: named(snapshot.controllerRevisions), events: snapshot.events, nodes: named(snapshot.nodes), storageClasses: named(snapshot.storageClasses),
+    ingressClasses: named(snapshot.ingressClasses), persistentVolumes: named(snapshot.persistentVolumes),
+  };
 }
 
 /** A ReplicaSet's revision (deployment.kubernetes.io/revision), 0 when unknown. */
@@ -59,7 +80,12 @@ export class SnapshotIndex {
   private readonly configMaps: ReadonlySet<string> | undefined;
   private readonly secrets: ReadonlySet<string> | undefined;
 
-  constructor(readonly snapshot: Snapshot) {
+  /** The snapshot as analyzers see it (nameless objects dropped). */
+  readonly snapshot: Snapshot;
+
+  constructor(source: Snapshot) {
+    const snapshot = sane(source);
+    this.snapshot = snapshot;
     this.namespace = snapshot.namespace;
     this.now = timeOf(snapshot.readAt) ?? 0;
     this.pods = snapshot.pods ?? [];
@@ -121,7 +147,7 @@ export class SnapshotIndex {
     this.refreshDetails();
   }
 
-  /** Picks up usage and logs added to the snapshot after the index was built (the second read phase). */
+  /** Picks up usage and logs added to `snapshot` after the index was built (the second read phase writes them there). */
   refreshDetails(): void {
     this.usageByContainer.clear();
     this.logByContainer.clear();

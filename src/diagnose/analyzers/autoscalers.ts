@@ -24,7 +24,7 @@ function targetTemplate(index: SnapshotIndex, kind: string, name: string): PodTe
 
 function utilizationResources(hpa: HorizontalPodAutoscaler): string[] {
   return (hpa.spec?.metrics ?? [])
-    .filter((metric) => metric.type === 'Resource' && metric.resource?.target.type === 'Utilization')
+    .filter((metric) => metric.type === 'Resource' && metric.resource?.target?.type === 'Utilization' && typeof metric.resource.name === 'string')
     .map((metric) => metric.resource!.name);
 }
 
