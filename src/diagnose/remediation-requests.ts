@@ -6,13 +6,15 @@
 import type { Remediation, RemediationRequest } from './finding.js';
 import type { Resource } from '../schemas/vocabulary.js';
 
+const RESOURCE_OF_KIND: ReadonlyMap<string, Resource> = new Map<string, Resource>([
+  ['Deployment', 'deployment'], ['StatefulSet', 'statefulset'], ['DaemonSet', 'daemonset'], ['Job', 'job'], ['CronJob', 'cronjob'], ['Pod', 'pod'],
+  ['Service', 'service'], ['Ingress', 'ingress'], ['PersistentVolumeClaim', 'pvc'], ['HorizontalPodAutoscaler', 'hpa'], ['Node', 'node'],
+  ['ConfigMap', 'configmap'], ['Endpoints', 'endpoints'],
+]);
+
 /** The request resource for a Kubernetes kind, when rk8s has cards for it. */
 export function resourceOfKind(kind: string): Resource | undefined {
-  const map: Readonly<Record<string, Resource>> = {
-    Deployment: 'deployment', StatefulSet: 'statefulset', DaemonSet: 'daemonset', Job: 'job', CronJob: 'cronjob', Pod: 'pod', Service: 'service',
-    Ingress: 'ingress', PersistentVolumeClaim: 'pvc', HorizontalPodAutoscaler: 'hpa', Node: 'node', ConfigMap: 'configmap', Endpoints: 'endpoints',
-  };
-  return map[kind];
+  return RESOURCE_OF_KIND.get(kind);
 }
 
 function remediation(kind: Remediation['kind'], title: string, why: string, request: RemediationRequest): Remediation {

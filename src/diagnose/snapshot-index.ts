@@ -121,14 +121,6 @@ export class SnapshotIndex {
       const workload = this.resolveWorkload(pod, deploymentNames);
       this.workloadByPod.set(name, workload);
       push(this.podsByWorkload, `${workload.kind}/${workload.name}`, pod);
-      const labels = pod.metadata?.labels;
-      if (labels) {
-        for (const key in labels) {
-          let values = this.podsByLabel.get(key);
-          if (!values) this.podsByLabel.set(key, (values = new Map()));
-          push(values, labels[key]!, pod);
-        }
-      }
     }
 
     for (const event of this.events) {
@@ -224,10 +216,24 @@ export class SnapshotIndex {
     // Start from the rarest label, then check the rest.
     let candidates: Pod[] | undefined;
     for (const [key, value] of entries) {
-      const list = this.podsByLabel.get(key)?.get(value) ?? [];
+      const list = this.podsWithLabel(key).get(value) ?? [];
       if (candidates === undefined || list.length < candidates.length) candidates = list;
     }
     return (candidates ?? []).filter((pod) => matchesMap(selector, pod.metadata?.labels));
+  }
+
+  /** Pods by value of one label key, built the first time a selector asks for the key (selectors use few keys). */
+  private podsWithLabel(key: string): Map<string, Pod[]> {
+    let values = this.podsByLabel.get(key);
+    if (!values) {
+      values = new Map();
+      for (const pod of this.pods) {
+        const value = pod.metadata?.labels?.[key];
+        if (value !== undefined) push(values, value, pod);
+      }
+      this.podsByLabel.set(key, values);
+    }
+    return values;
   }
 
   /** Pods a LabelSelector picks. */
