@@ -16,7 +16,7 @@ import { createClusterReader } from '../../src/cluster/cluster-reader.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { splitCommand } from '../../src/corpus/format-command.js';
 import { analyzeIndex } from '../../src/diagnose/analyze.js';
-import { readDetails, readNamespace } from '../../src/diagnose/snapshot.js';
+import { BATCH_READ_TIMEOUT_SECONDS, readDetails, readNamespace } from '../../src/diagnose/snapshot.js';
 import { SnapshotIndex } from '../../src/diagnose/snapshot-index.js';
 import { createCore } from '../../src/pipeline/create-core.js';
 import { writeLargeScenario } from '../../src/sandbox/generate-large-scenario.js';
@@ -81,9 +81,12 @@ async function measure(pods: number): Promise<Row> {
     let bytes = 0;
     for (let run = 0; run < RUNS; run++) {
       const runStarted = performance.now();
-      const results = await Promise.all(argvs.filter((args) => !second(args)).map((args) => core.kubectl.read!(args, { maxBytes: 1024 * 1024 * 1024 })));
-      await Promise.all(argvs.filter(second).map((args) => core.kubectl.read!(args)));
+      const results = await Promise.all(argvs.filter((args) => !second(args)).map((args) => core.kubectl.read!(args, { maxBytes: 1024 * 1024 * 1024, timeoutSeconds: BATCH_READ_TIMEOUT_SECONDS })));
+      const details = await Promise.all(argvs.filter(second).map((args) => core.kubectl.read!(args)));
       alone.push(performance.now() - runStarted);
+      // A baseline read that failed (a timeout) would make the investigation look slow by comparison.
+      const failed = [...results, ...details].find((result) => result.exitCode !== 0 && result.timedOut);
+      if (failed) throw new Error(`a baseline read timed out: ${failed.errorMessage ?? ''}`);
       bytes = results.reduce((sum, result) => sum + Buffer.byteLength(result.stdout), 0);
     }
 
@@ -92,13 +95,15 @@ async function measure(pods: number): Promise<Row> {
     const phaseOne = await readNamespace(reader, core.validator, 'prod', () => undefined, () => core.clock.now());
     const index = new SnapshotIndex(phaseOne.snapshot);
     await readDetails(reader, index, index.pods, () => undefined, [], 3);
+    await core.close();
+    // The sandbox runs in this process (controllers, log timers): stop it so the pure analysis is timed alone.
+    await sandbox.stop();
     const analysis: number[] = [];
     for (let run = 0; run < ANALYSIS_RUNS; run++) {
       const runStarted = performance.now();
       analyzeIndex(new SnapshotIndex(phaseOne.snapshot));
       analysis.push(performance.now() - runStarted);
     }
-    await core.close();
     return {
       pods: summary.pods, workloads, findings, reads: readCommands.length, jsonMiB: bytes / 2 ** 20, sandboxStartMs,
       readsAloneMs: median(alone), analysisMs: median(analysis), wholeMs: median(whole), documentReadMs: median(documentRead),
@@ -121,10 +126,11 @@ for (const pods of SIZES.length > 0 ? SIZES : [200, 2000, 10000]) {
 
 const format = (value: number) => value.toFixed(value >= 100 ? 0 : 1).padStart(8);
 console.log(`rk8s diagnose on the sandbox: medians of ${RUNS} runs (analysis: ${ANALYSIS_RUNS}), Node ${process.version}, ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(1)}\n`);
-console.log('    pods  workloads  findings  reads   JSON MiB  sandbox start  kubectl reads alone  analysis (goal <100)  whole investigation  whole/reads (goal <=1.5)');
+console.log('    pods  workloads  findings  reads   JSON MiB  sandbox start  kubectl reads alone  analysis (goal <100 at 2,000)  whole investigation  (its validated reads)  whole/reads (goal <=1.5)');
 for (const row of rows) {
+  const analysisGoal = row.pods <= 2100 ? (row.analysisMs < 100 ? 'met' : 'MISSED') : '   ';
   console.log(
-    `${String(row.pods).padStart(8)}  ${String(row.workloads).padStart(9)}  ${String(row.findings).padStart(8)}  ${String(row.reads).padStart(5)}  ${row.jsonMiB.toFixed(1).padStart(9)}  ${format(row.sandboxStartMs)} ms     ${format(row.readsAloneMs)} ms          ${format(row.analysisMs)} ms ${row.analysisMs < 100 ? 'met' : 'MISSED'}     ${format(row.wholeMs)} ms          ${(row.wholeMs / row.readsAloneMs).toFixed(2).padStart(5)} ${row.wholeMs / row.readsAloneMs <= 1.5 ? 'met' : 'MISSED'}`,
+    `${String(row.pods).padStart(8)}  ${String(row.workloads).padStart(9)}  ${String(row.findings).padStart(8)}  ${String(row.reads).padStart(5)}  ${row.jsonMiB.toFixed(1).padStart(9)}  ${format(row.sandboxStartMs)} ms     ${format(row.readsAloneMs)} ms          ${format(row.analysisMs)} ms ${analysisGoal}              ${format(row.wholeMs)} ms          ${format(row.documentReadMs)} ms       ${(row.wholeMs / row.readsAloneMs).toFixed(2).padStart(5)} ${row.wholeMs / row.readsAloneMs <= 1.5 ? 'met' : 'MISSED'}`,
   );
 }
 if (rows.length > 1) {

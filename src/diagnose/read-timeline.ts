@@ -78,7 +78,8 @@ export async function readTimeline(
   } catch (error) {
     const cancelled = isAbortError(error) || options.signal?.aborted === true;
     const serialized = serializeError(error);
-    await record(cancelled ? 'cancelled' : 'failed', serialized.message).catch(() => undefined);
+    // The answer still says what failed; a log that cannot be written is one more thing it says.
+    await record(cancelled ? 'cancelled' : 'failed', serialized.message).catch((auditError: unknown) => notes.push(`cannot write the audit log: ${(auditError as Error).message}`));
     return {
       operationId, namespace: request.namespace, entries: [],
       checked: { reads: reader.reads.map((read) => read.command), notes, durationMs: Math.round(performance.now() - started) },
