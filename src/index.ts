@@ -3,6 +3,17 @@ export { k8s_exec, getDefaultCore, closeDefaultCore, K8sExecResultSchema, K8S_EX
 export type { K8sExecOptions, K8sExecResult, K8sExecStatus } from './tool/k8s-exec.js';
 export { k8s_plan, K8sPlanResultSchema } from './tool/k8s-plan.js';
 export type { K8sPlanOptions, K8sPlanResult } from './tool/k8s-plan.js';
+export { k8s_diagnose, DiagnoseDocumentSchema, DiagnosePayloadSchema } from './tool/k8s-diagnose.js';
+export type { K8sDiagnoseOptions, DiagnoseDocument, DiagnosePayload } from './tool/k8s-diagnose.js';
+export { investigate } from './diagnose/investigate.js';
+export type { InvestigateOptions } from './diagnose/investigate.js';
+export type { InvestigationEvent, InvestigationEventType, InvestigationStepStatus } from './diagnose/events.js';
+export { FindingSchema, RemediationSchema, EvidenceSchema } from './diagnose/finding.js';
+export type { Finding, Remediation, Evidence, ObjectRef, Severity } from './diagnose/finding.js';
+export { REASONS, REASON_CODES } from './diagnose/reasons.js';
+export type { ReasonCode } from './diagnose/reasons.js';
+export { readTimeline, TimelineDocumentSchema } from './diagnose/read-timeline.js';
+export type { TimelineDocument, TimelinePayload } from './diagnose/read-timeline.js';
 
 export { createCore, reloadPolicy, loadPolicyOrThrow } from './pipeline/create-core.js';
 export type { CoreOverrides, CreateCoreOptions } from './pipeline/create-core.js';

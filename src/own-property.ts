@@ -5,9 +5,9 @@
  * instead of adding a key. test/security/static-lookups.test.ts fails on any other string-keyed lookup.
  */
 
-/** The value of an own property, never an inherited one; undefined when absent. */
-export function ownValue<Value>(record: Readonly<Record<string, Value>> | undefined, key: string): Value | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+/** The value of an own property, never an inherited one; undefined when absent (or when there is no record, as with `?.[key]`). */
+export function ownValue<Value>(record: Readonly<Record<string, Value>> | null | undefined, key: string): Value | undefined {
+  return record !== undefined && record !== null && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Sets an own data property, "__proto__" included (as a plain key), like JSON.parse would. */

@@ -28,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   approve: async () => (await import('./commands/approvals.js')).registerApproveCommand,
   deny: async () => (await import('./commands/approvals.js')).registerDenyCommand,
   eval: async () => (await import('./commands/eval.js')).registerEvalCommand,
+  diagnose: async () => (await import('./commands/diagnose.js')).registerDiagnoseCommand,
+  timeline: async () => (await import('./commands/timeline.js')).registerTimelineCommand,
 };
 
 /** Global options that take a value (so the value is not mistaken for the command name). */
@@ -87,6 +89,7 @@ function createRootProgram(): Command {
         '  rk8s plan -n prod --intent restart --resource deploy --name api\n' +
         '  rk8s exec -n staging --intent scale --resource deploy --name api --query "to 5" --confirm\n' +
         '  rk8s validate -- kubectl delete pod api-123 -n prod\n' +
+        '  rk8s diagnose -n prod                     what is broken in prod, with evidence and fixes\n' +
         '  rk8s check                               validate cards and policy files\n' +
         '\nExit codes: 0 ok, 1 failure, 2 usage, 3 needs confirmation, 4 denied, 5 config, 6 kubectl, 7 audit log not written, 130 cancelled.',
     );

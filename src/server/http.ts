@@ -26,6 +26,7 @@ import { createCoreDrain, type CoreDrain } from './core-drain.js';
 import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from '../output/ndjson.js';
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
 import { checkRequestOrigin } from './request-origin.js';
+import { registerDiagnoseRoute } from './diagnose-route.js';
 
 /** How to build the HTTP server. Host, port, token and limits default to `config.server`. */
 export interface HttpServerOptions {
@@ -106,7 +107,7 @@ export function inputErrorBody(error: InputError): ErrorBody {
   return errorBody('INPUT_INVALID', message, { fields: issues, ...(error.hint ? { hint: error.hint } : {}) });
 }
 
-const ROUTES = 'GET /health, POST /k8s-exec, POST /plan';
+const ROUTES = 'GET /health, POST /k8s-exec, POST /plan, POST /diagnose';
 
 /**
  * The HTTP status of a document: 200, except when a step could not be put on record (the audit log
@@ -375,6 +376,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.post('/k8s-exec', (request, reply) => handle('exec', request, reply));
   app.post('/plan', (request, reply) => handle('plan', request, reply));
+  registerDiagnoseRoute(app, { core: coreReady, config: options.config, userOf: (request) => users.get(request) ?? 'unknown', startFlight });
 
   let shuttingDown: Promise<ShutdownSummary> | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * The MCP server: tools k8s_retrieve, k8s_plan and k8s_exec for Claude Code and other agents, each a
+ * The MCP server: tools k8s_retrieve, k8s_plan, k8s_exec and k8s_diagnose for Claude Code and other agents, each a
  * thin consumer of the pipeline. A change needs a person: org/approvals.yaml routes it to the approvals
  * inbox (by default), the client's own prompt (elicitation) or the agent's approval token, only as the
  * operator allows; otherwise the answer is `needs-confirmation` and nothing runs. Nothing here writes to
@@ -21,6 +21,7 @@ import { K8sPlanResultSchema, k8s_plan } from '../tool/k8s-plan.js';
 import { InputError } from '../errors.js';
 import type { ApprovalContext, ApprovalPreview, Approver } from '../pipeline/approvers.js';
 import { createDoorApprover } from '../pipeline/door-approver.js';
+import { registerDiagnoseTool } from './mcp-diagnose-tool.js';
 
 /** How to build the MCP server. */
 export interface McpServerOptions {
@@ -94,7 +95,7 @@ function elicitationMessage(proposal: Proposal, preview: ApprovalPreview, client
   return lines.join('\n');
 }
 
-/** Builds the MCP server with its three tools (connect it to a transport to serve). */
+/** Builds the MCP server with its four tools (connect it to a transport to serve). */
 export function createMcpServer(options: McpServerOptions): McpServer {
 
   const log = options.onLog ?? (() => undefined);
@@ -219,6 +220,8 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       return undefined;
     }
   }
+
+  registerDiagnoseTool(server, { core: coreReady, user });
 
   return server;
 }

@@ -20,6 +20,9 @@ const EXTRA_RESOURCE_ALIASES: ReadonlyMap<string, readonly string[]> = new Map([
   ['clusterrolebinding', ['clusterrolebinding', 'clusterrolebindings', 'clusterrolebindings.rbac.authorization.k8s.io']],
   ['resourcequota', ['resourcequota', 'resourcequotas', 'quota']],
   ['limitrange', ['limitrange', 'limitranges', 'limits']],
+  // Read by investigations (rk8s diagnose): ingress classes and rollout history of statefulsets/daemonsets.
+  ['ingressclass', ['ingressclass', 'ingressclasses', 'ingressclasses.networking.k8s.io']],
+  ['controllerrevision', ['controllerrevision', 'controllerrevisions', 'controllerrevisions.apps']],
   ['all', ['all']],
 ]);
 
@@ -34,7 +37,7 @@ for (const [resource, aliases] of EXTRA_RESOURCE_ALIASES) {
 /** Every canonical resource the parser can produce (vocabulary plus the extra kinds and "all"). */
 export const KNOWN_RESOURCES: ReadonlySet<string> = new Set<string>([...RESOURCES, ...EXTRA_RESOURCE_ALIASES.keys()]);
 
-const EXTRA_CLUSTER_SCOPED: ReadonlySet<string> = new Set(['persistentvolume', 'storageclass', 'clusterrole', 'clusterrolebinding']);
+const EXTRA_CLUSTER_SCOPED: ReadonlySet<string> = new Set(['persistentvolume', 'storageclass', 'ingressclass', 'clusterrole', 'clusterrolebinding']);
 
 /** True for resources that live outside namespaces (node, namespace, persistentvolume...). */
 export function isClusterScoped(resource: string): boolean {

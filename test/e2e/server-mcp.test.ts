@@ -75,10 +75,10 @@ describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl
     return result.stdout.trim();
   }
 
-  it('lists the three tools', async () => {
+  it('lists the four tools', async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['k8s_exec', 'k8s_plan', 'k8s_retrieve']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['k8s_diagnose', 'k8s_exec', 'k8s_plan', 'k8s_retrieve']);
     expect(tools.find((tool) => tool.name === 'k8s_exec')?.annotations?.destructiveHint).toBe(true);
   });
 

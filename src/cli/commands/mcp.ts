@@ -28,7 +28,7 @@ function log(message: string): void {
 export function registerMcpCommand(program: Command): void {
   program
     .command('mcp')
-    .description('run the MCP server on stdio (tools k8s_retrieve, k8s_plan, k8s_exec) for Claude Code and other agents')
+    .description('run the MCP server on stdio (tools k8s_retrieve, k8s_plan, k8s_exec, k8s_diagnose) for Claude Code and other agents')
     .option('--model <path>', 'GGUF model for the planner (default: RK8S_MODEL; without one the template planner answers)')
     .option('--no-model', 'use the template planner even when RK8S_MODEL is set')
     .addHelpText(

@@ -103,7 +103,7 @@ describe('McpStdioTransport: the session starts with initialize', () => {
     expect(initialized.result).toMatchObject({ serverInfo: { name: 'rk8s' } });
     send(listTools(2));
     const tools = await next();
-    expect((tools.result?.tools as Array<{ name: string }>).map((tool) => tool.name).sort()).toEqual(['k8s_exec', 'k8s_plan', 'k8s_retrieve']);
+    expect((tools.result?.tools as Array<{ name: string }>).map((tool) => tool.name).sort()).toEqual(['k8s_diagnose', 'k8s_exec', 'k8s_plan', 'k8s_retrieve']);
   });
 });
 

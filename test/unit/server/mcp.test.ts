@@ -60,11 +60,12 @@ function changingCalls(core: FakeCore): string[][] {
 const restart = { intent: 'restart', resource: 'deployment', namespace: 'prod', name: 'api' };
 
 describe('MCP server', () => {
-  it('lists the three tools with input schemas from the zod schemas and read-only/destructive annotations', async () => {
+  it('lists the four tools with input schemas from the zod schemas and read-only/destructive annotations', async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    expect([...byName.keys()].sort()).toEqual(['k8s_exec', 'k8s_plan', 'k8s_retrieve']);
+    expect([...byName.keys()].sort()).toEqual(['k8s_diagnose', 'k8s_exec', 'k8s_plan', 'k8s_retrieve']);
+    expect(byName.get('k8s_diagnose')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     expect(byName.get('k8s_retrieve')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     expect(byName.get('k8s_plan')?.annotations).toMatchObject({ readOnlyHint: true });
     expect(byName.get('k8s_exec')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });

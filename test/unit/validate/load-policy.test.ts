@@ -16,7 +16,7 @@ describe('loadPolicy on the shipped org/ files', () => {
 
   it('loads without problems and reports counts', () => {
     expect(loaded.problems).toEqual([]);
-    expect(loaded.policy?.counts).toEqual({ tiers: 4, namespaces: 5, grants: 16, guardrailRules: 7 });
+    expect(loaded.policy?.counts).toEqual({ tiers: 4, namespaces: 5, grants: 17, guardrailRules: 7 });
   });
 
   it('lists the sandbox namespaces with their tiers', () => {

@@ -254,7 +254,9 @@ describe('cluster-scoped resources', () => {
     [['drain', 'node-1', '--ignore-daemonsets', '--delete-emptydir-data'], 'confirm'],
     [['drain', 'node/node-1', '--ignore-daemonsets', '--timeout=60s'], 'confirm'],
     [['delete', 'node', 'node-1'], 'deny'],
-    [['get', 'pv'], 'deny'],
+    [['get', 'pv'], 'allow'],
+    [['get', 'storageclasses,ingressclasses', '-o', 'json'], 'allow'],
+    [['delete', 'pv', 'pv-1'], 'deny'],
     [['get', 'clusterroles'], 'deny'],
     [['get', 'pods,nodes', '-n', 'prod'], 'allow'],
   ])('%j -> %s', (args, decision) => {

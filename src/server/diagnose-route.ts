@@ -1,0 +1,112 @@
+/**
+ * POST /diagnose: one investigation (k8s_diagnose) over HTTP. The server's hooks already apply the
+ * bearer token and the Host/Origin checks to every route; this handler adds the per-request deadline,
+ * cancellation when the client goes away or the server shuts down, and NDJSON progress for clients
+ * that ask for `application/x-ndjson` (each investigation event, then a `result` line).
+ */
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InputError, serializeError } from '../errors.js';
+import type { Core } from '../pipeline/core.js';
+import type { Config } from '../schemas/config.js';
+import type { DiagnoseDocument } from '../diagnose/document.js';
+import { parseDiagnosePayload } from '../diagnose/investigate.js';
+import { BATCH_READ_TIMEOUT_SECONDS } from '../diagnose/snapshot.js';
+import { k8s_diagnose } from '../tool/k8s-diagnose.js';
+import { NDJSON_MEDIA_TYPE, resultLine, wantsNdjson } from '../output/ndjson.js';
+
+/** A request in progress, as the HTTP server tracks it (deadline, client gone, shutdown). */
+interface DiagnoseFlight {
+  readonly controller: AbortController;
+  readonly reason?: 'timeout' | 'client-closed' | 'shutdown';
+}
+
+/** What the route needs from the server. */
+export interface DiagnoseRouteContext {
+  /** The server's core (its kubectl behind the shutdown gate). */
+  core: Promise<Core>;
+  config: Config;
+  /** The authenticated user of a request. */
+  userOf(request: FastifyRequest): string;
+  /** Starts tracking a request; the server aborts it at the deadline, on disconnect and on shutdown. */
+  startFlight(reply: FastifyReply, timeoutMs: number): DiagnoseFlight;
+}
+
+function inputErrorBody(error: InputError): object {
+  const issues = ((error.details as { issues?: Array<{ field: string; message: string }> } | undefined)?.issues ?? []).map((issue) => ({ path: issue.field, message: issue.message }));
+  return { error: { code: 'INPUT_INVALID', message: issues.length > 0 ? issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') : error.message, fields: issues, ...(error.hint ? { hint: error.hint } : {}) } };
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
+}
+
+/** The status code of a finished investigation: 400 for a target that does not exist, else 200 (the document says the rest). */
+function statusOf(document: DiagnoseDocument): number {
+  return document.error?.code === 'INPUT_INVALID' ? 400 : 200;
+}
+
+/** Registers POST /diagnose on the server's app. */
+export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRouteContext): void {
+  app.post('/diagnose', async (request, reply) => {
+    try {
+      parseDiagnosePayload(request.body);
+    } catch (error) {
+      if (error instanceof InputError) return reply.code(400).send(inputErrorBody(error));
+      throw error;
+    }
+    const settings = context.config.server;
+    // Reads are bounded per kubectl call; the whole investigation gets the plan deadline plus one batched read.
+    const timeoutMs = (settings.requestTimeoutSeconds + Math.min(BATCH_READ_TIMEOUT_SECONDS, context.config.exec.maxTimeoutSeconds)) * 1000;
+    const flight = context.startFlight(reply, timeoutMs);
+    const signal = flight.controller.signal;
+    let core: Core;
+    try {
+      core = await untilAborted(context.core, signal);
+    } catch (error) {
+      if (flight.reason === 'client-closed') return reply;
+      if (flight.reason === 'timeout') return reply.code(504).send({ error: { code: 'REQUEST_TIMEOUT', message: `no answer within ${Math.round(timeoutMs / 1000)} s` } });
+      if (flight.reason === 'shutdown') return reply.code(503).send({ error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down' } });
+      return reply.code(503).send({ error: { code: 'NOT_READY', message: `the server could not load: ${serializeError(error).message}` } });
+    }
+    const stream = wantsNdjson(request.headers.accept) ? new PassThrough() : undefined;
+    if (stream) reply.code(200).header('content-type', `${NDJSON_MEDIA_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
+    let document: DiagnoseDocument;
+    try {
+      document = await k8s_diagnose(request.body, {
+        core,
+        source: 'http',
+        user: context.userOf(request),
+        signal,
+        onEvent: (event) => {
+          // The document travels once, in the final result line.
+          if (stream && !stream.destroyed && event.type !== 'investigation-end') stream.write(`${JSON.stringify(event)}\n`);
+        },
+      });
+    } catch (error) {
+      const body = error instanceof InputError ? inputErrorBody(error) : { error: serializeError(error) };
+      if (stream) {
+        stream.end(resultLine(body));
+        return reply;
+      }
+      return reply.code(error instanceof InputError ? 400 : 500).send(body);
+    }
+    if (flight.reason === 'timeout') document = { ...document, error: { code: 'REQUEST_TIMEOUT', message: `no answer within ${Math.round(timeoutMs / 1000)} s` } };
+    if (flight.reason === 'shutdown') document = { ...document, error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; the investigation was cancelled' } };
+    if (stream) {
+      if (!stream.destroyed) stream.end(resultLine(document));
+      return reply;
+    }
+    if (flight.reason === 'client-closed') return reply;
+    const code = flight.reason === 'timeout' ? 504 : flight.reason === 'shutdown' ? 503 : statusOf(document);
+    return reply.code(code).send(document);
+  });
+}
