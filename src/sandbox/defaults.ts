@@ -1,5 +1,7 @@
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 import type { SandboxCluster } from './cluster.js';
+import { priorityOfClass } from './controllers/pod-factory.js';
 import type { ResourceType } from './resources.js';
 import { cloneJson, type KubeObject } from './types.js';
 
@@ -17,7 +19,7 @@ function podSpecDefaults(spec: Record<string, unknown> | undefined): void {
     const resources = container['resources'] as { limits?: Record<string, unknown>; requests?: Record<string, unknown> } | undefined;
     if (resources?.limits) {
       for (const [name, value] of Object.entries(resources.limits)) {
-        if (resources.requests?.[name] === undefined) resources.requests = { ...resources.requests, [name]: value };
+        if (ownValue(resources.requests, name) === undefined) resources.requests = { ...resources.requests, [name]: value };
       }
     }
     container['terminationMessagePath'] ??= '/dev/termination-log';
@@ -72,8 +74,7 @@ export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType,
       podSpec['serviceAccountName'] ??= 'default';
       podSpec['enableServiceLinks'] ??= true;
       podSpec['preemptionPolicy'] ??= 'PreemptLowerPriority';
-      const priorities: Record<string, number> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
-      podSpec['priority'] ??= priorities[String(podSpec['priorityClassName'] ?? '')] ?? 0;
+      podSpec['priority'] ??= priorityOfClass(String(podSpec['priorityClassName'] ?? ''));
       // DefaultTolerationSeconds: tolerate a not-ready or unreachable node for five minutes.
       const tolerations = [...((podSpec['tolerations'] as { key?: string; effect?: string }[] | undefined) ?? [])];
       for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
@@ -167,7 +168,7 @@ export function applyCreateDefaults(cluster: SandboxCluster, type: ResourceType,
       const stringData = object['stringData'] as Record<string, string> | undefined;
       if (stringData) {
         const data = { ...((object['data'] as Record<string, string> | undefined) ?? {}) };
-        for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value)).toString('base64');
+        for (const [key, value] of Object.entries(stringData)) setOwnValue(data, key, Buffer.from(String(value)).toString('base64'));
         object['data'] = data;
         delete object['stringData'];
       }

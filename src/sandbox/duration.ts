@@ -5,7 +5,7 @@
  * for a shared grammar later is a one-file change.
  */
 
-const unitMilliseconds: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const unitMilliseconds: ReadonlyMap<string, number> = new Map([['ms', 1], ['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]]);
 
 /** The error message of a malformed duration (also used by the scenario schema). */
 export function durationError(text: string): string {
@@ -18,7 +18,7 @@ export function parseDuration(text: string | number): number {
   let total = 0;
   let matched = '';
   for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
-    total += Number(match[1]) * (unitMilliseconds[match[2] ?? 's'] ?? 1000);
+    total += Number(match[1]) * (unitMilliseconds.get(match[2] ?? 's') ?? 1000);
     matched += match[0];
   }
   const compact = text.replace(/\s+/g, '');

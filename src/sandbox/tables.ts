@@ -8,6 +8,7 @@ import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { ageOf, humanDuration } from './age.js';
+import { ownValue } from '../own-property.js';
 import { formatLabelSelector } from './selectors.js';
 import type { KubeObject } from './types.js';
 
@@ -98,9 +99,10 @@ export function podStatusReason(pod: Pod): { reason: string; ready: number; tota
   return { reason, ready, total, restarts, ...(lastRestart && restarts !== 0 ? { lastRestart } : {}) };
 }
 
+const accessModeShort: ReadonlyMap<string, string> = new Map([['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']]);
+
 function accessModes(modes: string[] | undefined): string {
-  const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-  return (modes ?? []).map((mode) => short[mode] ?? mode).join(',');
+  return (modes ?? []).map((mode) => accessModeShort.get(mode) ?? mode).join(',');
 }
 
 function servicePorts(service: Service): string {
@@ -187,7 +189,7 @@ function quotaColumns(status: { hard?: Record<string, string>; used?: Record<str
   const requests: string[] = [];
   const limits: string[] = [];
   for (const name of Object.keys(status?.hard ?? {}).sort()) {
-    const entry = `${name}: ${status?.used?.[name] ?? '0'}/${status?.hard?.[name]}`;
+    const entry = `${name}: ${ownValue(status?.used, name) ?? '0'}/${ownValue(status?.hard, name)}`;
     if (name.startsWith('limits.')) limits.push(entry);
     else requests.push(entry);
   }
@@ -416,8 +418,8 @@ const descriptions: Record<string, string> = {
 
 /** Column definitions of a kind's server-side Table. */
 export function tableColumns(kind: string): TableColumn[] {
-  return (printers[kind] ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
-    name, type, format: name === 'Name' ? 'name' : '', description: descriptions[name] ?? name, priority,
+  return (ownValue(printers, kind) ?? defaultPrinter).columns.map(([name, type = 'string', priority = 0]) => ({
+    name, type, format: name === 'Name' ? 'name' : '', description: ownValue(descriptions, name) ?? name, priority,
   }));
 }
 
@@ -429,7 +431,7 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
  * object into what the row carries (another API version's view: cells come from the stored form).
  */
 export function buildTable(kind: string, objects: readonly KubeObject[], options: { now: Date; resourceVersion: string; includeObject: IncludeObject; includeColumns?: boolean; present?: (object: KubeObject) => KubeObject }): Record<string, unknown> {
-  const printer = printers[kind] ?? defaultPrinter;
+  const printer = ownValue(printers, kind) ?? defaultPrinter;
   const rows = objects.map((object) => {
     const row: Record<string, unknown> = { cells: printer.row(object, options.now) };
     if (options.includeObject === 'Object') row['object'] = options.present ? options.present(object) : object;

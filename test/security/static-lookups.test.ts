@@ -18,7 +18,7 @@ function sourceFiles(): { files: string[]; options: ts.CompilerOptions } {
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const relative = (file: string) => path.relative(root, file);
   return {
-    files: parsed.fileNames.filter((file) => relative(file).startsWith(`src${path.sep}`) && !relative(file).startsWith(`src${path.sep}sandbox${path.sep}`)),
+    files: parsed.fileNames.filter((file) => relative(file).startsWith(`src${path.sep}`)),
     options: parsed.options,
   };
 }

@@ -6,6 +6,7 @@
 import type { Container, LimitRange, Pod } from 'kubernetes-types/core/v1.js';
 import { ApiError } from '../api-error.js';
 import type { SandboxCluster } from '../cluster.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 import { parseQuantity } from '../quantity.js';
 import type { KubeObject } from '../types.js';
 
@@ -17,20 +18,21 @@ function applyDefaults(container: Container, defaults: Resources, defaultRequest
   const setLimits: string[] = [];
   const setRequests: string[] = [];
   for (const [name, value] of Object.entries(defaults)) {
-    if (resources.limits?.[name] === undefined) {
+    if (ownValue(resources.limits, name) === undefined) {
       resources.limits = { ...resources.limits, [name]: value };
       setLimits.push(name);
     }
   }
   for (const [name, value] of Object.entries(defaultRequests)) {
-    if (resources.requests?.[name] === undefined) {
-      resources.requests = { ...resources.requests, [name]: resources.limits?.[name] !== undefined && !setLimits.includes(name) ? resources.limits[name] as string : value };
+    if (ownValue(resources.requests, name) === undefined) {
+      const limit = ownValue(resources.limits, name);
+      resources.requests = { ...resources.requests, [name]: limit !== undefined && !setLimits.includes(name) ? limit : value };
       setRequests.push(name);
     }
   }
   for (const name of setLimits) {
-    if (resources.requests?.[name] === undefined) {
-      resources.requests = { ...resources.requests, [name]: resources.limits?.[name] as string };
+    if (ownValue(resources.requests, name) === undefined) {
+      resources.requests = { ...resources.requests, [name]: ownValue(resources.limits, name) as string };
       setRequests.push(name);
     }
   }
@@ -44,18 +46,18 @@ function validate(container: Container, item: NonNullable<NonNullable<LimitRange
   const requests = (values?.requests ?? container.resources?.requests ?? {}) as Resources;
   const limits = (values?.limits ?? container.resources?.limits ?? {}) as Resources;
   for (const [name, max] of Object.entries((item.max ?? {}) as Resources)) {
-    const limit = limits[name];
+    const limit = ownValue(limits, name);
     if (limit === undefined) problems.push(`maximum ${name} usage per ${scope} is ${max}.  No limit is specified`);
     else if (parseQuantity(limit) > parseQuantity(max)) problems.push(`maximum ${name} usage per ${scope} is ${max}, but limit is ${limit}`);
   }
   for (const [name, min] of Object.entries((item.min ?? {}) as Resources)) {
-    const request = requests[name];
+    const request = ownValue(requests, name);
     if (request === undefined) problems.push(`minimum ${name} usage per ${scope} is ${min}.  No request is specified`);
     else if (parseQuantity(request) < parseQuantity(min)) problems.push(`minimum ${name} usage per ${scope} is ${min}, but request is ${request}`);
   }
   for (const [name, ratio] of Object.entries((item.maxLimitRequestRatio ?? {}) as Resources)) {
-    const request = parseQuantity(requests[name]);
-    const limit = parseQuantity(limits[name]);
+    const request = parseQuantity(ownValue(requests, name));
+    const limit = parseQuantity(ownValue(limits, name));
     if (request > 0 && limit / request > parseQuantity(ratio)) problems.push(`${name} max limit to request ratio per ${scope} is ${ratio}, but provided ratio is ${(limit / request).toFixed(6)}`);
   }
   return problems;
@@ -83,7 +85,7 @@ export function admitLimitRanges(cluster: SandboxCluster, object: KubeObject): v
       if (item.type === 'Pod') {
         const sum = (field: 'requests' | 'limits') => {
           const total: Record<string, number> = {};
-          for (const container of pod.spec?.containers ?? []) for (const [name, value] of Object.entries(container.resources?.[field] ?? {})) total[name] = (total[name] ?? 0) + parseQuantity(value as string);
+          for (const container of pod.spec?.containers ?? []) for (const [name, value] of Object.entries(container.resources?.[field] ?? {})) setOwnValue(total, name, (ownValue(total, name) ?? 0) + parseQuantity(value));
           return Object.fromEntries(Object.entries(total).map(([name, value]) => [name, String(value)]));
         };
         problems.push(...validate({ name: 'pod' }, item, 'Pod', { requests: sum('requests'), limits: sum('limits') }));

@@ -4,6 +4,7 @@
  * `pods "web-7f6d5c4b3-x2k9p" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1500m, limited: requests.cpu=2`.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 import { ApiError } from '../api-error.js';
 import type { SandboxCluster } from '../cluster.js';
 import { isActivePod } from '../controllers/pod-factory.js';
@@ -14,7 +15,7 @@ import type { KubeObject } from '../types.js';
 const computeResources = ['cpu', 'memory', 'ephemeral-storage'];
 
 function containerAmount(containers: Container[], field: 'requests' | 'limits', resource: string): number {
-  return containers.reduce((sum, container) => sum + parseQuantity(container.resources?.[field]?.[resource] as string | undefined), 0);
+  return containers.reduce((sum, container) => sum + parseQuantity(ownValue(container.resources?.[field], resource)), 0);
 }
 
 /** What one pod adds to each quota resource. */
@@ -25,8 +26,8 @@ export function podUsage(pod: Pod): Record<string, number> {
   for (const resource of computeResources) {
     for (const field of ['requests', 'limits'] as const) {
       const amount = Math.max(containerAmount(containers, field, resource), ...init.map((container) => containerAmount([container], field, resource)));
-      usage[`${field}.${resource}`] = amount;
-      if (field === 'requests') usage[resource] = amount;
+      setOwnValue(usage, `${field}.${resource}`, amount);
+      if (field === 'requests') setOwnValue(usage, resource, amount);
     }
   }
   return usage;
@@ -75,7 +76,7 @@ export function namespaceUsage(cluster: SandboxCluster, namespace: string, resou
       : resources.some((resource) => resource === countKey(type) || ['services', 'services.loadbalancers', 'services.nodeports', 'configmaps', 'secrets', 'persistentvolumeclaims', 'requests.storage', 'resourcequotas'].includes(resource));
     if (!relevant) continue;
     for (const object of cluster.store.peek(type, { namespace })) {
-      for (const [resource, amount] of Object.entries(objectUsage(type, object))) if (needed.has(resource)) usage[resource] = (usage[resource] ?? 0) + amount;
+      for (const [resource, amount] of Object.entries(objectUsage(type, object))) if (needed.has(resource)) setOwnValue(usage, resource, (ownValue(usage, resource) ?? 0) + amount);
     }
   }
   return usage;
@@ -89,7 +90,7 @@ export function resourceFormat(resource: string, hard: unknown): QuantityFormat 
 }
 
 function pretty(values: Record<string, number>, hard: Record<string, unknown>, keys: string[]): string {
-  return [...keys].sort().map((key) => `${key}=${formatQuantity(values[key] ?? 0, resourceFormat(key, hard[key]))}`).join(',');
+  return [...keys].sort().map((key) => `${key}=${formatQuantity(ownValue(values, key) ?? 0, resourceFormat(key, ownValue(hard, key)))}`).join(',');
 }
 
 /** Refuses a create that would exceed a quota in the namespace (403 Forbidden, the admission plugin's message). */
@@ -102,7 +103,7 @@ export function checkQuota(cluster: SandboxCluster, type: ResourceType, object: 
   const qualified = type.group ? `${type.plural}.${type.group}` : type.plural;
   for (const quota of [...quotas].sort((left, right) => left.metadata.name.localeCompare(right.metadata.name))) {
     const hard = ((quota['spec'] as { hard?: Record<string, unknown> } | undefined)?.hard ?? {}) as Record<string, unknown>;
-    const resources = tracked(hard).filter((resource) => requested[resource] !== undefined);
+    const resources = tracked(hard).filter((resource) => ownValue(requested, resource) !== undefined);
     if (resources.length === 0) continue;
     if (type.kind === 'Pod') {
       const pod = object as unknown as Pod;
@@ -111,7 +112,7 @@ export function checkQuota(cluster: SandboxCluster, type: ResourceType, object: 
         const match = /^(requests|limits)\.(cpu|memory|ephemeral-storage)$/.exec(resource) ?? (computeResources.includes(resource) ? ['', 'requests', resource] : undefined);
         if (!match) continue;
         const field = match[1] as 'requests' | 'limits';
-        const names = (pod.spec?.containers ?? []).filter((container) => container.resources?.[field]?.[match[2] ?? ''] === undefined).map((container) => container.name);
+        const names = (pod.spec?.containers ?? []).filter((container) => ownValue(container.resources?.[field], match[2] ?? '') === undefined).map((container) => container.name);
         if (names.length > 0) missing.push(`${resource} for: ${names.join(',')}`);
       }
       if (missing.length > 0) {
@@ -119,9 +120,12 @@ export function checkQuota(cluster: SandboxCluster, type: ResourceType, object: 
       }
     }
     const used = namespaceUsage(cluster, namespace, resources);
-    const exceeded = resources.filter((resource) => (requested[resource] ?? 0) > 0 && (used[resource] ?? 0) + (requested[resource] ?? 0) > parseQuantity(hard[resource] as string | number));
+    const exceeded = resources.filter((resource) => {
+      const amount = ownValue(requested, resource) ?? 0;
+      return amount > 0 && (ownValue(used, resource) ?? 0) + amount > parseQuantity(ownValue(hard, resource) as string | number);
+    });
     if (exceeded.length === 0) continue;
-    const limited = Object.fromEntries(exceeded.map((resource) => [resource, parseQuantity(hard[resource] as string | number)]));
+    const limited = Object.fromEntries(exceeded.map((resource) => [resource, parseQuantity(ownValue(hard, resource) as string | number)]));
     throw new ApiError(403, 'Forbidden',
       `${qualified} "${object.metadata.name}" is forbidden: exceeded quota: ${quota.metadata.name}, requested: ${pretty(requested, hard, exceeded)}, used: ${pretty(used, hard, exceeded)}, limited: ${pretty(limited, hard, exceeded)}`,
       { name: object.metadata.name, kind: type.plural });
@@ -136,8 +140,8 @@ export function reconcileQuotas(cluster: SandboxCluster): void {
     const resources = tracked(hard);
     const used = namespaceUsage(cluster, quota.metadata.namespace ?? '', resources);
     const status = {
-      hard: Object.fromEntries(resources.map((resource) => [resource, String(hard[resource])])),
-      used: Object.fromEntries(resources.map((resource) => [resource, formatQuantity(used[resource] ?? 0, resourceFormat(resource, hard[resource]))])),
+      hard: Object.fromEntries(resources.map((resource) => [resource, String(ownValue(hard, resource))])),
+      used: Object.fromEntries(resources.map((resource) => [resource, formatQuantity(ownValue(used, resource) ?? 0, resourceFormat(resource, ownValue(hard, resource)))])),
     };
     if (JSON.stringify(status) === JSON.stringify(quota['status'])) continue;
     cluster.store.update(type, { ...quota, status });

@@ -18,17 +18,17 @@ export interface CronSchedule {
   everyMs?: number;
 }
 
-const monthNames: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
-const dayNames: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+const monthNames: ReadonlyMap<string, number> = new Map(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((name, index) => [name, index + 1]));
+const dayNames: ReadonlyMap<string, number> = new Map(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((name, index) => [name, index]));
 
-function parseValue(text: string, names: Record<string, number> | undefined): number {
-  const named = names?.[text.toLowerCase()];
+function parseValue(text: string, names: ReadonlyMap<string, number> | undefined): number {
+  const named = names?.get(text.toLowerCase());
   if (named !== undefined) return named;
   if (!/^\d+$/.test(text)) throw new Error(`failed to parse int from ${text}: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
   return Number(text);
 }
 
-function parseField(field: string, min: number, max: number, names?: Record<string, number>): { values: Set<number>; star: boolean } {
+function parseField(field: string, min: number, max: number, names?: ReadonlyMap<string, number>): { values: Set<number>; star: boolean } {
   const values = new Set<number>();
   let star = false;
   for (const part of field.split(',')) {
@@ -60,9 +60,9 @@ function parseField(field: string, min: number, max: number, names?: Record<stri
   return { values, star };
 }
 
-const descriptors: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
-};
+const descriptors: ReadonlyMap<string, string> = new Map([
+  ['@yearly', '0 0 1 1 *'], ['@annually', '0 0 1 1 *'], ['@monthly', '0 0 1 * *'], ['@weekly', '0 0 * * 0'], ['@daily', '0 0 * * *'], ['@midnight', '0 0 * * *'], ['@hourly', '0 * * * *'],
+]);
 
 /** Parses a schedule, or throws with the parser's message. */
 export function parseSchedule(schedule: string): CronSchedule {
@@ -73,7 +73,7 @@ export function parseSchedule(schedule: string): CronSchedule {
     return { minutes: new Set(), hours: new Set(), days: new Set(), months: new Set(), weekdays: new Set(), dayStar: true, weekdayStar: true, everyMs };
   }
   if (text.startsWith('@')) {
-    const expanded = descriptors[text.toLowerCase()];
+    const expanded = descriptors.get(text.toLowerCase());
     if (!expanded) throw new Error(`unrecognized descriptor: ${text}`);
     return parseSchedule(expanded);
   }

@@ -1,5 +1,6 @@
 import type { Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
+import { ownValue } from '../../own-property.js';
 import { createPod } from '../admission/admit.js';
 import { ApiError } from '../api-error.js';
 import type { SandboxCluster } from '../cluster.js';
@@ -31,7 +32,7 @@ function tolerates(tolerations: Toleration[], key: string, value: string | undef
 function shouldRun(set: DaemonSet, node: Node): { run: boolean; keep: boolean } {
   const template = set.spec?.template.spec;
   const labels = node.metadata?.labels ?? {};
-  for (const [key, value] of Object.entries(template?.nodeSelector ?? {})) if (labels[key] !== value) return { run: false, keep: false };
+  for (const [key, value] of Object.entries(template?.nodeSelector ?? {})) if (ownValue(labels, key) !== value) return { run: false, keep: false };
   const tolerations = [...(template?.tolerations ?? []), ...daemonTolerations(Boolean(template?.hostNetwork))];
   let fits = true;
   let keep = true;

@@ -8,6 +8,7 @@
  */
 import type { HorizontalPodAutoscaler, MetricSpec } from 'kubernetes-types/autoscaling/v2.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { ownValue } from '../../own-property.js';
 import type { SandboxCluster } from '../cluster.js';
 import { spamLimitedCount } from '../events/event-recorder.js';
 import { containerUsage } from '../metrics.js';
@@ -58,12 +59,12 @@ function resourceMetric(cluster: SandboxCluster, metric: MetricSpec, pods: Pod[]
   let requested = 0;
   for (const pod of reporting) {
     for (const container of pod.spec?.containers ?? []) {
-      const request = container.resources?.requests?.[name];
+      const request = ownValue(container.resources?.requests, name);
       if (request === undefined && target.type === 'Utilization') {
         const detail = `failed to get ${name} utilization: missing request for ${name} in container ${container.name} of Pod ${pod.metadata?.name}`;
         return { ok: false, error: { reason: 'FailedGetResourceMetric', message: detail, detail } };
       }
-      requested += parseQuantity(request as string | undefined);
+      requested += parseQuantity(request);
       const sample = containerUsage(cluster, pod, container.name);
       usage += name === 'memory' ? sample.memory : sample.cpu;
     }

@@ -13,21 +13,23 @@ import { parseQuantity } from '../quantity.js';
 import { cloneJson, type KubeObject } from '../types.js';
 import { isActivePod } from './pod-factory.js';
 
+/** Keyed by "Type/Status"; a Map so an odd condition type from a manifest finds nothing inherited. */
+const conditionWordings: ReadonlyMap<string, { reason: string; message: string }> = new Map([
+  ['Ready/True', { reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+  ['Ready/False', { reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' }],
+  ['MemoryPressure/False', { reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' }],
+  ['MemoryPressure/True', { reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' }],
+  ['DiskPressure/False', { reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' }],
+  ['DiskPressure/True', { reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' }],
+  ['PIDPressure/False', { reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' }],
+  ['PIDPressure/True', { reason: 'KubeletHasInsufficientPID', message: 'kubelet has insufficient PID available' }],
+  ['NetworkUnavailable/False', { reason: 'RouteCreated', message: 'RouteController created a route' }],
+  ['NetworkUnavailable/True', { reason: 'NoRouteCreated', message: 'RouteController failed to create a route' }],
+]);
+
 /** The kubelet's (or node controller's) reason and message for a condition type and status. */
 export function conditionWording(type: string, status: string): { reason: string; message: string } {
-  const table: Record<string, { reason: string; message: string }> = {
-    'Ready/True': { reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-    'Ready/False': { reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' },
-    'MemoryPressure/False': { reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-    'MemoryPressure/True': { reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' },
-    'DiskPressure/False': { reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-    'DiskPressure/True': { reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' },
-    'PIDPressure/False': { reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-    'PIDPressure/True': { reason: 'KubeletHasInsufficientPID', message: 'kubelet has insufficient PID available' },
-    'NetworkUnavailable/False': { reason: 'RouteCreated', message: 'RouteController created a route' },
-    'NetworkUnavailable/True': { reason: 'NoRouteCreated', message: 'RouteController failed to create a route' },
-  };
-  return table[`${type}/${status}`] ?? { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
+  return conditionWordings.get(`${type}/${status}`) ?? { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
 }
 
 const managedKeys = new Set([
@@ -58,7 +60,7 @@ function managedTaints(node: Node, now: string): Taint[] {
 interface NodeMemory {
   ready: string;
   unschedulable: boolean;
-  pressure: Record<string, string>;
+  pressure: Map<string, string>;
   /** Pressure conditions the eviction manager already acted on. */
   evicted?: Record<string, string>;
 }
@@ -157,8 +159,7 @@ export function reconcileNodes(cluster: SandboxCluster): void {
     const ready = conditionOf(node, 'Ready');
     const readyStatus = ready?.status ?? 'Unknown';
     const seen = memory.get(name);
-    const pressure: Record<string, string> = {};
-    for (const type of Object.keys(pressureEvents)) pressure[type] = conditionOf(node, type)?.status ?? 'False';
+    const pressure = new Map(Object.keys(pressureEvents).map((type) => [type, conditionOf(node, type)?.status ?? 'False']));
     if (seen?.ready !== readyStatus && !(seen === undefined && readyStatus === 'True')) {
       if (readyStatus === 'True') recordNodeEvent(cluster, stored, 'NodeReady', 'kubelet', transitionTime(ready));
       else recordNodeEvent(cluster, stored, 'NodeNotReady', 'node-controller', transitionTime(ready));
@@ -167,10 +168,10 @@ export function reconcileNodes(cluster: SandboxCluster): void {
       recordNodeEvent(cluster, stored, node.spec?.unschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable', 'kubelet', now);
     }
     for (const [type, [onEvent, offEvent]] of Object.entries(pressureEvents)) {
-      const before = seen?.pressure[type] ?? 'False';
-      if (before === pressure[type]) continue;
+      const before = seen?.pressure.get(type) ?? 'False';
+      if (before === pressure.get(type)) continue;
       const condition = conditionOf(node, type);
-      if (pressure[type] === 'True') recordNodeEvent(cluster, stored, onEvent, 'kubelet', transitionTime(condition));
+      if (pressure.get(type) === 'True') recordNodeEvent(cluster, stored, onEvent, 'kubelet', transitionTime(condition));
       else if (seen) recordNodeEvent(cluster, stored, offEvent, 'kubelet', now);
     }
     memory.set(name, { ready: readyStatus, unschedulable: Boolean(node.spec?.unschedulable), pressure, ...(seen?.evicted ? { evicted: seen.evicted } : {}) });

@@ -37,6 +37,14 @@ export function controllerUid(object: KubeObject): string | undefined {
   return object.metadata.ownerReferences?.find((reference) => reference.controller)?.uid;
 }
 
+// The two built-in PriorityClasses; the sandbox serves no PriorityClass objects, so any other name gets 0.
+const builtInPriorities: ReadonlyMap<string, number> = new Map([['system-cluster-critical', 2_000_000_000], ['system-node-critical', 2_000_001_000]]);
+
+/** The priority admission gives a pod of this priorityClassName (0 for none or an unknown one). */
+export function priorityOfClass(className: string | undefined): number {
+  return builtInPriorities.get(className ?? '') ?? 0;
+}
+
 /** True when the pod is neither terminating nor finished (what controllers count). */
 export function isActivePod(pod: Pod): boolean {
   return !pod.metadata?.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
@@ -58,8 +66,7 @@ export function podFromTemplate(template: PodTemplateSpec | undefined, owner: Ku
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  const priorities: Record<string, number> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
-  spec.priority ??= priorities[spec.priorityClassName ?? ''] ?? 0;
+  spec.priority ??= priorityOfClass(spec.priorityClassName);
   // DefaultTolerationSeconds: five minutes on a not-ready or unreachable node, unless the pod says otherwise.
   const tolerations = [...(spec.tolerations ?? [])];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {

@@ -7,6 +7,7 @@
  */
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodAffinityTerm, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 import type { SandboxCluster } from '../cluster.js';
 import { parseQuantity } from '../quantity.js';
 import { labelsMatch, requirementsFromLabelSelector } from '../selectors.js';
@@ -17,10 +18,10 @@ import { isActivePod } from './pod-factory.js';
 export function podRequests(pod: Pod): Record<string, number> {
   const sum: Record<string, number> = {};
   for (const container of pod.spec?.containers ?? []) {
-    for (const [name, value] of Object.entries(container.resources?.requests ?? {})) sum[name] = (sum[name] ?? 0) + parseQuantity(value as string);
+    for (const [name, value] of Object.entries(container.resources?.requests ?? {})) setOwnValue(sum, name, (ownValue(sum, name) ?? 0) + parseQuantity(value));
   }
   for (const container of pod.spec?.initContainers ?? []) {
-    for (const [name, value] of Object.entries(container.resources?.requests ?? {})) sum[name] = Math.max(sum[name] ?? 0, parseQuantity(value as string));
+    for (const [name, value] of Object.entries(container.resources?.requests ?? {})) setOwnValue(sum, name, Math.max(ownValue(sum, name) ?? 0, parseQuantity(value)));
   }
   return sum;
 }
@@ -61,13 +62,13 @@ function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   const expressions = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (expressions.length === 0 && fields.length === 0) return false;
-  return expressions.every((requirement) => requirementMatches(requirement, labels[requirement.key]))
+  return expressions.every((requirement) => requirementMatches(requirement, ownValue(labels, requirement.key)))
     && fields.every((requirement) => requirementMatches(requirement, requirement.key === 'metadata.name' ? node.metadata?.name : undefined));
 }
 
 function affinityMatches(pod: Pod, node: Node): boolean {
   const labels = node.metadata?.labels ?? {};
-  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[key] !== value) return false;
+  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) if (ownValue(labels, key) !== value) return false;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (required && !(required.nodeSelectorTerms ?? []).some((term) => termMatches(term, node))) return false;
   return true;
@@ -81,9 +82,9 @@ function podTermMatches(term: PodAffinityTerm, pod: Pod, other: Pod): boolean {
 
 function domainPods(term: PodAffinityTerm, node: Node, nodes: Node[], usage: Map<string, NodeUsage>): Pod[] {
   const key = term.topologyKey;
-  const value = node.metadata?.labels?.[key];
+  const value = ownValue(node.metadata?.labels, key);
   if (value === undefined) return [];
-  return nodes.filter((candidate) => candidate.metadata?.labels?.[key] === value).flatMap((candidate) => usage.get(candidate.metadata?.name ?? '')?.podList ?? []);
+  return nodes.filter((candidate) => ownValue(candidate.metadata?.labels, key) === value).flatMap((candidate) => usage.get(candidate.metadata?.name ?? '')?.podList ?? []);
 }
 
 /** One node against one pod: fits, or why not (the filter plugins in the default order). */
@@ -105,7 +106,7 @@ function filterNode(pod: Pod, node: Node, nodes: Node[], usage: Map<string, Node
   const requests = podRequests(pod);
   for (const [name, amount] of Object.entries(requests).sort(([left], [right]) => (left === 'cpu' ? -1 : right === 'cpu' ? 1 : left.localeCompare(right)))) {
     if (amount <= 0 || name === 'pods') continue;
-    const free = parseQuantity(allocatable[name] as string | undefined) - (used.requested[name] ?? 0);
+    const free = parseQuantity(ownValue(allocatable, name)) - (ownValue(used.requested, name) ?? 0);
     if (amount > free) reasons.push(`Insufficient ${name}`);
   }
   if (reasons.length > 0) return { fit: false, reasons, resolvable: true };
@@ -238,7 +239,7 @@ export function nodeUsage(pods: readonly Pod[]): Map<string, NodeUsage> {
 function addUsage(entry: NodeUsage, pod: Pod): void {
   entry.pods += 1;
   entry.podList.push(pod);
-  for (const [name, amount] of Object.entries(podRequests(pod))) entry.requested[name] = (entry.requested[name] ?? 0) + amount;
+  for (const [name, amount] of Object.entries(podRequests(pod))) setOwnValue(entry.requested, name, (ownValue(entry.requested, name) ?? 0) + amount);
 }
 
 /** Binds a pod to a node: nodeName, host and pod IPs, and the pod waits for its containers. */

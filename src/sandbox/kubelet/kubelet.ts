@@ -6,6 +6,7 @@
  * deletion never completes there.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { ownValue } from '../../own-property.js';
 import type { SandboxCluster } from '../cluster.js';
 import { spamLimitedCount, type EventHistory } from '../events/event-recorder.js';
 import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
@@ -81,7 +82,7 @@ function recordTransitions(cluster: SandboxCluster, pod: KubeObject, before: Pod
     }
   }
   for (const container of view.containers) {
-    const state = runtime.containers[container.name];
+    const state = ownValue(runtime.containers, container.name);
     if (!state) continue;
     const path = fieldPath(container);
     const seen = state.seen ?? { instance: -1, attempts: 0, probeTicks: 0 };
@@ -174,7 +175,7 @@ function synthesizeHistory(cluster: SandboxCluster, pod: KubeObject, runtime: Po
     }
   }
   for (const container of view.containers) {
-    const state = runtime.containers[container.name];
+    const state = ownValue(runtime.containers, container.name);
     if (!state) continue;
     const path = fieldPath(container);
     const image = container.container.image ?? '';

@@ -6,6 +6,7 @@
  * compute the same status.
  */
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 import type { SandboxCluster } from '../cluster.js';
 import { containerFaults, digest, qosClass, type ContainerFaults } from '../controllers/pod-factory.js';
 import { formatGoDuration, parseDuration } from '../duration.js';
@@ -52,6 +53,7 @@ export interface PodRuntime {
   /** How long a successful init container runs. */
   initRunMs: number;
   volumes: RetriedCheck;
+  /** By container name (a pod's own names: read and write them with ownValue/setOwnValue). */
   containers: Record<string, ContainerRuntime>;
   /** The eviction manager evicted the pod. */
   evicted?: { at: number; message: string };
@@ -109,8 +111,11 @@ export function newPodRuntime(cluster: SandboxCluster, uid: string, boundAt: num
 }
 
 function containerRuntime(runtime: PodRuntime, name: string): ContainerRuntime {
-  runtime.containers[name] ??= { image: {}, config: {} };
-  return runtime.containers[name];
+  const existing = ownValue(runtime.containers, name);
+  if (existing) return existing;
+  const created: ContainerRuntime = { image: {}, config: {} };
+  setOwnValue(runtime.containers, name, created);
+  return created;
 }
 
 /**

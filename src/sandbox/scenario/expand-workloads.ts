@@ -9,6 +9,7 @@ import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import type { Node, Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
+import { ownValue, setOwnValue } from '../../own-property.js';
 import type { SandboxCluster } from '../cluster.js';
 import { ensureControllerRevision } from '../controllers/controller-revisions.js';
 import { markEvicted } from '../controllers/node-lifecycle.js';
@@ -64,7 +65,7 @@ export function placePod(context: LoadContext, template: PodTemplateSpec | undef
     const crashing = containers.filter((container, index) => containerFaults(cluster, podView, container, index).crash);
     const anchored = crashing.length > 0 ? crashing : containers.slice(0, 1);
     const lastFinishedAt = cluster.startedAt.getTime() - parseDuration(spec.lastRestart ?? '5m');
-    for (const container of anchored) runtime.containers[container.name] = { image: {}, config: {}, anchor: { restarts: spec.restarts, lastFinishedAt } };
+    for (const container of anchored) setOwnValue(runtime.containers, container.name, { image: {}, config: {}, anchor: { restarts: spec.restarts, lastFinishedAt } });
   }
   cluster.podRuntime.set(runtime.uid, runtime);
   if (spec.evicted) {
@@ -77,7 +78,7 @@ export function placePod(context: LoadContext, template: PodTemplateSpec | undef
 function withImages(template: PodTemplateSpec | undefined, images: Record<string, string> | undefined): PodTemplateSpec {
   const copy = cloneJson(template) as PodTemplateSpec;
   for (const container of [...(copy.spec?.containers ?? []), ...(copy.spec?.initContainers ?? [])]) {
-    const image = images?.[container.name];
+    const image = ownValue(images, container.name);
     if (image) container.image = image;
   }
   return copy;
@@ -209,6 +210,6 @@ export function expandCronJob(context: LoadContext, cronJob: KubeObject, sandbox
     const placed = placePod(context, template, job, `${name}-${entry.podSuffix ?? randomSuffix()}`, { age: entry.age ?? '1d', ...(entry.node ? { node: entry.node } : {}) });
     const runtime = cluster.podRuntime.get(placed.metadata.uid ?? '');
     const durationMs = parseDuration(entry.duration ?? '1m');
-    if (runtime) for (const container of template?.spec?.containers ?? []) runtime.containers[container.name] = { image: {}, config: {}, runMs: Math.max(1_000, durationMs - 3_000) };
+    if (runtime) for (const container of template?.spec?.containers ?? []) setOwnValue(runtime.containers, container.name, { image: {}, config: {}, runMs: Math.max(1_000, durationMs - 3_000) });
   }
 }

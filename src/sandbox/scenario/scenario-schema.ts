@@ -3,6 +3,7 @@
  * parses with it and scripts/generate-schemas.ts publishes it as schemas/scenario.schema.json.
  */
 import { z } from 'zod';
+import { ownValue } from '../../own-property.js';
 import { durationError, isDuration } from '../duration.js';
 import { resourceTypeForKind } from '../resources.js';
 
@@ -190,7 +191,7 @@ export const ScenarioObjectSchema = z
       return;
     }
     for (const [key, kinds] of Object.entries(kindOnly)) {
-      if (object.sandbox && (object.sandbox as Record<string, unknown>)[key] !== undefined && !kinds.includes(object.kind)) {
+      if (ownValue(object.sandbox as Record<string, unknown> | undefined, key) !== undefined && !kinds.includes(object.kind)) {
         context.addIssue({ code: 'custom', path: ['sandbox', key], message: `is only for ${kinds.join(' and ')} objects, not ${object.kind}` });
       }
     }
