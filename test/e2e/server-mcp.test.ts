@@ -175,7 +175,7 @@ describe('rk8s mcp: JSON-RPC edges on raw stdio', () => {
     await mcp.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
     const all = await mcp.answers(3);
     expect(all[1]).toMatchObject({ id: 'init', result: { serverInfo: { name: 'rk8s' } } });
-    expect(all[2]!.result?.tools).toHaveLength(3);
+    expect(all[2]!.result?.tools).toHaveLength(4);
     mcp.child.stdin.end();
     expect(await mcp.exited).toBe(0);
     expect(existsSync(mcp.auditLog) ? readFileSync(mcp.auditLog, 'utf8') : '').toBe('');
