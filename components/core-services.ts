@@ -6,8 +6,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { serializeError } from '../src/errors.js';
-import type { Core } from '../src/pipeline/core.js';
-import type { PipelineEvent } from '../src/pipeline/events.js';
+import type { Core } from '../src/contracts/core.js';
+import type { PipelineEvent } from '../src/contracts/events.js';
 import type { Card } from '../src/schemas/card.js';
 import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
 import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices } from './services.js';

@@ -3,9 +3,9 @@
  * index or the model), boots the core in the background, and returns when the user quits.
  */
 import { render } from 'ink';
-import type { Core } from '../src/pipeline/core.js';
+import type { Core } from '../src/contracts/core.js';
 import type { Config } from '../src/schemas/config.js';
-import { createCoreDrain, type CoreDrain } from '../src/server/core-drain.js';
+import { createCoreDrain, type CoreDrain } from '../src/lifecycle/core-drain.js';
 import { App } from './App.js';
 import { catalogFromCards, catalogFromFileNames, createCoreServices, createStatusStore, describeCore, modelLabel } from './core-services.js';
 import type { CatalogEntry } from './services.js';

@@ -3,7 +3,7 @@
  * read-only cluster queries for the pickers, and status facts. The real implementation wires the
  * core (pipeline-services.ts); component tests pass a fake.
  */
-import type { PipelineEvent, Proposal } from '../src/pipeline/events.js';
+import type { PipelineEvent, Proposal } from '../src/contracts/events.js';
 import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';

@@ -17,17 +17,17 @@ export type { TimelineDocument, TimelinePayload } from './diagnose/read-timeline
 
 export { createCore, reloadPolicy, loadPolicyOrThrow } from './pipeline/create-core.js';
 export type { CoreOverrides, CreateCoreOptions } from './pipeline/create-core.js';
-export type { Core, CommandValidator, CommandTarget } from './pipeline/core.js';
+export type { Core, CommandValidator, CommandTarget } from './contracts/core.js';
 export { propose, parsePayload } from './pipeline/propose.js';
 export type { ProposeOptions } from './pipeline/propose.js';
 export { runApproved, verifyApproval } from './pipeline/run-approved.js';
 export type { RunApprovedOptions } from './pipeline/run-approved.js';
 export { previewDryRun } from './pipeline/preview-dry-run.js';
 export type { PreviewOptions } from './pipeline/preview-dry-run.js';
-export { APPROVAL_TTL_MS } from './pipeline/approval-token.js';
-export { assertNever } from './pipeline/events.js';
-export type { PipelineEvent, PipelineEventType, CardMatch, Proposal } from './pipeline/events.js';
-export type * from './pipeline/ports.js';
+export { APPROVAL_TTL_MS } from './approvals/approval-token.js';
+export { assertNever } from './contracts/events.js';
+export type { PipelineEvent, PipelineEventType, CardMatch, Proposal } from './contracts/events.js';
+export type * from './contracts/ports.js';
 
 export { loadConfig } from './config/load-config.js';
 export type { ConfigOverrides } from './config/load-config.js';

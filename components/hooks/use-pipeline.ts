@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { isAbortError, serializeError } from '../../src/errors.js';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/contracts/events.js';
 import type { TuiAction } from '../state/reducer.js';
 
 /** The streams a session runs: one request at a time. */

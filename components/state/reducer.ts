@@ -3,7 +3,7 @@
  * (runRequest). The core decides what a command needs (risk, confirmation, whether an answer is
  * enough); this file only decides what is on screen.
  */
-import { assertNever, type PipelineEvent } from '../../src/pipeline/events.js';
+import { assertNever, type PipelineEvent } from '../../src/contracts/events.js';
 import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
 import { CLUSTER_SCOPED_RESOURCES } from '../../src/schemas/vocabulary.js';
 import { appendLines, historyEntryOf, runSummary } from './transcript.js';

@@ -1,6 +1,6 @@
 /** The TUI's state and the actions that change it (see reducer.ts). */
 import type { SerializedError } from '../../src/errors.js';
-import type { ApprovalOutcome, CardMatch, PipelineEvent, Proposal } from '../../src/pipeline/events.js';
+import type { ApprovalOutcome, CardMatch, PipelineEvent, Proposal } from '../../src/contracts/events.js';
 import type { Confirmation } from '../../src/schemas/approval.js';
 import type { Plan, PlannerKind } from '../../src/schemas/plan.js';
 import type { Verdict } from '../../src/schemas/verdict.js';

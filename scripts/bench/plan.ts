@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCards } from '../../src/corpus/load-cards.js';
-import type { CardMatch } from '../../src/pipeline/events.js';
+import type { CardMatch } from '../../src/contracts/events.js';
 import { createLlamaPlanner } from '../../src/plan/llama-planner.js';
 import { planFromTemplate } from '../../src/plan/template-planner.js';
 

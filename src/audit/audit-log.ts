@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { setOwnValue } from '../own-property.js';
 import path from 'node:path';
 import { AuditError, AuditWriteError, type LostAuditRecord } from '../errors.js';
-import type { AuditLog, AuditRecordInput, Clock } from '../pipeline/ports.js';
+import type { AuditLog, AuditRecordInput, Clock } from '../contracts/ports.js';
 import { AuditRecordSchema, type AuditGap, type AuditRecord } from '../schemas/audit.js';
 import type { Config } from '../schemas/config.js';
 import { errorCode, nodeFileSystem, type AuditFileHandle, type AuditFileSystem } from './audit-fs.js';

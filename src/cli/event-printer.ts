@@ -1,7 +1,7 @@
 /** Prints pipeline events for humans: the plan and verdict on one stream, kubectl's output as it is. */
 import type { SerializedError } from '../errors.js';
 import { formatCommand } from '../corpus/format-command.js';
-import { assertNever, type CardMatch, type PipelineEvent } from '../pipeline/events.js';
+import { assertNever, type CardMatch, type PipelineEvent } from '../contracts/events.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { Verdict } from '../schemas/verdict.js';
 import { riskStyle, style } from './style.js';

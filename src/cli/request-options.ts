@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../config/load-config.js';
 import { InputError } from '../errors.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { createCore } from '../pipeline/create-core.js';
 import { parsePayload } from '../pipeline/propose.js';
 import type { Constraints, K8sExecPayload } from '../schemas/request.js';

@@ -6,8 +6,8 @@
  */
 import { formatCommand } from '../corpus/format-command.js';
 import { KubectlError, PolicyDeniedError } from '../errors.js';
-import type { CommandValidator } from '../pipeline/core.js';
-import type { KubectlReadResult, KubectlRunner } from '../pipeline/ports.js';
+import type { CommandValidator } from '../contracts/core.js';
+import type { KubectlReadResult, KubectlRunner } from '../contracts/ports.js';
 
 /** One read an investigation (or a name lookup) made, as recorded in the audit log. */
 export interface ClusterRead {

@@ -8,8 +8,8 @@
  * Resolution only produces facts; the planner (pure) consumes them.
  */
 import { KubectlError, PolicyDeniedError } from '../errors.js';
-import type { CommandValidator } from '../pipeline/core.js';
-import type { Clock, KubectlRunner } from '../pipeline/ports.js';
+import type { CommandValidator } from '../contracts/core.js';
+import type { Clock, KubectlRunner } from '../contracts/ports.js';
 import type { Resource } from '../schemas/vocabulary.js';
 import { createClusterReader } from './cluster-reader.js';
 import { ownValue } from '../own-property.js';

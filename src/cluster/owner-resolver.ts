@@ -4,7 +4,7 @@
  */
 import { KubectlError } from '../errors.js';
 import { summarizeKubectlError } from '../execute/kubectl-errors.js';
-import type { KubectlRunner, OwnerResolver } from '../pipeline/ports.js';
+import type { KubectlRunner, OwnerResolver } from '../contracts/ports.js';
 
 interface OwnerReference {
   kind?: string;

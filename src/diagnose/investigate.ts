@@ -10,7 +10,7 @@ import { createClusterReader, type ClusterReader } from '../cluster/cluster-read
 import { formatFieldPath } from '../config/problems.js';
 import { AuditError, CancelledError, InputError, PolicyDeniedError, isAbortError, serializeError, type SerializedError } from '../errors.js';
 import { auditRecord, defaultUser, type AuditSubject } from '../pipeline/audit-fields.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { propose } from '../pipeline/propose.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import { RESOURCES, type Resource } from '../schemas/vocabulary.js';

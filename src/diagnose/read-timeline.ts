@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createClusterReader } from '../cluster/cluster-reader.js';
 import { InputError, PolicyDeniedError, isAbortError, serializeError } from '../errors.js';
 import { auditRecord, defaultUser } from '../pipeline/audit-fields.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import type { RequestSource } from '../schemas/request.js';
 import { NamespaceNameSchema } from '../schemas/vocabulary.js';
 import { ObjectRefSchema } from './finding.js';

@@ -8,7 +8,7 @@
  */
 import { readFailure, type ClusterReader } from '../cluster/cluster-reader.js';
 import { KubectlError, PolicyDeniedError, isAbortError } from '../errors.js';
-import type { CommandValidator } from '../pipeline/core.js';
+import type { CommandValidator } from '../contracts/core.js';
 import type { InvestigationStepStatus } from './events.js';
 import { excerptLog } from './log-excerpt.js';
 import { parseMillicores, parseQuantity } from './quantity.js';

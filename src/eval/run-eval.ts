@@ -4,7 +4,7 @@
  * refused when that was expected. A wrong mutation (a mutating command that is not the expected one)
  * is counted apart: it is the worst outcome.
  */
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { ownValue, setOwnValue } from '../own-property.js';
 import { propose } from '../pipeline/propose.js';
 import { MUTATING_INTENTS } from '../schemas/vocabulary.js';

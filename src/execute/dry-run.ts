@@ -4,8 +4,8 @@
  * rollout restart/pause/resume take no --dry-run at all, so they have no preview.
  */
 import { redactText } from '../audit/redact.js';
-import type { PipelineEvent } from '../pipeline/events.js';
-import type { KubectlRunner, KubectlRunOptions } from '../pipeline/ports.js';
+import type { PipelineEvent } from '../contracts/events.js';
+import type { KubectlRunner, KubectlRunOptions } from '../contracts/ports.js';
 
 /** Where the dry-run is evaluated: `server` runs admission without persisting; `client` only prints. */
 export type DryRunMode = 'server' | 'client';

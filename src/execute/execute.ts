@@ -9,7 +9,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import { execa } from 'execa';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../contracts/events.js';
 import { kubectlNotFoundMessage, summarizeKubectlError } from './kubectl-errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { processTree } from './process-tree.js';

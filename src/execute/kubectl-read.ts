@@ -4,7 +4,7 @@
  * Same binary, KUBECONFIG and pinned context as every other run; argv, never a shell.
  */
 import { execa } from 'execa';
-import type { KubectlReadOptions, KubectlReadResult } from '../pipeline/ports.js';
+import type { KubectlReadOptions, KubectlReadResult } from '../contracts/ports.js';
 import { kubectlNotFoundMessage, summarizeKubectlError } from './kubectl-errors.js';
 
 /** Largest answer a read accepts by default. */

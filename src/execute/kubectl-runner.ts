@@ -1,5 +1,5 @@
 /** The KubectlRunner createCore() wires: execute() with the kubectl path, KUBECONFIG, context and limits from config. */
-import type { KubectlReadOptions, KubectlRunner, KubectlRunOptions } from '../pipeline/ports.js';
+import type { KubectlReadOptions, KubectlRunner, KubectlRunOptions } from '../contracts/ports.js';
 import type { Config } from '../schemas/config.js';
 import { execute, type ExecuteEvent, type ExecuteOptions } from './execute.js';
 import { readKubectlOutput } from './kubectl-read.js';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { summarizeKubectlError } from '../execute/kubectl-errors.js';
 import type { SerializedError } from '../errors.js';
-import type { PipelineEvent, Proposal } from '../pipeline/events.js';
+import type { PipelineEvent, Proposal } from '../contracts/events.js';
 import { ApprovalRequestRefSchema, ApprovalTicketSchema, ConfirmationSchema } from '../schemas/approval.js';
 import { ChangeSchema, type Change } from '../schemas/change.js';
 import { PlannerKindSchema, type Plan, type PlannerKind } from '../schemas/plan.js';

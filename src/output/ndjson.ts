@@ -1,5 +1,5 @@
 /** Pipeline events as NDJSON lines for HTTP clients: one JSON object per line, nothing a client must not hold. */
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../contracts/events.js';
 
 /** The media type of a streamed response. */
 export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';

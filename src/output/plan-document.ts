@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { SerializedError } from '../errors.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../contracts/events.js';
 import { ConfirmationSchema } from '../schemas/approval.js';
 import { PlanSchema } from '../schemas/plan.js';
 import { VerdictSchema, type Verdict } from '../schemas/verdict.js';

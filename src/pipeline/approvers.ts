@@ -4,8 +4,8 @@
  * returns what the human answered; runRequest() checks the answer against the requirement.
  */
 import type { ApprovalRequestRef, ApprovalTicket, Confirmation } from '../schemas/approval.js';
-import type { Core } from './core.js';
-import type { Proposal } from './events.js';
+import type { Core } from '../contracts/core.js';
+import type { Proposal } from '../contracts/events.js';
 
 /** The dry-run preview an approver may show next to the command. */
 export interface ApprovalPreview {

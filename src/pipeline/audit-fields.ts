@@ -4,8 +4,8 @@ import type { RequestSource, K8sExecPayload } from '../schemas/request.js';
 import type { Plan } from '../schemas/plan.js';
 import type { Verdict } from '../schemas/verdict.js';
 import type { AuditEvent } from '../schemas/audit.js';
-import type { AuditRecordInput } from './ports.js';
-import type { Proposal } from './events.js';
+import type { AuditRecordInput } from '../contracts/ports.js';
+import type { Proposal } from '../contracts/events.js';
 
 /** What an audit record is built from. */
 export interface AuditSubject {

@@ -2,8 +2,8 @@
 import { isAbortError } from '../errors.js';
 import type { RiskLevel } from '../schemas/vocabulary.js';
 import type { Verdict } from '../schemas/verdict.js';
-import type { Core } from './core.js';
-import type { PipelineEvent } from './events.js';
+import type { Core } from '../contracts/core.js';
+import type { PipelineEvent } from '../contracts/events.js';
 
 /** A verdict plus the notices gathered while reaching it (e.g. the owner lookup failed). */
 export interface CommandCheck {

@@ -6,7 +6,7 @@
 import type { Confirmation } from '../schemas/approval.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import type { Verdict } from '../schemas/verdict.js';
-import type { CommandTarget } from './core.js';
+import type { CommandTarget } from '../contracts/core.js';
 
 /** The confirmation a verdict demands: high risk the object's name typed, medium a yes, low/none nothing. */
 export function confirmationFor(

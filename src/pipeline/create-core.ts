@@ -15,10 +15,10 @@ import type { Config } from '../schemas/config.js';
 import { withPinnedContext } from '../cluster/current-context.js';
 import { loadPolicy } from '../validate/load-policy.js';
 import type { Policy } from '../validate/policy.js';
-import { createApprovalSigner } from './approval-token.js';
-import type { CommandValidator, Core } from './core.js';
+import { createApprovalSigner } from '../approvals/approval-token.js';
+import type { CommandValidator, Core } from '../contracts/core.js';
 import { createPolicyValidator } from './policy-validator.js';
-import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from '../contracts/ports.js';
 import { createNameResolver } from '../cluster/name-resolver.js';
 
 /** Parts a caller (tests, front-ends) may supply instead of the real ones. */

@@ -9,7 +9,7 @@ import { auditFailure } from '../errors.js';
 import { auditRecord, subjectOfProposal } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import { checkConfirmation, type ConfirmationAnswer } from './confirmation.js';
-import type { Core } from './core.js';
+import type { Core } from '../contracts/core.js';
 import { proposalFromRecord, staleApproval } from './run-request.js';
 
 /** What deciding answered. */

@@ -16,7 +16,7 @@ import {
   type ApprovalContext,
   type Approver,
 } from './approvers.js';
-import type { Core } from './core.js';
+import type { Core } from '../contracts/core.js';
 
 /** The state of an inbox entry as a door reports it. */
 export function requestRef(record: ApprovalRecord, now: Date): ApprovalRequestRef {

@@ -1,8 +1,8 @@
 /** Cluster facts a planner may use, fetched only when the request needs them ("double it"). */
 import { createClusterReader } from '../cluster/cluster-reader.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import type { Core } from './core.js';
-import type { PlanFacts } from './ports.js';
+import type { Core } from '../contracts/core.js';
+import type { PlanFacts } from '../contracts/ports.js';
 
 // Relative sizes need the current count; absolute ones ("to 5") do not, so no kubectl call then.
 const RELATIVE_SCALE = /\b(double|triple|twice|half|halve|more|fewer|less|increase|decrease|add|remove)\b|[+-]\s*\d|\bby\s+\d|\b\d+\s*x\b|\bx\s*\d/i;

@@ -4,7 +4,7 @@ import { needsOwnerLookup } from '../validate/guardrails.js';
 import { parseKubectlArgs } from '../validate/kubectl-argv.js';
 import type { Policy } from '../validate/policy.js';
 import { validate } from '../validate/validate.js';
-import type { CommandValidator } from './core.js';
+import type { CommandValidator } from '../contracts/core.js';
 
 /** The CommandValidator createCore() wires: validate() under one loaded policy version. */
 export function createPolicyValidator(policy: Policy, config: Config): CommandValidator {

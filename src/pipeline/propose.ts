@@ -12,11 +12,11 @@ import type { AuditEvent } from '../schemas/audit.js';
 import { auditRecord, defaultUser, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import { confirmationFor } from './confirmation.js';
-import type { Core } from './core.js';
-import type { CardMatch, PipelineEvent, Proposal } from './events.js';
+import type { Core } from '../contracts/core.js';
+import type { CardMatch, PipelineEvent, Proposal } from '../contracts/events.js';
 import { gatherPlanFacts } from './plan-facts.js';
 import { checkedExplicitParams, explicitParamProblems } from '../plan/planner.js';
-import type { AuditRecordInput } from './ports.js';
+import type { AuditRecordInput } from '../contracts/ports.js';
 import { outcomeVerdict, understandRequest } from '../plan/understand-request.js';
 
 /** Who is asking, from where, and how to stop. */

@@ -13,12 +13,12 @@ import {
 } from '../errors.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { Verdict } from '../schemas/verdict.js';
-import { APPROVAL_TTL_MS } from './approval-token.js';
+import { APPROVAL_TTL_MS } from '../approvals/approval-token.js';
 import { auditRecord, subjectOfProposal, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
-import type { Core } from './core.js';
-import type { PipelineEvent, Proposal } from './events.js';
-import type { AuditRecordInput } from './ports.js';
+import type { Core } from '../contracts/core.js';
+import type { PipelineEvent, Proposal } from '../contracts/events.js';
+import type { AuditRecordInput } from '../contracts/ports.js';
 import { boundContext } from './propose.js';
 
 /** How a proposal is run. */

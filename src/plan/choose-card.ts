@@ -7,7 +7,7 @@
  */
 import { checkParamValue } from '../corpus/render.js';
 import { ownValue, setOwnValue } from '../own-property.js';
-import type { CardMatch } from '../pipeline/events.js';
+import type { CardMatch } from '../contracts/events.js';
 import type { Card, CardParam, ParamValue } from '../schemas/card.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { explicitParamProblems, payloadParams } from './planner.js';

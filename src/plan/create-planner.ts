@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Planner } from '../pipeline/ports.js';
+import type { Planner } from '../contracts/ports.js';
 import type { Config } from '../schemas/config.js';
 import { createLlamaPlanner } from './llama-planner.js';
 import { assertModelFile } from './model-store.js';

@@ -7,7 +7,7 @@
  * that fails them is retried, then the template planner answers).
  */
 import type { GbnfJsonSchema } from 'node-llama-cpp';
-import type { CardMatch } from '../pipeline/events.js';
+import type { CardMatch } from '../contracts/events.js';
 import type { CardParam } from '../schemas/card.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { payloadParams } from './planner.js';

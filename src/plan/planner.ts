@@ -1,16 +1,16 @@
 /**
  * What every planner shares: the Planner interface (defined with the other seams in
- * pipeline/ports.ts) and the one function that turns a card and parameter values into a Plan.
+ * contracts/ports.ts) and the one function that turns a card and parameter values into a Plan.
  * Both planners go through buildPlan, so argv is always rendered by code from a card template.
  */
 import { checkParamValue, renderCard, type ParamProblem } from '../corpus/render.js';
 import type { Card, ParamValue } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
-import type { CardMatch } from '../pipeline/events.js';
+import type { CardMatch } from '../contracts/events.js';
 import { setOwnValue } from '../own-property.js';
 
-export type { Planner, PlannerEvent, PlanFacts } from '../pipeline/ports.js';
+export type { Planner, PlannerEvent, PlanFacts } from '../contracts/ports.js';
 
 /**
  * The parameters a request fixes by itself (namespace, name, explicit params): no planner may change

@@ -5,8 +5,8 @@
  * quoted as JSON, and whatever the model answers is only a card id and parameter values that code
  * checks and renders.
  */
-import type { CardMatch } from '../pipeline/events.js';
-import type { PlanFacts } from '../pipeline/ports.js';
+import type { CardMatch } from '../contracts/events.js';
+import type { PlanFacts } from '../contracts/ports.js';
 import type { ParamValue } from '../schemas/card.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import { describeParam } from './grammar.js';

@@ -5,8 +5,8 @@
  * code (OUT_OF_SCOPE, NEEDS_CLARIFICATION) and, where an alternative is a concrete command, a suggestion.
  */
 import type { NameResolution } from '../cluster/name-resolver.js';
-import type { PipelineEvent } from '../pipeline/events.js';
-import type { CardCatalog, NameResolver, PlanFacts, RetrieveQuery } from '../pipeline/ports.js';
+import type { PipelineEvent } from '../contracts/events.js';
+import type { CardCatalog, NameResolver, PlanFacts, RetrieveQuery } from '../contracts/ports.js';
 import type { Plan } from '../schemas/plan.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 import type { Verdict } from '../schemas/verdict.js';

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Embedder } from '../pipeline/ports.js';
+import type { Embedder } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
 import { CARD_DOCUMENT_VERSION, cardDocument } from './card-document.js';
 

@@ -3,7 +3,7 @@
  * cards, else rebuilds it and persists it. A stale, foreign or corrupt index is rebuilt, never used.
  */
 import { ConfigError } from '../errors.js';
-import type { Embedder } from '../pipeline/ports.js';
+import type { Embedder } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
 import type { Config } from '../schemas/config.js';
 import { formatProblem } from '../config/problems.js';

@@ -1,9 +1,9 @@
 /** The embedder seam: the interface (from the pipeline ports) and the factory that picks one from config. */
-import type { Embedder } from '../pipeline/ports.js';
+import type { Embedder } from '../contracts/ports.js';
 import type { Config } from '../schemas/config.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 
-export type { Embedder } from '../pipeline/ports.js';
+export type { Embedder } from '../contracts/ports.js';
 export { LexicalEmbedder } from './lexical-embedder.js';
 
 /** Options of createEmbedder. */

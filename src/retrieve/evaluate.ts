@@ -1,6 +1,6 @@
 /** Scores a retriever on a labelled set of requests: recall@1, recall@3 and mean reciprocal rank. */
 import { z } from 'zod';
-import type { Retriever } from '../pipeline/ports.js';
+import type { Retriever } from '../contracts/ports.js';
 
 /** One labelled request. */
 export const LabelledRequestSchema = z.strictObject({

@@ -3,7 +3,7 @@
  * (bounce -> restart, po -> pod), word bigrams and character trigrams are feature-hashed into a
  * fixed number of dimensions and L2-normalised, so inner product is cosine similarity.
  */
-import type { Embedder } from '../pipeline/ports.js';
+import type { Embedder } from '../contracts/ports.js';
 import { analyze } from './text-analysis.js';
 import { estimateTokens } from './token-budget.js';
 

@@ -4,8 +4,8 @@
  * then 2-4 snippets fitted into the token budget, each with its score and why it matched.
  */
 import { InputError } from '../errors.js';
-import type { CardMatch } from '../pipeline/events.js';
-import type { Embedder, RetrieveQuery, RetrieveResult, Retriever } from '../pipeline/ports.js';
+import type { CardMatch } from '../contracts/events.js';
+import type { Embedder, RetrieveQuery, RetrieveResult, Retriever } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
 import { INTENTS, RESOURCES, isIntent, normalizeResource, type Intent, type Resource } from '../schemas/vocabulary.js';
 import { Bm25Index } from './bm25.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, ModelError } from '../errors.js';
-import type { Embedder } from '../pipeline/ports.js';
+import type { Embedder } from '../contracts/ports.js';
 
 /** Where to find the model and whether it may be fetched. */
 export interface TransformersEmbedderOptions {

@@ -7,7 +7,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, serializeError } from '../errors.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import type { Config } from '../schemas/config.js';
 import type { DiagnoseDocument } from '../diagnose/document.js';
 import { parseDiagnosePayload } from '../diagnose/investigate.js';

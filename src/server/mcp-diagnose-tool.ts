@@ -6,7 +6,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { serializeError } from '../errors.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { DiagnoseDocumentSchema, DiagnosePayloadSchema } from '../diagnose/document.js';
 import { k8s_diagnose } from '../tool/k8s-diagnose.js';
 

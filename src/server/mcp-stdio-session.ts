@@ -5,9 +5,9 @@
  * pending, and only then closes: the SDK drops the answer of any call still running at close.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import type { Config } from '../schemas/config.js';
-import { createCoreDrain, type CoreDrain } from './core-drain.js';
+import { createCoreDrain, type CoreDrain } from '../lifecycle/core-drain.js';
 import { createMcpServer } from './mcp.js';
 import { McpStdioTransport } from './mcp-stdio-transport.js';
 

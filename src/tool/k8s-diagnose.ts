@@ -4,7 +4,7 @@
  * each remediation in the answer is a request to send to k8s_exec, which plans, validates and asks
  * for confirmation as usual.
  */
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import type { RequestSource } from '../schemas/request.js';
 import { DiagnoseDocumentSchema, DiagnosePayloadSchema, type DiagnoseDocument, type DiagnosePayload } from '../diagnose/document.js';
 import type { InvestigationEvent } from '../diagnose/events.js';

@@ -1,11 +1,11 @@
 /** k8s_exec(payload): the whole flow in one call, for agents and scripts. */
 import { loadConfig } from '../config/load-config.js';
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { createCore } from '../pipeline/create-core.js';
 import { defaultUser } from '../pipeline/audit-fields.js';
 import type { Approver } from '../pipeline/approvers.js';
 import { createDoorApprover, createInboxApprover, doorOf } from '../pipeline/door-approver.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../contracts/events.js';
 import { parsePayload } from '../pipeline/propose.js';
 import { assertConstraints, runRequest } from '../pipeline/run-request.js';
 import type { RequestSource } from '../schemas/request.js';

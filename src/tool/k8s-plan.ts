@@ -1,6 +1,6 @@
 /** k8s_plan(payload): retrieve -> plan -> validate as one document; runs nothing (CLI `plan --json`, POST /plan, MCP k8s_plan). */
-import type { Core } from '../pipeline/core.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { Core } from '../contracts/core.js';
+import type { PipelineEvent } from '../contracts/events.js';
 import { parsePayload, propose } from '../pipeline/propose.js';
 import type { RequestSource } from '../schemas/request.js';
 import { PlanDocumentBuilder, type PlanDocument } from '../output/plan-document.js';

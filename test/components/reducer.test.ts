@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, reducer, requestFromDraft, runSummary, type TuiAction, type TuiState } from '../../components/state/reducer.js';
 import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
-import type { Proposal } from '../../src/pipeline/events.js';
+import type { Proposal } from '../../src/contracts/events.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
 
 const run = (state: TuiState, ...actions: TuiAction[]) => actions.reduce(reducer, state);

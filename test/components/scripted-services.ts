@@ -1,7 +1,7 @@
 /** TuiServices whose request stream the test drives event by event (to watch tokens arrive one at a time). */
 import { catalogFromCards, createStatusStore } from '../../components/core-services.js';
 import type { TuiServices } from '../../components/services.js';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/contracts/events.js';
 import type { K8sExecPayload } from '../../src/schemas/request.js';
 import { FAKE_CARDS } from '../helpers/fake-core.js';
 

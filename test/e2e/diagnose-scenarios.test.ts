@@ -11,7 +11,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DiagnoseDocument } from '../../src/diagnose/document.js';
-import type { Core } from '../../src/pipeline/core.js';
+import type { Core } from '../../src/contracts/core.js';
 import { createCore } from '../../src/pipeline/create-core.js';
 import { k8s_diagnose } from '../../src/tool/k8s-diagnose.js';
 import { createSandboxHarness, kubectlPath, type SandboxHarness } from '../helpers/sandbox.js';

@@ -11,9 +11,9 @@ import { loadPolicyOrThrow } from '../../src/pipeline/create-core.js';
 import { createPolicyValidator } from '../../src/pipeline/policy-validator.js';
 import { AuditWriteError } from '../../src/errors.js';
 import { DEFAULT_APPROVALS_POLICY } from '../../src/approvals/door-policy.js';
-import { createApprovalSigner } from '../../src/pipeline/approval-token.js';
-import type { CommandValidator, Core } from '../../src/pipeline/core.js';
-import type { CardMatch, PipelineEvent } from '../../src/pipeline/events.js';
+import { createApprovalSigner } from '../../src/approvals/approval-token.js';
+import type { CommandValidator, Core } from '../../src/contracts/core.js';
+import type { CardMatch, PipelineEvent } from '../../src/contracts/events.js';
 import type {
   AuditLog,
   AuditRecordInput,
@@ -24,7 +24,7 @@ import type {
   Planner,
   PlannerEvent,
   Retriever,
-} from '../../src/pipeline/ports.js';
+} from '../../src/contracts/ports.js';
 import { renderCard } from '../../src/corpus/render.js';
 import { AuditRecordSchema, type AuditRecord } from '../../src/schemas/audit.js';
 import { CardSchema, type Card } from '../../src/schemas/card.js';

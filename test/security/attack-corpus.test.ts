@@ -15,7 +15,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Core } from '../../src/pipeline/core.js';
+import type { Core } from '../../src/contracts/core.js';
 import { K8sExecPayloadSchema } from '../../src/schemas/request.js';
 import { parseKubectlArgs } from '../../src/validate/kubectl-argv.js';
 import { loadPolicy } from '../../src/validate/load-policy.js';

@@ -17,7 +17,7 @@ import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../src/corpus/render.js';
 import { loadCards } from '../../src/corpus/load-cards.js';
-import type { Core } from '../../src/pipeline/core.js';
+import type { Core } from '../../src/contracts/core.js';
 import { parsePayload } from '../../src/pipeline/propose.js';
 import { CardSchema, type Card } from '../../src/schemas/card.js';
 import { K8sExecPayloadSchema } from '../../src/schemas/request.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
 import { InputError } from '../../src/errors.js';
 import { createCore } from '../../src/pipeline/create-core.js';
-import type { Core } from '../../src/pipeline/core.js';
+import type { Core } from '../../src/contracts/core.js';
 import { k8s_plan } from '../../src/tool/k8s-plan.js';
 import { createFakeAuditLog, createFakeKubectl, createFakeOwnerResolver, type FakeKubectl } from '../helpers/fake-core.js';
 

@@ -9,7 +9,7 @@ import { approvalState, isApprovalId, type ApprovalRecord } from '../../approval
 import { ExitCode, InputError } from '../../errors.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
 import { confirmationPrompt } from '../../pipeline/confirmation.js';
-import type { Core } from '../../pipeline/core.js';
+import type { Core } from '../../contracts/core.js';
 import { createCore } from '../../pipeline/create-core.js';
 import { decideApproval, pendingApprovals } from '../../pipeline/decide-approval.js';
 import { exitCodeForError } from '../../output/exit-codes.js';

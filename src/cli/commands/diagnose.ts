@@ -6,7 +6,7 @@ import type { DiagnoseDocument } from '../../diagnose/document.js';
 import type { InvestigationEvent } from '../../diagnose/events.js';
 import { explainerFromConfig } from '../../diagnose/explain.js';
 import type { Evidence, Finding, Remediation, RemediationRequest } from '../../diagnose/finding.js';
-import { assertNever } from '../../pipeline/events.js';
+import { assertNever } from '../../contracts/events.js';
 import { k8s_diagnose } from '../../tool/k8s-diagnose.js';
 import { action, globalOptions, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';

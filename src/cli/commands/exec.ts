@@ -9,7 +9,7 @@ import { createFlagsApprover, createInteractiveApprover, type ApprovalContext, t
 import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
 import { k8s_exec } from '../../tool/k8s-exec.js';
-import { createCoreDrain, type CoreDrain } from '../../server/core-drain.js';
+import { createCoreDrain, type CoreDrain } from '../../lifecycle/core-drain.js';
 import { EventPrinter, printErrorEvent } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
 import { addRequestOptions, coreFromOptions, requestFromOptions, type RequestOptions } from '../request-options.js';

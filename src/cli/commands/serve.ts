@@ -1,7 +1,7 @@
 /** `rk8s serve`: the HTTP API (GET /health, POST /k8s-exec, POST /plan) over one core kept in memory. */
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import type { Core } from '../../pipeline/core.js';
+import type { Core } from '../../contracts/core.js';
 import { createCore } from '../../pipeline/create-core.js';
 import { assertServerExposure } from '../../server/auth.js';
 import { createHttpServer } from '../../server/http.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileSystem, type AuditFileHandle, type AuditFileSystem } from '../../../src/audit/audit-fs.js';
-import type { AuditRecordInput } from '../../../src/pipeline/ports.js';
+import type { AuditRecordInput } from '../../../src/contracts/ports.js';
 
 /** The repository root (where `node --import tsx` resolves tsx). */
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -5,7 +5,7 @@ import { PolicyDeniedError } from '../../../src/errors.js';
 import { createKubectlRunner } from '../../../src/execute/kubectl-runner.js';
 import { loadPolicyOrThrow } from '../../../src/pipeline/create-core.js';
 import { createPolicyValidator } from '../../../src/pipeline/policy-validator.js';
-import type { KubectlRunner } from '../../../src/pipeline/ports.js';
+import type { KubectlRunner } from '../../../src/contracts/ports.js';
 import { createSandboxHarness, kubectlPath, type SandboxHarness } from '../../helpers/sandbox.js';
 
 describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('createClusterReader against the sandbox', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
-import type { CommandValidator } from '../../../src/pipeline/core.js';
+import type { CommandValidator } from '../../../src/contracts/core.js';
 import type { Verdict } from '../../../src/schemas/verdict.js';
 import { createFakeKubectl } from '../../helpers/fake-core.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { createCore } from '../../../src/pipeline/create-core.js';
-import type { Core } from '../../../src/pipeline/core.js';
+import type { Core } from '../../../src/contracts/core.js';
 import { createFakeAuditLog, createFakeKubectl, type FakeAuditLog, type FakeKubectl, type FakeKubectlResponse } from '../../helpers/fake-core.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '../../..');

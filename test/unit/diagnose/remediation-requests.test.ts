@@ -9,7 +9,7 @@ import {
   claimEvents, containerLogs, describe as describeObject, jobLogs, podEvents, podUsage, restart, rollbackTo, rolloutHistory, serviceEndpoints, uncordon,
 } from '../../../src/diagnose/remediation-requests.js';
 import { propose } from '../../../src/pipeline/propose.js';
-import type { Core } from '../../../src/pipeline/core.js';
+import type { Core } from '../../../src/contracts/core.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { collectEvents } from '../../helpers/fake-core.js';
 import { composite } from './composite-snapshot.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { loadEvalSet, type EvalItem } from '../../../src/eval/eval-set.js';
 import { buildReport, canonicalArgv, formatReport, runEval, score, type EvalReport } from '../../../src/eval/run-eval.js';
-import type { Core } from '../../../src/pipeline/core.js';
+import type { Core } from '../../../src/contracts/core.js';
 import { createCore } from '../../../src/pipeline/create-core.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { hasKubectl, kubectlPath } from '../../helpers/sandbox.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandWords, dryRunArgs, runDryRun } from '../../../src/execute/dry-run.js';
-import type { KubectlRunner } from '../../../src/pipeline/ports.js';
+import type { KubectlRunner } from '../../../src/contracts/ports.js';
 import { collect, kubectlPath } from './fixtures.js';
 
 if (!kubectlPath) console.warn('dry-run.test: kubectl is not installed; the flag-acceptance cases are skipped');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApprovalSigner, type ApprovalFields } from '../../../src/pipeline/approval-token.js';
+import { createApprovalSigner, type ApprovalFields } from '../../../src/approvals/approval-token.js';
 
 const fields: ApprovalFields = {
   operationId: '0b6b6d1c-3f7e-4c55-9a1e-2f0c6f9d1a10',

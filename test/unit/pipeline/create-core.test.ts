@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/errors.js';
 import { createCore, reloadPolicy } from '../../../src/pipeline/create-core.js';
-import type { Proposal } from '../../../src/pipeline/events.js';
+import type { Proposal } from '../../../src/contracts/events.js';
 import { propose } from '../../../src/pipeline/propose.js';
 import { runApproved } from '../../../src/pipeline/run-approved.js';
 import { collectEvents, createFakeAuditLog, createFakeKubectl } from '../../helpers/fake-core.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { propose } from '../../../src/pipeline/propose.js';
 import { previewDryRun } from '../../../src/pipeline/preview-dry-run.js';
-import type { PipelineEvent, Proposal } from '../../../src/pipeline/events.js';
+import type { PipelineEvent, Proposal } from '../../../src/contracts/events.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { collectEvents, createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { propose } from '../../../src/pipeline/propose.js';
 import type { Card } from '../../../src/schemas/card.js';
 import { runApproved } from '../../../src/pipeline/run-approved.js';
-import type { PipelineEvent, Proposal } from '../../../src/pipeline/events.js';
+import type { PipelineEvent, Proposal } from '../../../src/contracts/events.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { collectEvents, createFakeCore, type FakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
 

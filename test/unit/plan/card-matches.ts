@@ -1,7 +1,7 @@
 /** CardMatch fixtures built from the real cards in cards/ (the planner tests share them). */
 import path from 'node:path';
 import { loadCards } from '../../../src/corpus/load-cards.js';
-import type { CardMatch } from '../../../src/pipeline/events.js';
+import type { CardMatch } from '../../../src/contracts/events.js';
 import type { Card } from '../../../src/schemas/card.js';
 
 const corpus = loadCards(path.resolve(import.meta.dirname, '../../../cards'));

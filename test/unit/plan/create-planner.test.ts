@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ModelError } from '../../../src/errors.js';
-import type { PlannerEvent } from '../../../src/pipeline/ports.js';
+import type { PlannerEvent } from '../../../src/contracts/ports.js';
 import { createPlanner } from '../../../src/plan/create-planner.js';
 import { matchesOf, STORIES_MODEL } from './card-matches.js';
 

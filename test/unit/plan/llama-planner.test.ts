@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../../src/corpus/render.js';
 import { isAbortError, PlanError } from '../../../src/errors.js';
-import type { PlannerEvent } from '../../../src/pipeline/ports.js';
+import type { PlannerEvent } from '../../../src/contracts/ports.js';
 import { createLlamaPlanner, interpretModelAnswer, type LlamaPlannerOptions } from '../../../src/plan/llama-planner.js';
 import { llamaModelLoadCount } from '../../../src/plan/llama-runtime.js';
 import { createTemplatePlanner } from '../../../src/plan/template-planner.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlanError } from '../../../src/errors.js';
-import type { PlannerEvent } from '../../../src/pipeline/ports.js';
+import type { PlannerEvent } from '../../../src/contracts/ports.js';
 import { createTemplatePlanner, planFromTemplate } from '../../../src/plan/template-planner.js';
 import type { K8sExecPayload } from '../../../src/schemas/request.js';
 import { matchOf, matchesOf, realCard } from './card-matches.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { k8s_exec, K8sExecResultSchema } from '../../../src/tool/k8s-exec.js';
 import { InputError } from '../../../src/errors.js';
-import type { PipelineEvent } from '../../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../../src/contracts/events.js';
 import { createInteractiveApprover } from '../../../src/pipeline/approvers.js';
 import { createFakeCore, type FakeCoreOptions } from '../../helpers/fake-core.js';
 

@@ -3,7 +3,7 @@
  * refuses to start new ones, so a stopping server lets running commands finish and starts nothing.
  */
 import { CancelledError } from '../errors.js';
-import type { KubectlRunner } from '../pipeline/ports.js';
+import type { KubectlRunner } from '../contracts/ports.js';
 
 /** The gate around a runner. */
 export interface KubectlGate {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/errors.js';
-import type { AuditLog, AuditRecordInput, KubectlRunner } from '../../../src/pipeline/ports.js';
+import type { AuditLog, AuditRecordInput, KubectlRunner } from '../../../src/contracts/ports.js';
 import type { AuditRecord } from '../../../src/schemas/audit.js';
-import { createCoreDrain } from '../../../src/server/core-drain.js';
-import { createKubectlGate } from '../../../src/server/kubectl-gate.js';
-import { createOutcomeLedger } from '../../../src/server/outcome-ledger.js';
+import { createCoreDrain } from '../../../src/lifecycle/core-drain.js';
+import { createKubectlGate } from '../../../src/lifecycle/kubectl-gate.js';
+import { createOutcomeLedger } from '../../../src/lifecycle/outcome-ledger.js';
 import { k8s_exec } from '../../../src/tool/k8s-exec.js';
 import { createFakeCore } from '../../helpers/fake-core.js';
 

@@ -5,7 +5,7 @@ import type { Verdict } from '../schemas/verdict.js';
 import type { Policy } from '../validate/policy.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { LoadedApprovalsPolicy } from '../approvals/door-policy.js';
-import type { ApprovalSigner } from './approval-token.js';
+import type { ApprovalSigner } from '../approvals/approval-token.js';
 import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
 
 /** The object a command targets, as parsed from its argv (never from what a planner claims). */

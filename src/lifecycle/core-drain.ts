@@ -3,7 +3,7 @@
  * cancel: what runs is stopped) and its audit log behind a ledger (which started operations still
  * lack their outcome record). Every front-end stops through one: close, wait for `idle`, exit.
  */
-import type { Core } from '../pipeline/core.js';
+import type { Core } from '../contracts/core.js';
 import { createKubectlGate } from './kubectl-gate.js';
 import { createOutcomeLedger } from './outcome-ledger.js';
 

@@ -4,7 +4,7 @@
  * ran is accounted for in the log before the process exits.
  */
 import type { AuditEvent } from '../schemas/audit.js';
-import type { AuditLog } from '../pipeline/ports.js';
+import type { AuditLog } from '../contracts/ports.js';
 
 /** The events that close a started operation. */
 const OUTCOMES: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['finished', 'failed', 'cancelled']);
