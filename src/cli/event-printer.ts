@@ -4,7 +4,13 @@ import { formatCommand } from '../corpus/format-command.js';
 import { assertNever, type CardMatch, type PipelineEvent } from '../contracts/events.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { Verdict } from '../schemas/verdict.js';
+import { formatChange } from '../preview/change-summary.js';
 import { riskStyle, style } from './style.js';
+
+/** Lines of kubectl's dry-run output printed when there is no change summary (the rest on --full-preview). */
+const PREVIEW_LINES_WITHOUT_SUMMARY = 20;
+/** Preview output this short is printed under the summary too: it costs less than the hint. */
+const SHORT_PREVIEW_LINES = 4;
 
 /** Prints an error event as one line plus its hint. */
 export function printErrorEvent(error: SerializedError, write: (text: string) => void = (text) => process.stderr.write(text)): void {
@@ -18,8 +24,32 @@ export class EventPrinter {
 
   constructor(
     private readonly write: (text: string) => void,
-    private readonly options: { quiet?: boolean } = {},
+    private readonly options: { quiet?: boolean; fullPreview?: boolean } = {},
   ) {}
+
+  /**
+   * The change summary ("deployment/web  replicas 2 → 5") is what a person reads before confirming;
+   * kubectl's dry-run YAML is 70 lines of metadata, so it is printed only with --full-preview, or,
+   * capped, when no summary could be computed.
+   */
+  private printPreview(event: Extract<PipelineEvent, { type: 'dry-run-end' }>): void {
+    const failed = event.exitCode !== 0;
+    const lines = event.output.split('\n');
+    const changes = event.changes ?? [];
+    this.write(`${style.bold('preview')} ${failed ? style.red(`(kubectl exit ${event.exitCode})`) : ''}\n`);
+    for (const change of changes) this.write(`  ${formatChange(change)}\n`);
+    const showOutput = this.options.fullPreview === true || changes.length === 0 || failed || lines.length <= SHORT_PREVIEW_LINES;
+    if (showOutput) {
+      const limit = this.options.fullPreview === true || failed ? lines.length : PREVIEW_LINES_WITHOUT_SUMMARY;
+      for (const line of lines.slice(0, limit)) this.write(`  ${style.gray(line)}\n`);
+      if (lines.length > limit) this.write(`  ${style.dim(`… ${lines.length - limit} more lines (--full-preview prints all of kubectl's preview output)`)}\n`);
+    } else if (event.output.trim() !== '') {
+      this.write(`  ${style.dim(`(kubectl's preview output, ${lines.length} lines: --full-preview prints it)`)}\n`);
+    }
+    if (failed) {
+      this.write(`${style.red('warning:')} the server-side dry-run failed (kubectl exit ${event.exitCode}): the command itself will probably fail too\n`);
+    }
+  }
 
   /** Prints one event. */
   print(event: PipelineEvent): void {
@@ -45,11 +75,7 @@ export class EventPrinter {
         if (!quiet) this.printVerdict(event.verdict);
         break;
       case 'dry-run-end':
-        this.write(`${style.bold('preview')} ${event.exitCode === 0 ? '' : style.red(`(kubectl exit ${event.exitCode})`)}\n`);
-        for (const line of event.output.split('\n')) this.write(`  ${style.gray(line)}\n`);
-        if (event.exitCode !== 0) {
-          this.write(`${style.red('warning:')} the server-side dry-run failed (kubectl exit ${event.exitCode}): the command itself will probably fail too\n`);
-        }
+        this.printPreview(event);
         break;
       case 'exec-output':
         (event.stream === 'stdout' ? process.stdout : process.stderr).write(`${event.line}\n`);

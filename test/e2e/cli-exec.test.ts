@@ -85,9 +85,19 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
     const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--query', 'to 5', '--dry-run']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/preview/);
-    expect(result.stderr).toMatch(/kind: Deployment/);
+    // The change summary, not kubectl's YAML, is what a person reads before confirming.
+    expect(result.stderr).toContain(`deployment/web  replicas ${before} → 5`);
+    expect(result.stderr).not.toMatch(/kind: Deployment/);
+    expect(result.stderr).toMatch(/--full-preview prints it/);
     expect(result.stderr).toMatch(/dry run: nothing was changed/);
     expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe(before);
+  });
+
+  it('--full-preview prints kubectl\'s dry-run YAML under the change summary', async () => {
+    const result = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--query', 'to 5', '--dry-run', '--full-preview']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/deployment\/web {2}replicas \d+ → 5/);
+    expect(result.stderr).toMatch(/kind: Deployment/);
   });
 
   it('without a terminal and without --confirm, a medium-risk command is not run (exit 3)', async () => {

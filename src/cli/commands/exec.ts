@@ -29,6 +29,7 @@ interface ExecOptions extends RequestOptions {
   expect?: string;
   timeout?: string;
   quiet?: boolean;
+  fullPreview?: boolean;
 }
 
 function parseTimeout(value: string | undefined): number | undefined {
@@ -79,6 +80,7 @@ export function registerExecCommand(program: Command): void {
     .option('--expect <command>', 'with --confirm: run only if the plan is exactly this command (paste the one rk8s plan showed)')
     .option('--timeout <seconds>', `kill kubectl after this many seconds (1-${MAX_TIMEOUT_SECONDS}; capped by RK8S_EXEC_MAX_TIMEOUT)`)
     .option('--quiet', 'print only kubectl\'s output (and warnings/errors)')
+    .option('--full-preview', 'print kubectl\'s whole dry-run output, not only the change summary (replicas 2 → 5)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -139,7 +141,7 @@ export function registerExecCommand(program: Command): void {
               ...(expectArgs === undefined ? {} : { expectArgs }),
             });
         try {
-          const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet });
+          const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet, fullPreview: options.fullPreview === true });
           const result = await k8s_exec(request, {
             core,
             source: 'cli',
