@@ -93,9 +93,9 @@ export function requestFromOptions(words: readonly string[], options: RequestOpt
 }
 
 /** Builds the core for a CLI command (a missing --model file is an error, a missing RK8S_MODEL a warning). */
-export async function coreFromOptions(globals: GlobalOptions, options: RequestOptions, extra: ConfigOverrides = {}, signal?: AbortSignal): Promise<Core> {
+export async function coreFromOptions(globals: GlobalOptions, options: RequestOptions, extra: ConfigOverrides = {}, signal?: AbortSignal, request?: K8sExecPayload): Promise<Core> {
   const config = configFromOptions(globals, { ...extra, ...(options.model === false ? { model: null } : options.model !== undefined ? { model: options.model } : {}) });
-  return createCore(config, {}, { signal, strictModel: typeof options.model === 'string' });
+  return createCore(config, {}, { signal, strictModel: typeof options.model === 'string', ...(request ? { prefetchFor: request } : {}) });
 }
 
 /** Aborts on Ctrl-C; dispose() removes the handler. */

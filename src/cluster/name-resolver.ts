@@ -9,7 +9,7 @@
  */
 import { KubectlError, PolicyDeniedError } from '../errors.js';
 import type { CommandValidator } from '../contracts/core.js';
-import type { Clock, KubectlRunner } from '../contracts/ports.js';
+import type { Clock, KubectlRunner, NameResolver } from '../contracts/ports.js';
 import type { Resource } from '../schemas/vocabulary.js';
 import { createClusterReader } from './cluster-reader.js';
 import { ownValue } from '../own-property.js';
@@ -56,11 +56,39 @@ export interface NameResolution {
 }
 
 /** The core's name-resolution port: resolveNames with a cache of its own. */
-export function createNameResolver(core: NameResolverCore, options: Omit<ResolveNamesOptions, 'signal'> = {}): { resolve(namespace: string | undefined, signal?: AbortSignal): Promise<NameResolution> } {
+export function createNameResolver(core: NameResolverCore, options: Omit<ResolveNamesOptions, 'signal'> = {}): NameResolver {
   const cacheKey = {};
+  // At most one prefetched read per namespace, taken by the first resolve() of it.
+  const prefetched = new Map<string, Promise<NameResolution>>();
   return {
-    resolve: (namespace, signal) => resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey }),
+    resolve: (namespace, signal) => {
+      const pending = prefetched.get(namespace ?? '');
+      if (pending) {
+        prefetched.delete(namespace ?? '');
+        return signal ? raceAbort(pending, signal) : pending;
+      }
+      return resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey });
+    },
+    prefetch: (namespace, signal) => {
+      if (prefetched.has(namespace ?? '')) return;
+      const pending = resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey });
+      // resolveNames rejects only on abort; an abandoned prefetch must not become an unhandled rejection.
+      pending.catch(() => undefined);
+      prefetched.set(namespace ?? '', pending);
+    },
   };
+}
+
+function raceAbort<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }
 
 /** What the resolver needs of the core. */

@@ -121,6 +121,11 @@ export interface OwnerResolver {
 /** Resolves what exists in a namespace for the planner (one bounded read, cached): src/cluster/name-resolver.ts. */
 export interface NameResolver {
   resolve(namespace: string | undefined, signal?: AbortSignal): Promise<import('../cluster/name-resolver.js').NameResolution>;
+  /**
+   * Starts the read for `namespace` now, so it runs while the rest of the core loads; the next
+   * resolve() of that namespace takes its answer (and its reads, for the audit record).
+   */
+  prefetch?(namespace: string | undefined, signal?: AbortSignal): void;
 }
 
 /** A clock, so tests control time. */

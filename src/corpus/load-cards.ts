@@ -14,7 +14,8 @@ export interface CardLoadResult {
   files: Map<string, string>;
 }
 
-function listYamlFiles(directory: string): string[] {
+/** Every *.yaml / *.yml file under a directory, sorted, depth first. Throws when it cannot be read. */
+export function listYamlFiles(directory: string): string[] {
   const result: string[] = [];
   for (const entry of readdirSync(directory).sort()) {
     const full = path.join(directory, entry);

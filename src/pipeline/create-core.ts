@@ -4,7 +4,7 @@ import { loadApprovalsPolicy, type LoadedApprovalsPolicy } from '../approvals/do
 import { createAuditLog } from '../audit/audit-log.js';
 import { createOwnerResolver } from '../cluster/owner-resolver.js';
 import { formatProblem, type LoadProblem } from '../config/problems.js';
-import { loadCards } from '../corpus/load-cards.js';
+import { loadCardsCached } from '../corpus/card-cache.js';
 import { ConfigError } from '../errors.js';
 import { createKubectlRunner } from '../execute/kubectl-runner.js';
 import { createPlanner } from '../plan/create-planner.js';
@@ -20,6 +20,8 @@ import type { CommandValidator, Core } from '../contracts/core.js';
 import { createPolicyValidator } from './policy-validator.js';
 import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from '../contracts/ports.js';
 import { createNameResolver } from '../cluster/name-resolver.js';
+import { namesNamespace } from '../plan/understand-request.js';
+import type { K8sExecPayload } from '../schemas/request.js';
 
 /** Parts a caller (tests, front-ends) may supply instead of the real ones. */
 export interface CoreOverrides {
@@ -44,6 +46,11 @@ export interface CreateCoreOptions {
   signal?: AbortSignal;
   /** An explicitly given model file that is missing is an error (true) rather than a warning (false). */
   strictModel?: boolean;
+  /**
+   * The request this core is created for (one-shot CLI commands): its name-resolution read starts
+   * while the cards, the index and the planner load, instead of after them.
+   */
+  prefetchFor?: Pick<K8sExecPayload, 'resource' | 'namespace'>;
 }
 
 function problemsError(what: string, problems: readonly LoadProblem[], hint: string): ConfigError {
@@ -92,7 +99,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
   }
   let cards = overrides.cards;
   if (!cards) {
-    const loaded = loadCards(config.cardsDir);
+    const loaded = loadCardsCached(config.cardsDir, config.cacheDir);
     if (loaded.problems.length > 0) {
       throw problemsError(`the command cards in ${config.cardsDir} have problems`, loaded.problems, 'fix the cards (rk8s check lists every problem) or point --cards / RK8S_CARDS_DIR elsewhere');
     }
@@ -105,10 +112,18 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     validator = createPolicyValidator(policy, config);
   }
   options.signal?.throwIfAborted();
+  const kubectl = overrides.kubectl ?? createKubectlRunner(config);
+  // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
+  // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
+  // `built.core` is the core once it exists; a prefetch started below runs before that.
+  const built: { core?: Core } = {};
+  const initialValidator = validator;
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const nameResolver = overrides.nameResolver ?? (overrides.kubectl ? undefined : createNameResolver({ get validator() { return built.core?.validator ?? initialValidator; }, kubectl, clock: { now: () => (built.core?.clock ?? clock).now() } }));
+  if (nameResolver?.prefetch && options.prefetchFor) nameResolver.prefetch(namesNamespace(options.prefetchFor), options.signal);
   const embedder = overrides.embedder ?? (overrides.retriever ? undefined : await createEmbedder(config, { signal: options.signal }));
   const retriever = overrides.retriever ?? (await createRetriever({ cards, embedder: embedder!, cacheDir: config.cacheDir, signal: options.signal }));
   const planner = overrides.planner ?? createPlanner(config, { strictModel: options.strictModel });
-  const kubectl = overrides.kubectl ?? createKubectlRunner(config);
   let closed = false;
   const core: Core = {
     config,
@@ -121,12 +136,8 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     kubectl,
     auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
     ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
-    clock: overrides.clock ?? { now: () => new Date() },
-    // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
-    // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
-    ...(overrides.nameResolver || !overrides.kubectl
-      ? { nameResolver: overrides.nameResolver ?? createNameResolver({ get validator() { return core.validator; }, kubectl, clock: { now: () => core.clock.now() } }) }
-      : {}),
+    clock,
+    ...(nameResolver ? { nameResolver } : {}),
     approvals: createApprovalSigner(),
     approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
     approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),
@@ -137,6 +148,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
       await planner.dispose?.();
     },
   };
+  built.core = core;
   return core;
 }
 

@@ -79,15 +79,21 @@ export async function* previewDryRun(proposal: Proposal, core: Core, options: Pr
       message = `current state (no dry-run): ${formatCommand(previewArgs)}`;
     }
     signal?.throwIfAborted();
-    const collected = await collect(core, previewArgs, options);
-    // "replicas 2 → 5" rather than 70 lines of YAML: read what the summary needs, through the validated read path.
+    const running = collect(core, previewArgs, options);
+    // "replicas 2 → 5" rather than 70 lines of YAML: read what the summary needs, through the validated
+    // read path, while the dry-run runs.
     const reader = createClusterReader(core, { maxReads: 6, ...(signal ? { signal } : {}), timeoutSeconds: 10 });
+    const summary = previewChanges(parseKubectlArgs(proposal.plan.args), reader, running.then((collected) => ({ stdout: collected.stdout, stderr: collected.stderr })));
+    // Both settle before either is looked at, so a failed dry-run never leaves the summary's reads running.
+    const [dryRun, summarized] = await Promise.allSettled([running, summary]);
+    if (dryRun.status === 'rejected') throw dryRun.reason;
+    const collected = dryRun.value;
     let changes: Change[] = [];
-    try {
-      changes = await previewChanges(parseKubectlArgs(proposal.plan.args), reader, { stdout: collected.stdout, stderr: collected.stderr });
-    } catch (error) {
+    if (summarized.status === 'fulfilled') changes = summarized.value;
+    else {
+      const error = summarized.reason as Error;
       if (isAbortError(error) || signal?.aborted) throw error;
-      yield { type: 'notice', level: 'warn', stage: 'execute', message: `could not summarize the change: ${(error as Error).message}` };
+      yield { type: 'notice', level: 'warn', stage: 'execute', message: `could not summarize the change: ${error.message}` };
     }
     await core.auditLog.append(
       auditRecord('dry-run', subject, {

@@ -31,10 +31,15 @@ export interface UnderstandCore {
   nameResolver?: NameResolver;
 }
 
+/** The namespace whose objects name resolution reads for a request (undefined: cluster-scoped objects only). */
+export function namesNamespace(request: Pick<K8sExecPayload, 'resource' | 'namespace'>): string | undefined {
+  const clusterOnly = request.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(request.resource);
+  return clusterOnly ? undefined : request.namespace;
+}
+
 /** Resolves names and reads the words of a request (see the module comment). Throws only on abort. */
 export async function understandRequest(request: K8sExecPayload, core: UnderstandCore, signal?: AbortSignal): Promise<Understanding> {
-  const clusterOnly = request.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(request.resource);
-  const resolution: NameResolution = core.nameResolver ? await core.nameResolver.resolve(clusterOnly ? undefined : request.namespace, signal) : { reads: [] };
+  const resolution: NameResolution = core.nameResolver ? await core.nameResolver.resolve(namesNamespace(request), signal) : { reads: [] };
   const notices: Understanding['notices'] = [];
   if (resolution.notice) notices.push({ type: 'notice', level: 'warn', stage: 'plan', message: resolution.notice });
   const catalog = [...core.cards.values()];

@@ -47,12 +47,14 @@ async function readList(reader: ClusterReader, args: string[]): Promise<KubeObje
 
 /**
  * The changes `parsed` would make. Reads what it needs through `reader` (at most a handful of reads);
- * a read the policy does not allow, or that fails, only makes the summary shorter.
+ * a read the policy does not allow, or that fails, only makes the summary shorter. `dryRun` may still be
+ * running: the live object is read meanwhile (two kubectl processes at once instead of one after the other).
  */
-export async function previewChanges(parsed: ParsedCommand, reader: ClusterReader, dryRun: DryRunOutput): Promise<Change[]> {
+export async function previewChanges(parsed: ParsedCommand, reader: ClusterReader, pendingDryRun: DryRunOutput | Promise<DryRunOutput>): Promise<Change[]> {
   const target = parsed.targets[0];
   const namespaceArgs = parsed.namespace ? ['-n', parsed.namespace] : [];
   const live = target?.name && parsed.commandKey !== 'create job' ? await readObject(reader, ['get', target.resource, target.name, ...namespaceArgs, '-o', 'json']) : undefined;
+  const dryRun = await pendingDryRun;
   let related: KubeObject[] = [];
   if (parsed.commandKey === 'rollout undo' && target?.resource === 'deployment') {
     const selector = selectorOf(live);

@@ -7,7 +7,7 @@ import type { Embedder } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
 import type { Config } from '../schemas/config.js';
 import { formatProblem } from '../config/problems.js';
-import { loadCards } from '../corpus/load-cards.js';
+import { loadCardsCached } from '../corpus/card-cache.js';
 import { CardIndex, indexDirectory, type IndexProgress, type IndexRefusal } from './card-index.js';
 import { createEmbedder } from './embedder.js';
 import { CardRetriever } from './retrieve.js';
@@ -77,7 +77,8 @@ export async function ensureCardIndex(
   config: Config,
   options: { rebuild?: boolean; signal?: AbortSignal; onProgress?: (progress: IndexProgress) => void } = {},
 ): Promise<CardRetriever> {
-  const corpus = loadCards(config.cardsDir);
+  // Through the cache, so `index build` (run by npm's prepare) also warms the card cache for the first command.
+  const corpus = loadCardsCached(config.cardsDir, config.cacheDir);
   if (corpus.problems.length > 0) {
     throw new ConfigError(`the cards in ${config.cardsDir} have ${corpus.problems.length} problem(s): ${formatProblem(corpus.problems[0]!)}`, {
       hint: 'run `rk8s check` to list them all',

@@ -127,7 +127,7 @@ export function registerExecCommand(program: Command): void {
           if (drain === undefined || drain.runningCommands === 0) operation.abort(shutdown.requested.reason);
         });
         shutdown.cancel.addEventListener('abort', () => operation.abort(shutdown.cancel.reason));
-        drain = createCoreDrain(await coreFromOptions(globals, options, {}, operation.signal), { cancel: shutdown.cancel });
+        drain = createCoreDrain(await coreFromOptions(globals, options, {}, operation.signal, request), { cancel: shutdown.cancel });
         if (shutdown.requested.aborted) drain.close();
         const core = drain.core;
         const interactive = !globals.json && !options.confirm && process.stdin.isTTY === true && process.stderr.isTTY === true;

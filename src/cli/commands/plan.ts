@@ -24,7 +24,7 @@ export function registerPlanCommand(program: Command): void {
         const globals = globalOptions(command);
         const request = requestFromOptions(words, options);
         const interrupt = interruptSignal();
-        const core = await coreFromOptions(globals, options, {}, interrupt.signal);
+        const core = await coreFromOptions(globals, options, {}, interrupt.signal, request);
         try {
           const printer = new EventPrinter((text) => process.stdout.write(text));
           const document = await k8s_plan(request, {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
+import { createNameResolver, inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
 import type { CommandValidator } from '../../../src/contracts/core.js';
 import type { Verdict } from '../../../src/schemas/verdict.js';
 import { createFakeKubectl } from '../../helpers/fake-core.js';
@@ -64,5 +64,35 @@ describe('resolveNames', () => {
     const inventory = parseInventory(`${text}\ngarbage line\n`, 'prod');
     expect(inventory.namespace).toBe('prod');
     expect(inventory.objects.find((object) => object.name === 'api-5d8f7c9b6-2xkqp')?.owner).toEqual({ kind: 'deployment', name: 'api' });
+  });
+});
+
+describe('createNameResolver: prefetch', () => {
+  it('starts the read early and hands it, with its reads, to the next resolve of that namespace only', async () => {
+    const kubectl = createFakeKubectl(() => ({ stdout: text.trimEnd().split('\n') }));
+    const resolver = createNameResolver({ validator: validator(), kubectl }, { cacheMilliseconds: 0 });
+    resolver.prefetch!('prod');
+    const resolved = await resolver.resolve('prod');
+    expect(kubectl.calls).toHaveLength(1);
+    expect(resolved.reads).toEqual([expect.stringMatching(/get deployments,statefulsets,/)]);
+    expect(resolved.inventory?.objects.some((object) => object.name === 'payments-6b7c8d9f4-lk2jd')).toBe(true);
+    // Taken once: the next resolve reads again (the cache is off here), another namespace is not served from it.
+    await resolver.resolve('prod');
+    expect(kubectl.calls).toHaveLength(2);
+    resolver.prefetch!('prod');
+    await resolver.resolve('staging');
+    expect(kubectl.calls.at(-1)?.args).toEqual(expect.arrayContaining(['-n', 'staging']));
+  });
+
+  it('a resolve waiting on a prefetched read still stops when its own signal aborts', async () => {
+    const kubectl = createFakeKubectl(() => ({ hang: true }));
+    const resolver = createNameResolver({ validator: validator(), kubectl }, { cacheMilliseconds: 0 });
+    const prefetchLifetime = new AbortController();
+    resolver.prefetch!('prod', prefetchLifetime.signal);
+    const controller = new AbortController();
+    const waiting = resolver.resolve('prod', controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    prefetchLifetime.abort();
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * A cache of the loaded card corpus. Parsing 100+ YAML files, checking them with zod and rendering
+ * every example is most of what a one-shot `rk8s exec` spends before kubectl starts; the cache keeps
+ * the result, keyed by a hash of every card file's path and bytes plus the loader's own code, so an
+ * edited card, an added or removed file or a new rk8s version loads from the YAML again. Only a corpus
+ * with no problems is cached (a broken one is re-read, so every problem is always reported), and the
+ * cached cards are still only templates: every argv rendered from them is validated before it runs.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Card } from '../schemas/card.js';
+import { listYamlFiles, loadCards, type CardLoadResult } from './load-cards.js';
+
+/** Bump when the cached document's shape changes. */
+const CACHE_FORMAT = 1;
+
+/** How a load went: from the cache, or from the YAML (and whether the cache was then written). */
+export type CardCacheOutcome = 'hit' | 'miss' | 'uncached';
+
+interface CachedCorpus {
+  format: number;
+  key: string;
+  cards: Card[];
+  files: Array<[string, string]>;
+}
+
+/** The loader's code: a changed schema or check must not be answered from an old cache. */
+function codeFingerprint(): string {
+  const self = fileURLToPath(import.meta.url);
+  const extension = path.extname(self);
+  const here = path.dirname(self);
+  const parts: string[] = [];
+  for (const file of [path.join(here, `load-cards${extension}`), path.join(here, '..', 'schemas', `card${extension}`)]) {
+    try {
+      const stat = statSync(file);
+      parts.push(`${path.basename(file)}:${stat.size}:${stat.mtimeMs}`);
+    } catch {
+      parts.push(`${path.basename(file)}:absent`);
+    }
+  }
+  return parts.join('|');
+}
+
+/** The cache key of a card directory, or undefined when it cannot be read (the plain loader reports why). */
+export function corpusKey(directory: string): string | undefined {
+  try {
+    const hash = createHash('sha256');
+    hash.update(`format ${CACHE_FORMAT}\n${codeFingerprint()}\n`);
+    for (const file of listYamlFiles(directory)) {
+      hash.update(`${path.relative(directory, file)}\n`);
+      hash.update(readFileSync(file));
+      hash.update('\n');
+    }
+    return hash.digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function cachePath(cacheDir: string): string {
+  return path.join(cacheDir, 'cards.json');
+}
+
+function readCache(cacheDir: string, key: string): CardLoadResult | undefined {
+  let document: CachedCorpus;
+  try {
+    document = JSON.parse(readFileSync(cachePath(cacheDir), 'utf8')) as CachedCorpus;
+  } catch {
+    // Absent or unreadable: a cache miss, and the YAML is read instead.
+    return undefined;
+  }
+  if (document?.format !== CACHE_FORMAT || document.key !== key || !Array.isArray(document.cards) || !Array.isArray(document.files)) return undefined;
+  return { cards: document.cards, problems: [], files: new Map(document.files) };
+}
+
+function writeCache(cacheDir: string, key: string, loaded: CardLoadResult): boolean {
+  const document: CachedCorpus = { format: CACHE_FORMAT, key, cards: loaded.cards, files: [...loaded.files] };
+  const target = cachePath(cacheDir);
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(temporary, JSON.stringify(document));
+    renameSync(temporary, target);
+    return true;
+  } catch {
+    // A read-only cache directory only costs speed: the corpus was loaded from the YAML.
+    return false;
+  }
+}
+
+/** loadCards() through the cache in `cacheDir`. Same result as loadCards(directory). */
+export function loadCardsCached(directory: string, cacheDir: string): CardLoadResult & { cache: CardCacheOutcome } {
+  const key = corpusKey(directory);
+  if (key !== undefined) {
+    const cached = readCache(cacheDir, key);
+    if (cached) return { ...cached, cache: 'hit' };
+  }
+  const loaded = loadCards(directory);
+  const written = key !== undefined && loaded.problems.length === 0 && writeCache(cacheDir, key, loaded);
+  return { ...loaded, cache: written ? 'miss' : 'uncached' };
+}
