@@ -197,6 +197,11 @@ export async function* execute(args: readonly string[], options: ExecuteOptions 
     });
   }
 
+  // Not execa's own `timeout` / `cancelSignal` / `forceKillAfterDelay`: they signal kubectl alone, and
+  // what kubectl started (an exec credential plugin, a `kubectl-<plugin>`) would keep running and keep
+  // the pipes open. terminate() snapshots and signals the whole tree, then SIGKILLs it after the grace
+  // period, which is what those options do for one process (test/unit/execute/execute.test.ts: "kills
+  // kubectl's descendants too").
   const timeoutTimer = setTimeout(() => {
     timedOut = true;
     terminate();
