@@ -5,7 +5,7 @@ import type { Change } from '../schemas/change.js';
 import type { Card } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
-import type { Verdict } from '../schemas/verdict.js';
+import type { ViolationCode, Verdict } from '../schemas/verdict.js';
 
 /** A retrieved card with its score, why it matched, and the snippet given to the planner. */
 export interface CardMatch {
@@ -67,7 +67,7 @@ export type PipelineEvent =
       type: 'approval-end';
       outcome: ApprovalOutcome;
       /** Stable code for declined/refused/expired outcomes (APPROVAL_USED, CONFIRM_TEXT_MISMATCH...). */
-      code?: string;
+      code?: ViolationCode;
       message?: string;
       /** Who approved or decided (OS user, "tui", "mcp elicitation"...). */
       by?: string;

@@ -6,6 +6,7 @@
 import type { ApprovalRequestRef, ApprovalTicket, Confirmation } from '../schemas/approval.js';
 import type { Core } from '../contracts/core.js';
 import type { Proposal } from '../contracts/events.js';
+import type { ViolationCode } from '../schemas/verdict.js';
 
 /** The dry-run preview an approver may show next to the command. */
 export interface ApprovalPreview {
@@ -40,7 +41,7 @@ export type ApprovalAnswer =
   /** The request expired before anyone decided. */
   | { type: 'expired'; request: ApprovalRequestRef }
   /** Nobody may confirm this at this door (a never rule), or the confirmation is invalid. */
-  | { type: 'refused'; code: string; message: string };
+  | { type: 'refused'; code: ViolationCode; message: string };
 
 /** How one door gets confirmations. */
 export interface Approver {

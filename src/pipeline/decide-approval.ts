@@ -11,14 +11,15 @@ import { checkCommand } from './check-command.js';
 import { checkConfirmation, type ConfirmationAnswer } from './confirmation.js';
 import type { Core } from '../contracts/core.js';
 import { proposalFromRecord, staleApproval } from './run-request.js';
+import type { ViolationCode } from '../schemas/verdict.js';
 
 /** What deciding answered. */
 export type DecisionResult =
   | { ok: true; record: ApprovalRecord }
-  | { ok: false; code: string; message: string; record?: ApprovalRecord };
+  | { ok: false; code: ViolationCode; message: string; record?: ApprovalRecord };
 
 /** Why a request cannot be decided here and now (undefined: it can). */
-async function undecidable(core: Core, record: ApprovalRecord): Promise<{ code: string; message: string } | undefined> {
+async function undecidable(core: Core, record: ApprovalRecord): Promise<{ code: ViolationCode; message: string } | undefined> {
   const state = approvalState(record, core.clock.now());
   if (state !== 'pending') {
     const who = record.decision ? ` by ${record.decision.by}` : '';

@@ -20,6 +20,7 @@ import { boundContext, propose } from './propose.js';
 import { runApproved } from './run-approved.js';
 import { routeApproval } from '../approvals/door-policy.js';
 import { awaitDecision, doorOf, requestRef } from './door-approver.js';
+import type { ViolationCode } from '../schemas/verdict.js';
 
 /** How one request is run. */
 export interface RunRequestOptions {
@@ -210,7 +211,7 @@ async function* recordOrReport(core: Core, proposal: Proposal, event: AuditEvent
  * is burnt so nothing can run from it; a stored one (`burn` false) is governed by its store entry,
  * which another call may be using right now.
  */
-async function* refuse(core: Core, proposal: Proposal, code: string, message: string, burn = true): AsyncGenerator<PipelineEvent> {
+async function* refuse(core: Core, proposal: Proposal, code: ViolationCode, message: string, burn = true): AsyncGenerator<PipelineEvent> {
   if (burn) core.approvals.consume(proposal.operationId);
   const verdict = { ...proposal.verdict, decision: 'deny' as const, violations: [{ code, message }], suggestions: [] };
   yield* recordOrReport(core, proposal, 'denied', message, { ...subjectOfProposal(proposal), verdict });
@@ -249,7 +250,7 @@ export function proposalFromRecord(record: ApprovalRecord, core: Core): Proposal
  * Why a stored approval cannot run here and now (undefined: it can). `source` is the door asking: a
  * token only works at the door that issued it.
  */
-export function staleApproval(record: ApprovalRecord, core: Core, source: RequestSource): { code: string; message: string } | undefined {
+export function staleApproval(record: ApprovalRecord, core: Core, source: RequestSource): { code: ViolationCode; message: string } | undefined {
   const state = approvalState(record, core.clock.now());
   if (state === 'executed') return { code: 'APPROVAL_USED', message: 'this approval was already used: an approval runs its command once' };
   if (state === 'expired') return { code: 'APPROVAL_EXPIRED', message: `this approval expired at ${record.expiresAt}` };

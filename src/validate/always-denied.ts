@@ -3,7 +3,7 @@
  * local files, Secret data, bulk or forced mutations, deleting a namespace. Each is a published way
  * an agent or a confused model escaped a "read-only" or "safe" mode.
  */
-import type { Violation } from '../schemas/verdict.js';
+import type { ViolationCode, Violation } from '../schemas/verdict.js';
 import { FORBIDDEN_FLAGS, FORBIDDEN_VERBS, TARGET_FLAGS } from './kubectl-commands.js';
 import { narrowFormViolations } from './narrow-forms.js';
 import { flagIsSet, flagValue, type ParsedCommand } from './parsed-command.js';
@@ -59,7 +59,7 @@ const BULK_FLAGS: ReadonlyArray<[string, string]> = [
 /** Violations of the always-denied rules; empty when none applies. */
 export function alwaysDeniedViolations(parsed: ParsedCommand, target: TargetContext): Violation[] {
   const violations: Violation[] = [];
-  const deny = (code: string, message: string) => violations.push({ code, message });
+  const deny = (code: ViolationCode, message: string) => violations.push({ code, message });
 
   if (parsed.verb !== undefined && FORBIDDEN_VERBS.has(parsed.verb)) {
     deny('VERB_FORBIDDEN', `"kubectl ${parsed.verb}" is always denied: it ${VERB_REASONS.get(parsed.verb) ?? 'is unsafe'}`);

@@ -9,6 +9,7 @@ import { flagValueProblems } from './flag-values.js';
 import { describeArgument, type ParsedCommand } from './parsed-command.js';
 import { resolveTargets } from './positional-targets.js';
 import { findUnsafeCharacter } from './unsafe-characters.js';
+import type { ViolationCode } from '../schemas/verdict.js';
 
 /** Longest single argument accepted. */
 export const MAX_ARGUMENT_LENGTH = 1024;
@@ -65,7 +66,7 @@ function parseInto(parsed: ParsedCommand, args: readonly string[]): void {
   if (args.length > MAX_ARGUMENTS) {
     parsed.problems.push({ code: 'ARG_INVALID', message: `too many arguments (${args.length}, at most ${MAX_ARGUMENTS})` });
   }
-  const problem = (code: string, message: string) => parsed.problems.push({ code, message });
+  const problem = (code: ViolationCode, message: string) => parsed.problems.push({ code, message });
 
   // Checked up front for every argument, flag values included (the loop below skips over those).
   args.forEach((argument: unknown, index) => {

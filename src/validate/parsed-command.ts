@@ -3,6 +3,7 @@
  * two accessors the rules use to read flags the way kubectl does (the last occurrence wins).
  */
 import { escapeUnsafe } from './unsafe-characters.js';
+import type { ViolationCode } from '../schemas/verdict.js';
 
 /** One flag as given, under its long name. */
 export interface ParsedFlag {
@@ -20,7 +21,7 @@ export interface ParsedFlag {
 
 /** Why an argv is suspicious or malformed; the validator turns each into a violation. */
 export interface ParseProblem {
-  code: string;
+  code: ViolationCode;
   message: string;
 }
 

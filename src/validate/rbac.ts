@@ -3,7 +3,7 @@
  * there (or, for nodes and namespaces, by the cluster grants). Deny by default: no grant, no run.
  */
 import type { RbacGrant } from '../schemas/policy.js';
-import type { Violation } from '../schemas/verdict.js';
+import type { ViolationCode, Violation } from '../schemas/verdict.js';
 import { NON_RESOURCE_COMMANDS } from './kubectl-commands.js';
 import { flagIsSet, type ParsedCommand } from './parsed-command.js';
 import { isClusterScoped } from './resource-kinds.js';
@@ -57,7 +57,7 @@ function namespacedGrants(policy: Policy, namespace: string, tier: string): Rbac
 export function checkRbac(parsed: ParsedCommand, policy: Policy): { scope: PolicyScope; violations: Violation[] } {
   const violations: Violation[] = [];
   const scope: PolicyScope = {};
-  const deny = (code: string, message: string) => violations.push({ code, message });
+  const deny = (code: ViolationCode, message: string) => violations.push({ code, message });
   const verb = parsed.command;
 
   if (parsed.namespace !== undefined) {

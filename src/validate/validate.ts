@@ -4,7 +4,7 @@
  * parse (the card's declared risk can only raise it) and never throws.
  */
 import { maxRisk, type RiskLevel } from '../schemas/vocabulary.js';
-import type { Suggestion, Verdict, Violation } from '../schemas/verdict.js';
+import type { ViolationCode, Suggestion, Verdict, Violation } from '../schemas/verdict.js';
 import { alwaysDeniedViolations } from './always-denied.js';
 import { applyGuardrails, type PodOwner } from './guardrails.js';
 import { parseKubectlArgs } from './kubectl-argv.js';
@@ -36,7 +36,7 @@ export interface ValidationResult {
   parsed: ParsedCommand;
 }
 
-function denyAll(code: string, message: string): Verdict {
+function denyAll(code: ViolationCode, message: string): Verdict {
   return { decision: 'deny', risk: 'high', violations: [{ code, message }], suggestions: [], mutating: true };
 }
 
