@@ -5,12 +5,11 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { loadCards } from '../../src/corpus/load-cards.js';
 import { renderCard } from '../../src/corpus/render.js';
 import { MUTATING_INTENTS, RESOURCE_ALIASES, normalizeResource } from '../../src/schemas/vocabulary.js';
-import { createSandboxHarness, hasKubectl, type SandboxHarness } from '../helpers/sandbox.js';
-
-if (!hasKubectl) console.warn('cards-examples: skipped, kubectl is not installed (looked in /usr/bin and /usr/local/bin)');
+import { createSandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
 
 const { cards, problems } = loadCards(path.resolve(import.meta.dirname, '../../cards'));
 const examples = cards.flatMap((card) =>
@@ -27,7 +26,7 @@ const SETUP: Readonly<Record<string, (args: readonly string[]) => string[]>> = {
 const typeOf = (args: readonly string[]) => (args[0] === 'get' || args[0] === 'describe' ? args[1]?.split('/')[0] : undefined);
 const mutations = examples.filter((example) => MUTATING_INTENTS.has(example.card.intent));
 
-describe.skipIf(!hasKubectl)('card examples against the sandbox', () => {
+describeWith(['kubectl'], 'card examples against the sandbox', () => {
   it('the corpus loads cleanly and has examples of both kinds', () => {
     expect(problems).toEqual([]);
     expect(reads.length).toBeGreaterThan(30);

@@ -1,5 +1,5 @@
 /** `rk8s plan` and `rk8s exec` through the built binary, against the sandbox cluster with the real kubectl. */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { execa } from 'execa';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { K8sExecResultSchema } from '../../src/tool/k8s-exec.js';
 import { RK8S_BIN, runCli } from '../helpers/cli.js';
-import { createSandboxHarness, hasKubectl, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
-
-if (!hasKubectl) console.warn('skipping the sandbox part of test/e2e/cli-exec.test.ts: kubectl is not installed');
+import { createSandboxHarness, kubectlPath, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+import { describeWith, prerequisitePath } from '../helpers/prerequisites.js';
 
 let workDirectory: string;
 let harness: SandboxHarness | undefined;
@@ -18,7 +17,7 @@ let auditLog: string;
 beforeAll(async () => {
   workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-cli-exec-'));
   auditLog = path.join(workDirectory, 'agent.log');
-  if (hasKubectl) harness = await createSandboxHarness();
+  if (kubectlPath) harness = await createSandboxHarness();
 });
 
 afterAll(async () => {
@@ -65,7 +64,7 @@ describe('rk8s plan', () => {
   });
 });
 
-describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
+describeWith(['kubectl'], 'rk8s exec against the sandbox', () => {
   const kubectl = async (...args: string[]) => {
     const result = await harness!.kubectl(args);
     if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
@@ -204,16 +203,13 @@ describe.skipIf(!hasKubectl)('rk8s exec against the sandbox', () => {
   });
 });
 
-/** `script` gives the command a real terminal, so the interactive confirmation path runs for real. */
-const scriptPath = ['/usr/bin/script', '/bin/script'].find((candidate) => existsSync(candidate));
-if (!scriptPath) console.warn('skipping the terminal-prompt tests of test/e2e/cli-exec.test.ts: util-linux `script` is not installed');
-
-describe.skipIf(!hasKubectl || !scriptPath)('rk8s exec on a terminal', () => {
+/** `script` (util-linux) gives the command a real terminal, so the interactive confirmation path runs for real. */
+describeWith(['kubectl', 'script'], 'rk8s exec on a terminal', () => {
   function onTerminal(args: readonly string[], answer: string) {
     const command = ['node', RK8S_BIN, '--audit-log', auditLog, '--kubeconfig', harness!.sandbox.kubeconfigPath, '--no-color', ...args]
       .map((argument) => `'${argument.replaceAll("'", `'\\''`)}'`)
       .join(' ');
-    return execa(scriptPath!, ['-qec', command, '/dev/null'], {
+    return execa(prerequisitePath('script')!, ['-qec', command, '/dev/null'], {
       input: `${answer}\n`,
       reject: false,
       timeout: 60_000,

@@ -6,15 +6,16 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { DiagnoseDocumentSchema, type DiagnoseDocument } from '../../src/diagnose/document.js';
 import type { Finding } from '../../src/diagnose/finding.js';
 import { TimelineDocumentSchema } from '../../src/diagnose/read-timeline.js';
 import { runCli } from '../helpers/cli.js';
-import { createSandboxHarness, kubectlPath, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+import { createSandboxHarness, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
 
-describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('rk8s diagnose on the default sandbox scenario (real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s diagnose on the default sandbox scenario (real kubectl)', () => {
   let harness: SandboxHarness;
   let workDirectory: string;
   let auditLog: string;

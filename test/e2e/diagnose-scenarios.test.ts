@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DiagnoseDocument } from '../../src/diagnose/document.js';
 import type { Core } from '../../src/contracts/core.js';
@@ -87,7 +88,7 @@ const SCENARIO = {
   ],
 };
 
-describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('diagnosing scenarios built from manifests (sandbox, real kubectl)', () => {
+describeWith(['kubectl'], 'diagnosing scenarios built from manifests (sandbox, real kubectl)', () => {
   let harness: SandboxHarness;
   let core: Core;
   let workDirectory: string;

@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { DiagnoseDocumentSchema } from '../../src/diagnose/document.js';
 import { RK8S_BIN } from '../helpers/cli.js';
-import { kubectlPath, useSandbox, waitFor } from '../helpers/sandbox.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 
-describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('k8s_diagnose over HTTP and MCP (sandbox, real kubectl)', () => {
+describeWith(['kubectl'], 'k8s_diagnose over HTTP and MCP (sandbox, real kubectl)', () => {
   const sandbox = useSandbox();
   const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-diagnose-server-')), 'agent.log');
   const children: ChildProcess[] = [];

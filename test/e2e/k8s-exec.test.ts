@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/verify.js';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -12,11 +12,10 @@ import type { Proposal } from '../../src/contracts/events.js';
 import { propose } from '../../src/pipeline/propose.js';
 import { runApproved } from '../../src/pipeline/run-approved.js';
 import { k8s_exec, K8sExecResultSchema } from '../../src/tool/k8s-exec.js';
-import { createSandboxHarness, hasKubectl, type SandboxHarness } from '../helpers/sandbox.js';
+import { createSandboxHarness, type SandboxHarness } from '../helpers/sandbox.js';
+import { describeWith } from '../helpers/prerequisites.js';
 
-if (!hasKubectl) console.warn('skipping test/e2e/k8s-exec.test.ts: kubectl is not installed (needed to run commands against the sandbox)');
-
-describe.skipIf(!hasKubectl)('k8s_exec against the sandbox cluster', () => {
+describeWith(['kubectl'], 'k8s_exec against the sandbox cluster', () => {
   let harness: SandboxHarness;
   let core: Core;
   let workDirectory: string;

@@ -6,13 +6,12 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { dryRunArgs } from '../../src/execute/dry-run.js';
 import { loadPolicy } from '../../src/validate/load-policy.js';
 import { validate } from '../../src/validate/validate.js';
 import { runCli } from '../helpers/cli.js';
-import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
-
-if (!hasKubectl && process.env.CI !== 'true') console.warn('[narrow-create-patch] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { useSandbox } from '../helpers/sandbox.js';
 
 const policy = loadPolicy(path.resolve(import.meta.dirname, '../../org')).policy!;
 
@@ -24,7 +23,7 @@ interface Job {
   spec?: { template?: { spec?: { containers?: { image: string }[] } } };
 }
 
-describe.skipIf(!hasKubectl && process.env.CI !== 'true')('create job --from=cronjob and the suspend/resume patch against the sandbox', () => {
+describeWith(['kubectl'], 'create job --from=cronjob and the suspend/resume patch against the sandbox', () => {
   const harness = useSandbox();
 
   it('validates the exact forms as the shipped policy grants them (prod: run now only)', () => {

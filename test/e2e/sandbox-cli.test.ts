@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, kubectlPath } from '../helpers/sandbox.js';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { kubectlPath } from '../helpers/sandbox.js';
 
-if (!hasKubectl) console.warn('[sandbox-cli] skipped: kubectl is not installed (/usr/bin/kubectl)');
-
-describe.skipIf(!hasKubectl)('rk8s sandbox', () => {
+describeWith(['kubectl'], 'rk8s sandbox', () => {
   it('prints export KUBECONFIG=…, answers kubectl, and stops cleanly on SIGINT', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'rk8s-sandbox-cli-'));
     const kubeconfig = join(directory, 'kubeconfig');

@@ -2,11 +2,9 @@
  * End-to-end: Events through both APIs (core/v1 and events.k8s.io/v1), kept consistent, aggregated
  * the way the recorders do, and read with kubectl get events, kubectl events and describe.
  */
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
-
-const runnable = hasKubectl || process.env['CI'] === 'true';
-if (!runnable) console.warn('[sandbox-events] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 
 interface CoreEvent {
   metadata: { name: string; namespace: string };
@@ -42,7 +40,7 @@ interface List<T> {
   items: T[];
 }
 
-describe.skipIf(!runnable)('sandbox: events, as the scenario left them', () => {
+describeWith(['kubectl'], 'sandbox: events, as the scenario left them', () => {
   const harness = useSandbox();
 
   it('kubelet events: count, first/lastTimestamp, source; the scheduler\'s: eventTime and a series', async () => {
@@ -91,7 +89,7 @@ describe.skipIf(!runnable)('sandbox: events, as the scenario left them', () => {
 
 });
 
-describe.skipIf(!runnable)('sandbox: events as things happen', () => {
+describeWith(['kubectl'], 'sandbox: events as things happen', () => {
   const harness = useSandbox({ timings: { restartBackOffMs: 300 } });
 
   it('a new healthy pod: the scheduler\'s and kubelet\'s lifecycle events, once each; the Deployment\'s scaling event', async () => {

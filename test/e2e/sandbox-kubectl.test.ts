@@ -2,10 +2,9 @@
  * End-to-end: the real kubectl against the sandbox cluster. Each mutating group gets its own
  * sandbox; assertions check kubectl's output and then the resulting state (read back as JSON).
  */
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
-
-if (!hasKubectl) console.warn('[sandbox-kubectl] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 
 interface Item {
   metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string; ownerReferences?: { uid: string; kind: string }[] };
@@ -18,7 +17,7 @@ interface List {
 
 const activePods = (list: List) => list.items.filter((pod) => !pod.metadata.deletionTimestamp);
 
-describe.skipIf(!hasKubectl)('sandbox + kubectl: reading', () => {
+describeWith(['kubectl'], 'sandbox + kubectl: reading', () => {
   const logIntervalMs = 500;
   const harness = useSandbox({ timings: { logIntervalMs } });
 
@@ -198,7 +197,7 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: reading', () => {
   });
 });
 
-describe.skipIf(!hasKubectl)('sandbox + kubectl: rollouts and scaling', () => {
+describeWith(['kubectl'], 'sandbox + kubectl: rollouts and scaling', () => {
   const harness = useSandbox();
 
   it('rollout restart creates a new ReplicaSet and rollout status completes', async () => {
@@ -278,7 +277,7 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: rollouts and scaling', () => {
   });
 });
 
-describe.skipIf(!hasKubectl)('sandbox + kubectl: pods and nodes', () => {
+describeWith(['kubectl'], 'sandbox + kubectl: pods and nodes', () => {
   const harness = useSandbox();
 
   it('deleting a deployment pod brings a replacement', async () => {
@@ -316,7 +315,7 @@ describe.skipIf(!hasKubectl)('sandbox + kubectl: pods and nodes', () => {
   });
 });
 
-describe.skipIf(!hasKubectl)('sandbox + kubectl: creating (protobuf bodies)', () => {
+describeWith(['kubectl'], 'sandbox + kubectl: creating (protobuf bodies)', () => {
   const harness = useSandbox();
 
   it('create job --from=cronjob runs the job to completion', async () => {

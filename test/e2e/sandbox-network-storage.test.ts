@@ -3,12 +3,10 @@
  * and the namespace policy objects (quota, LimitRange, NetworkPolicy, PDB) read with the real kubectl.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
-
-const runnable = hasKubectl || process.env['CI'] === 'true';
-if (!runnable) console.warn('[sandbox-network-storage] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { useSandbox } from '../helpers/sandbox.js';
 
 const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
 
@@ -32,7 +30,7 @@ interface List<T> {
   items: T[];
 }
 
-describe.skipIf(!runnable)('sandbox: Services and endpoints', () => {
+describeWith(['kubectl'], 'sandbox: Services and endpoints', () => {
   const harness = useSandbox({ scenarioPath: scenario('services') });
   const slices = async (service: string) => (await harness().kubectlJson<List<Slice>>(['get', 'endpointslices', '-n', 'web', '-l', `kubernetes.io/service-name=${service}`])).items;
 
@@ -77,7 +75,7 @@ describe.skipIf(!runnable)('sandbox: Services and endpoints', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: Ingresses', () => {
+describeWith(['kubectl'], 'sandbox: Ingresses', () => {
   const harness = useSandbox({ scenarioPath: scenario('ingress') });
 
   it('exist as written: a missing backend Service and TLS Secret, an unknown class, no class and no default', async () => {
@@ -98,7 +96,7 @@ describe.skipIf(!runnable)('sandbox: Ingresses', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: pending PersistentVolumeClaims', () => {
+describeWith(['kubectl'], 'sandbox: pending PersistentVolumeClaims', () => {
   const harness = useSandbox({ scenarioPath: scenario('storage') });
   const events = async (name: string) => (await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'data', '--field-selector', `involvedObject.name=${name}`])).items;
 
@@ -128,7 +126,7 @@ describe.skipIf(!runnable)('sandbox: pending PersistentVolumeClaims', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: quota, LimitRange, NetworkPolicy, PDB and EndpointSlice reads', () => {
+describeWith(['kubectl'], 'sandbox: quota, LimitRange, NetworkPolicy, PDB and EndpointSlice reads', () => {
   const harness = useSandbox({ scenarioPath: scenario('policies') });
 
   it.each([

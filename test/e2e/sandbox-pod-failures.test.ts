@@ -5,12 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
-
-const runnable = hasKubectl || process.env['CI'] === 'true';
-if (!runnable) console.warn('[sandbox-pod-failures] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 
 const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
 
@@ -53,7 +51,7 @@ interface List<T> {
 
 const condition = (pod: Pod, type: string) => pod.status.conditions?.find((entry) => entry.type === type);
 
-describe.skipIf(!runnable)('sandbox: missing Secrets, ConfigMaps and keys', () => {
+describeWith(['kubectl'], 'sandbox: missing Secrets, ConfigMaps and keys', () => {
   const harness = useSandbox({ scenarioPath: scenario('missing-config'), timings: { kubeletSyncMs: 300 } });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'shop', '-l', `app=${app}`])).items;
 
@@ -105,7 +103,7 @@ describe.skipIf(!runnable)('sandbox: missing Secrets, ConfigMaps and keys', () =
   });
 });
 
-describe.skipIf(!runnable)('sandbox: image pulls', () => {
+describeWith(['kubectl'], 'sandbox: image pulls', () => {
   const harness = useSandbox({ scenarioPath: scenario('image-pull') });
   const pod = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'media', '-l', `app=${app}`])).items[0] as Pod;
 
@@ -148,7 +146,7 @@ describe.skipIf(!runnable)('sandbox: image pulls', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: image pulls on CRI-O', () => {
+describeWith(['kubectl'], 'sandbox: image pulls on CRI-O', () => {
   const harness = useSandbox({ scenarioPath: scenario('image-pull-crio') });
 
   it('says "manifest unknown" and reports cri-o as the runtime', async () => {
@@ -159,7 +157,7 @@ describe.skipIf(!runnable)('sandbox: image pulls on CRI-O', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: crash loops and init containers', () => {
+describeWith(['kubectl'], 'sandbox: crash loops and init containers', () => {
   const harness = useSandbox({ scenarioPath: scenario('crash-loop') });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'orders', '-l', `app=${app}`])).items;
 
@@ -217,7 +215,7 @@ describe.skipIf(!runnable)('sandbox: crash loops and init containers', () => {
 
 });
 
-describe.skipIf(!runnable)('sandbox: a crash loop that starts now', () => {
+describeWith(['kubectl'], 'sandbox: a crash loop that starts now', () => {
   const harness = useSandbox({ scenarioPath: scenario('crash-loop'), timings: { restartBackOffMs: 300 } });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'orders', '-l', `app=${app}`])).items;
 
@@ -249,7 +247,7 @@ describe.skipIf(!runnable)('sandbox: a crash loop that starts now', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: OOMKilled', () => {
+describeWith(['kubectl'], 'sandbox: OOMKilled', () => {
   const harness = useSandbox({ scenarioPath: scenario('oom-killed') });
 
   it('a slow leak: Running again after the kill, lastState OOMKilled 137, memory near the limit', async () => {
@@ -276,7 +274,7 @@ describe.skipIf(!runnable)('sandbox: OOMKilled', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: failing probes', () => {
+describeWith(['kubectl'], 'sandbox: failing probes', () => {
   const harness = useSandbox({ scenarioPath: scenario('probes') });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'payments', '-l', `app=${app}`])).items;
 

@@ -3,12 +3,11 @@
  * evictions), and PodDisruptionBudgets against a drain, read with the real kubectl.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
+import { useSandbox } from '../helpers/sandbox.js';
+import { describeWith } from '../helpers/prerequisites.js';
 
-const runnable = hasKubectl || process.env['CI'] === 'true';
-if (!runnable) console.warn('[sandbox-scheduling-nodes] skipped: kubectl is not installed (/usr/bin/kubectl)');
 
 const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
 
@@ -44,7 +43,7 @@ interface List<T> {
   items: T[];
 }
 
-describe.skipIf(!runnable)('sandbox: unschedulable pods', () => {
+describeWith(['kubectl'], 'sandbox: unschedulable pods', () => {
   const harness = useSandbox({ scenarioPath: scenario('unschedulable') });
   const pending = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'batch', '-l', `app=${app}`, '--field-selector', 'status.phase=Pending'])).items[0] as Pod;
 
@@ -66,7 +65,7 @@ describe.skipIf(!runnable)('sandbox: unschedulable pods', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: nodes under pressure, NotReady, cordoned', () => {
+describeWith(['kubectl'], 'sandbox: nodes under pressure, NotReady, cordoned', () => {
   const harness = useSandbox({ scenarioPath: scenario('node-pressure') });
   const node = async (name: string) => harness().kubectlJson<Node>(['get', 'node', name]);
 
@@ -141,7 +140,7 @@ describe.skipIf(!runnable)('sandbox: nodes under pressure, NotReady, cordoned', 
   });
 });
 
-describe.skipIf(!runnable)('sandbox: PodDisruptionBudgets', () => {
+describeWith(['kubectl'], 'sandbox: PodDisruptionBudgets', () => {
   const harness = useSandbox({ scenarioPath: scenario('disruption-budgets') });
 
   it('status is kept from the pods: no disruptions allowed, one allowed, and an unhealthy set', async () => {

@@ -4,12 +4,11 @@
  * real kubectl.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
+import { useSandbox } from '../helpers/sandbox.js';
+import { describeWith } from '../helpers/prerequisites.js';
 
-const runnable = hasKubectl || process.env['CI'] === 'true';
-if (!runnable) console.warn('[sandbox-workloads] skipped: kubectl is not installed (/usr/bin/kubectl)');
 
 const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
 
@@ -39,7 +38,7 @@ interface List<T> {
 
 const conditionOf = (object: Workload, type: string) => object.status.conditions?.find((entry) => entry.type === type);
 
-describe.skipIf(!runnable)('sandbox: a rollout whose new revision crashes', () => {
+describeWith(['kubectl'], 'sandbox: a rollout whose new revision crashes', () => {
   const harness = useSandbox({ scenarioPath: scenario('bad-rollout') });
 
   it('two ReplicaSets with revisions and change-causes; the old pods still serve', async () => {
@@ -78,7 +77,7 @@ describe.skipIf(!runnable)('sandbox: a rollout whose new revision crashes', () =
   });
 });
 
-describe.skipIf(!runnable)('sandbox: a ResourceQuota the rollout runs into', () => {
+describeWith(['kubectl'], 'sandbox: a ResourceQuota the rollout runs into', () => {
   const harness = useSandbox({ scenarioPath: scenario('quota-exceeded') });
 
   it('FailedCreate with the quota message, ReplicaFailure on the ReplicaSet and the Deployment', async () => {
@@ -109,7 +108,7 @@ describe.skipIf(!runnable)('sandbox: a ResourceQuota the rollout runs into', () 
   });
 });
 
-describe.skipIf(!runnable)('sandbox: StatefulSet and DaemonSet not fully ready', () => {
+describeWith(['kubectl'], 'sandbox: StatefulSet and DaemonSet not fully ready', () => {
   const harness = useSandbox({ scenarioPath: scenario('workload-status') });
 
   it('the StatefulSet waits at its crashing ordinal', async () => {
@@ -130,7 +129,7 @@ describe.skipIf(!runnable)('sandbox: StatefulSet and DaemonSet not fully ready',
   });
 });
 
-describe.skipIf(!runnable)('sandbox: failed Jobs and CronJobs', () => {
+describeWith(['kubectl'], 'sandbox: failed Jobs and CronJobs', () => {
   const harness = useSandbox({ scenarioPath: scenario('jobs') });
 
   it('BackoffLimitExceeded: Failed=True with the controller\'s message, failed pods kept', async () => {
@@ -172,7 +171,7 @@ describe.skipIf(!runnable)('sandbox: failed Jobs and CronJobs', () => {
   });
 });
 
-describe.skipIf(!runnable)('sandbox: HPAs that cannot scale', () => {
+describeWith(['kubectl'], 'sandbox: HPAs that cannot scale', () => {
   const harness = useSandbox({ scenarioPath: scenario('hpa') });
 
   it('a target without CPU requests: ScalingActive=False FailedGetResourceMetric, and the warnings', async () => {

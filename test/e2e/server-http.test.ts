@@ -5,12 +5,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import net from 'node:net';
 import { RK8S_BIN, runCli } from '../helpers/cli.js';
 import { orgWithApprovals } from '../helpers/org.js';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
-
-if (!hasKubectl) console.warn('skipping the rk8s serve end-to-end tests: kubectl is not installed');
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 
 describe('rk8s serve refuses an exposed address without a token', () => {
   it.each(['0.0.0.0', '::', 'foo.localhost', 'localhost.example.com'])('--host %s exits 5 naming RK8S_SERVER_TOKEN', async (host) => {
@@ -21,7 +20,7 @@ describe('rk8s serve refuses an exposed address without a token', () => {
   });
 });
 
-describe.skipIf(!hasKubectl)('rk8s serve (sandbox cluster, real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s serve (sandbox cluster, real kubectl)', () => {
   const sandbox = useSandbox();
   const children: ChildProcess[] = [];
   const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-serve-e2e-')), 'agent.log');

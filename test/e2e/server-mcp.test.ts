@@ -11,14 +11,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
 import { RK8S_BIN } from '../helpers/cli.js';
-import { hasKubectl, useSandbox } from '../helpers/sandbox.js';
-
-if (!hasKubectl) console.warn('skipping the MCP end-to-end tests: kubectl is not installed');
+import { useSandbox } from '../helpers/sandbox.js';
 
 type ExecDocument = K8sExecResult;
 
-describe.skipIf(!hasKubectl)('rk8s mcp over stdio (sandbox cluster, real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s mcp over stdio (sandbox cluster, real kubectl)', () => {
   const sandbox = useSandbox();
   const clients: Client[] = [];
   const auditLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'rk8s-mcp-e2e-')), 'agent.log');

@@ -6,11 +6,12 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 import { auditOutcomes, spawnRk8s, verifyAudit } from '../helpers/signals.js';
 
-describe.runIf(hasKubectl || process.env.CI === 'true')('rk8s exec under SIGTERM/SIGINT (sandbox, real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s exec under SIGTERM/SIGINT (sandbox, real kubectl)', () => {
   const sandbox = useSandbox({ timings: { podStartMs: 3_600_000 } });
   let restarted = false;
 

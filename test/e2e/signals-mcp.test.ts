@@ -6,8 +6,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 import { auditOutcomes, spawnRk8s, verifyAudit, type Spawned } from '../helpers/signals.js';
 
 interface Answer {
@@ -31,7 +32,7 @@ const status = (id: number, timeout: string) => ({
   params: { name: 'k8s_exec', arguments: { intent: 'status', resource: 'deployment', namespace: 'staging', name: 'web', params: { timeout } } },
 });
 
-describe.runIf(hasKubectl || process.env.CI === 'true')('rk8s mcp under SIGTERM/SIGINT and a closed stdin (sandbox, real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s mcp under SIGTERM/SIGINT and a closed stdin (sandbox, real kubectl)', () => {
   const sandbox = useSandbox({ timings: { podStartMs: 3_600_000 } });
   let restarted = false;
 

@@ -6,14 +6,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
+import { expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisites.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
 import { auditOutcomes, spawnRk8s, verifyAudit, type Spawned } from '../helpers/signals.js';
 
 /** A status request whose kubectl waits on the stuck rollout until its own --timeout. */
 const waitingStatus = (timeout: string) => ({ intent: 'status', resource: 'deployment', namespace: 'staging', name: 'web', params: { timeout } });
 
-describe.runIf(hasKubectl || process.env.CI === 'true')('rk8s serve under SIGTERM/SIGINT (sandbox, real kubectl)', () => {
+describeWith(['kubectl'], 'rk8s serve under SIGTERM/SIGINT (sandbox, real kubectl)', () => {
   // Pods never become ready: a restarted deployment's rollout stays in progress.
   const sandbox = useSandbox({ timings: { podStartMs: 3_600_000 } });
   let restarted = false;

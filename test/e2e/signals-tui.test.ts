@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { packageRoot } from '../../src/config/paths.js';
-import { hasKubectl, useSandbox, waitFor } from '../helpers/sandbox.js';
+import { useSandbox, waitFor } from '../helpers/sandbox.js';
+import { describeWith } from '../helpers/prerequisites.js';
 import { auditOutcomes, verifyAudit } from '../helpers/signals.js';
 
-const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const root = packageRoot();
 const bin = path.join(root, 'dist', 'src', 'cli', 'bin.js');
 const directories: string[] = [];
@@ -29,7 +29,7 @@ function tmux(...args: string[]): string {
 /** A single-quoted shell word. */
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
-describe.runIf((hasKubectl && hasTmux) || process.env.CI === 'true')('rk8s tui under SIGTERM (tmux, sandbox, real kubectl)', () => {
+describeWith(['kubectl', 'tmux'], 'rk8s tui under SIGTERM (tmux, sandbox, real kubectl)', () => {
   const sandbox = useSandbox({ timings: { podStartMs: 3_600_000 } });
   let restarted = false;
   let session = 0;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** The programs end-to-end tests drive. */
-export type Prerequisite = 'kubectl' | 'tmux';
+export type Prerequisite = 'kubectl' | 'tmux' | 'script';
 
 function onPath(name: string): string | undefined {
   for (const directory of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -20,10 +20,10 @@ function onPath(name: string): string | undefined {
 
 function locate(name: Prerequisite): string | undefined {
   const override = name === 'kubectl' ? process.env.RK8S_TEST_KUBECTL : undefined;
-  const found = override ?? onPath(name) ?? [`/usr/bin/${name}`, `/usr/local/bin/${name}`].find((candidate) => existsSync(candidate));
+  const found = override ?? onPath(name) ?? [`/usr/bin/${name}`, `/usr/local/bin/${name}`, `/bin/${name}`].find((candidate) => existsSync(candidate));
   if (!found) return undefined;
   // Present but broken (wrong architecture, no permission) counts as missing.
-  return spawnSync(found, [name === 'kubectl' ? 'version' : '-V', ...(name === 'kubectl' ? ['--client'] : [])], { stdio: 'ignore' }).status === 0 ? found : undefined;
+  return spawnSync(found, name === 'kubectl' ? ['version', '--client'] : ['-V'], { stdio: 'ignore' }).status === 0 ? found : undefined;
 }
 
 const cache = new Map<Prerequisite, string | undefined>();

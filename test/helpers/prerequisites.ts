@@ -29,3 +29,19 @@ export function describeWith(needs: Prerequisite[], title: string, body: () => v
   describe.skip(`${title} (skipped: ${reason})`, body);
 }
 
+/** `it` for one test that needs external programs, with describeWith's rules (skipped outside CI, failing in CI). */
+export function itWith(needs: Prerequisite[], title: string, body: () => Promise<void> | void, timeout?: number): void {
+  const missing = missingPrerequisites(...needs);
+  if (missing.length === 0) {
+    it(title, body, timeout);
+    return;
+  }
+  const reason = `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed`;
+  if (inCi) {
+    it(title, () => {
+      throw new Error(`${reason}: CI must run every test (install it, or set RK8S_TEST_KUBECTL)`);
+    });
+    return;
+  }
+  it.skip(`${title} (skipped: ${reason})`, body);
+}

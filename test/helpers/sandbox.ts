@@ -2,15 +2,16 @@
  * Test helper: a sandbox cluster per test file (or per describe block) and a kubectl runner bound to
  * it with its own KUBECONFIG and discovery cache directory, so parallel files never share state.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
+import { prerequisitePath } from './find-prerequisites.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
-/** Path of the real kubectl, or undefined when it is not installed. */
-export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((candidate) => existsSync(candidate));
+/** Path of the real kubectl, or undefined when it is not installed (the one locator: find-prerequisites.ts). */
+export const kubectlPath = prerequisitePath('kubectl');
 
 /** True when the real kubectl is available (end-to-end tests skip, and say why, without it). */
 export const hasKubectl = kubectlPath !== undefined;

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../../helpers/prerequisites.js';
 import { createClusterReader, readFailure } from '../../../src/cluster/cluster-reader.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { PolicyDeniedError } from '../../../src/errors.js';
@@ -8,7 +9,7 @@ import { createPolicyValidator } from '../../../src/pipeline/policy-validator.js
 import type { KubectlRunner } from '../../../src/contracts/ports.js';
 import { createSandboxHarness, kubectlPath, type SandboxHarness } from '../../helpers/sandbox.js';
 
-describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('createClusterReader against the sandbox', () => {
+describeWith(['kubectl'], 'createClusterReader against the sandbox', () => {
   let harness: SandboxHarness;
   let kubectl: KubectlRunner;
   let validator: ReturnType<typeof createPolicyValidator>;

@@ -1,6 +1,6 @@
 /** The shipped card corpus: it loads cleanly, its examples render exactly, it covers the vocabulary and follows the conventions. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { loadCards } from '../../../src/corpus/load-cards.js';
 import { placeholdersOf, renderCard } from '../../../src/corpus/render.js';
 import type { Card } from '../../../src/schemas/card.js';
 import { CLUSTER_SCOPED_RESOURCES, INTENTS, MUTATING_INTENTS, RESOURCES, type Intent } from '../../../src/schemas/vocabulary.js';
+import { describeWith } from '../../helpers/prerequisites.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const cardsDirectory = path.join(root, 'cards');
@@ -187,17 +188,7 @@ describe('mutating cards follow up with a check', () => {
   });
 });
 
-const hasKubectl = existsSync('/usr/bin/kubectl') || (() => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasKubectl) console.warn('skipping the kubectl --help flag check: kubectl is not installed');
-
-describe('kubectl accepts every flag the cards use', () => {
+describeWith(['kubectl'], 'kubectl accepts every flag the cards use', () => {
   const helpCache = new Map<string, string>();
   /** Output of a kubectl help command, e.g. ["rollout", "restart", "--help"] or ["options"]. */
   const helpFor = (words: string[]): string => {
@@ -210,7 +201,7 @@ describe('kubectl accepts every flag the cards use', () => {
     return text;
   };
 
-  it.skipIf(!hasKubectl).each(corpus.cards.map((card) => ({ id: card.id, card })))('$id', ({ card }) => {
+  it.each(corpus.cards.map((card) => ({ id: card.id, card })))('$id', ({ card }) => {
     const words: string[] = [];
     for (const element of card.command_template) {
       if (element.startsWith('-') || element.includes('{{') || element.includes('/')) break;

@@ -13,7 +13,8 @@ import { buildReport, canonicalArgv, formatReport, runEval, score, type EvalRepo
 import type { Core } from '../../../src/contracts/core.js';
 import { createCore } from '../../../src/pipeline/create-core.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
-import { hasKubectl, kubectlPath } from '../../helpers/sandbox.js';
+import { kubectlPath } from '../../helpers/sandbox.js';
+import { describeWith } from '../../helpers/prerequisites.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const items: EvalItem[] = ['eval-set.yaml', 'eval-holdout.yaml'].flatMap((file) => loadEvalSet(path.join(root, 'test', 'data', file)));
@@ -46,14 +47,12 @@ describe('the labelled sets', () => {
   });
 });
 
-const requireKubectl = process.env.CI === 'true';
-describe.skipIf(!hasKubectl && !requireKubectl)('rk8s eval on the bundled sets (template planner, sandbox cluster)', () => {
+describeWith(['kubectl'], 'rk8s eval on the bundled sets (template planner, sandbox cluster)', () => {
   let sandbox: Sandbox;
   let core: Core;
   let cache: string;
   let report: EvalReport;
   beforeAll(async () => {
-    if (!hasKubectl) throw new Error('kubectl is required (CI=true): install kubectl 1.32 at /usr/bin/kubectl');
     sandbox = await startSandbox();
     cache = mkdtempSync(path.join(tmpdir(), 'rk8s-eval-test-'));
     process.env.KUBECACHEDIR = cache;

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { commandWords, dryRunArgs, runDryRun } from '../../../src/execute/dry-run.js';
 import type { KubectlRunner } from '../../../src/contracts/ports.js';
 import { collect, kubectlPath } from './fixtures.js';
+import { describeWith } from '../../helpers/prerequisites.js';
 
-if (!kubectlPath) console.warn('dry-run.test: kubectl is not installed; the flag-acceptance cases are skipped');
 
 describe('dryRunArgs', () => {
   it.each([
@@ -41,7 +41,7 @@ describe('dryRunArgs', () => {
   });
 });
 
-describe('dryRunArgs against the real kubectl', () => {
+describeWith(['kubectl'], 'dryRunArgs against the real kubectl', () => {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-dry-run-'));
   const kubeconfig = path.join(directory, 'kubeconfig');
   // A server nobody listens on: flag errors show before any connection, so acceptance is checkable offline.
@@ -50,7 +50,7 @@ describe('dryRunArgs against the real kubectl', () => {
     'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
   );
 
-  it.skipIf(!kubectlPath).each([
+  it.each([
     [['drain', 'node-1', '--ignore-daemonsets']],
     [['cordon', 'node-1']],
     [['uncordon', 'node-1']],
@@ -66,7 +66,7 @@ describe('dryRunArgs against the real kubectl', () => {
     expect(result.end.errorMessage).toMatch(/refused|Unable to connect/);
   });
 
-  it.skipIf(!kubectlPath)('kubectl rejects --dry-run on rollout restart, which is why it has no preview', async () => {
+  it('kubectl rejects --dry-run on rollout restart, which is why it has no preview', async () => {
     const result = await collect(['rollout', 'restart', 'deployment/api', '--dry-run=server'], { kubectlPath: kubectlPath!, kubeconfig });
     expect(result.end.errorMessage).toBe('Error: unknown flag: --dry-run');
   });

@@ -4,8 +4,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { execute, truncationMarker } from '../../../src/execute/execute.js';
 import { alive, collect, fixture, kubectlPath, waitFor } from './fixtures.js';
+import { itWith } from '../../helpers/prerequisites.js';
 
-if (!kubectlPath) console.warn('execute.test: kubectl is not installed; the real-kubectl case is skipped');
 
 const expectedBothStreams = (count: number, stream: 'out' | 'err') =>
   Array.from({ length: count }, (_unused, index) => `${stream} ${index + 1}`);
@@ -169,7 +169,7 @@ describe('execute', () => {
     expect(await waitFor(() => !alive(sleeper))).toBe(true);
   });
 
-  it.skipIf(!kubectlPath)('runs the real kubectl', async () => {
+  itWith(['kubectl'], 'runs the real kubectl', async () => {
     const result = await collect(['version', '--client'], { kubectlPath: kubectlPath! });
     expect(result.end.exitCode).toBe(0);
     expect(result.stdout.some((line) => line.startsWith('Client Version: v1.'))).toBe(true);

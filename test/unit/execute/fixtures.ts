@@ -1,5 +1,4 @@
 /** Paths to the executable fixture programs, and helpers to run execute() and inspect processes. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute, type ExecuteEvent, type ExecuteOptions, type ExecEndEvent } from '../../../src/execute/execute.js';
@@ -11,8 +10,8 @@ export function fixture(name: string): string {
   return path.join(binDirectory, name);
 }
 
-/** The real kubectl, when installed. */
-export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((candidate) => existsSync(candidate));
+/** The real kubectl, when installed (the one locator: test/helpers/find-prerequisites.ts). */
+export { kubectlPath } from '../../helpers/find-prerequisites.js';
 
 /** Everything one run yielded, split by kind. */
 export interface Collected {
