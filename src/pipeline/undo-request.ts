@@ -58,7 +58,7 @@ export type UndoPreparation = UndoReady | UndoRefused;
 export async function prepareUndo(operationId: string | undefined, core: Core, options: PrepareUndoOptions): Promise<UndoPreparation> {
   const user = options.user ?? defaultUser();
   const context = boundContext(core);
-  const records = await readAuditRecords(core.auditLog.path, { limit: UNDO_HISTORY_RECORDS });
+  const records = core.auditLog.readRecent ? await core.auditLog.readRecent(UNDO_HISTORY_RECORDS) : await readAuditRecords(core.auditLog.path, { limit: UNDO_HISTORY_RECORDS });
   const operations = groupOperations(records);
   const refused = (refusal: UndoRefusal, operation?: OperationSummary, reads: string[] = []) => recordRefusal(core, refusal, { user, source: options.source, operation, reads, asked: operationId });
 
