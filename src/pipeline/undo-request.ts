@@ -11,7 +11,6 @@ import type { Core } from '../contracts/core.js';
 import type { UndoContext } from '../contracts/events.js';
 import { auditFailure } from '../errors.js';
 import type { RequestSource } from '../schemas/request.js';
-import { describeObject } from '../undo/object-state.js';
 import { groupOperations, type OperationSummary } from '../undo/operation-history.js';
 import { findOperation, inverseOf, latestUndoable, undoTarget, type UndoPlan, type UndoRefusal, type UndoRefusalCode } from '../undo/inverse.js';
 import { readObjectState } from '../undo/read-prior-state.js';
@@ -127,9 +126,3 @@ async function recordRefusal(
 
 /** The refusal codes, re-exported for the front-ends' exit codes and documents. */
 export type { UndoRefusalCode };
-
-/** "deployment/api in prod": the object of an operation's prior state, for display. */
-export function undoObject(operation: OperationSummary): string | undefined {
-  const prior = operation.priorState;
-  return prior ? describeObject(prior) : undefined;
-}
