@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Folders under src/ that are pipeline stages or shared services (not orchestrators).
 const STAGE_FOLDERS = [
   'retrieve', 'plan', 'validate', 'execute', 'audit', 'cluster', 'corpus', 'schemas', 'preview', 'approvals',
-  'output', 'contracts', 'config', 'lifecycle', 'sandbox',
+  'output', 'contracts', 'config', 'lifecycle', 'sandbox', 'undo',
 ];
 
 export default tseslint.config(

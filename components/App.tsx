@@ -24,7 +24,7 @@ import { ParamsInput } from './params-input.js';
 import { ResourcePicker } from './resource-picker.js';
 import { RunPanel } from './run-panel.js';
 import type { TuiAsk, TuiServices } from './services.js';
-import { initialState, reducer, requestFromDraft, type TranscriptLine, type TuiState } from './state/reducer.js';
+import { initialState, reducer, requestFromDraft, undoCandidate, type TranscriptLine, type TuiState } from './state/reducer.js';
 import { StatusBar } from './status-bar.js';
 import { StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
@@ -123,9 +123,11 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
   // Start the request stream whenever the reducer asks for a new request (never on draft edits alone).
   useEffect(() => {
     if (state.proposal.requestId === 0) return;
-    const request = requestFromDraft(state.draft, state.extraParams) as K8sExecPayload;
+    // An undo runs the request the core prepared (with its link to the undone operation), never a rebuilt one.
+    const undo = state.undo;
+    const request = undo ? undo.request : (requestFromDraft(state.draft, state.extraParams) as K8sExecPayload);
     answer(undefined);
-    pipeline.start('request', (signal) => services.run(request, ask, signal));
+    pipeline.start('request', (signal) => (undo ? services.run(request, ask, signal, { undo: undo.context, reads: undo.reads }) : services.run(request, ask, signal)));
   }, [state.proposal.requestId]);
 
   const verdict = state.proposal.verdict;
@@ -134,7 +136,11 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
   const waiting = state.proposal.pendingApproval;
   // After a decline the same request can be planned again (a new proposal, a new question).
   const canRetry = !waiting && !state.proposal.busy && verdict !== undefined && verdict.decision !== 'deny' && state.proposal.approvalEnd !== undefined;
+  const undoEntry = services.undo && !state.readOnly ? undoCandidate(state) : undefined;
+  // One undo lookup at a time (it reads the audit log and the live object).
+  const undoing = useRef(false);
   const keymapOptions: KeymapOptions = {
+    canUndo: undoEntry !== undefined,
     readOnly: state.readOnly,
     confirmAction: kind === 'typed-name' ? 'confirm-typed' : 'confirm-key',
     hasSuggestions: (verdict?.suggestions.length ?? 0) > 0 && !state.proposal.busy && !waiting,
@@ -211,6 +217,21 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       case 'new-request':
         dispatch({ type: 'reset' });
         return;
+      case 'undo': {
+        const operationId = undoEntry?.operationId;
+        if (!operationId || !services.undo || undoing.current) return;
+        undoing.current = true;
+        void services
+          .undo(operationId, new AbortController().signal)
+          .then(
+            (undo) => dispatch({ type: 'undo-prepared', undo }),
+            (error: unknown) => dispatch({ type: 'undo-prepared', undo: { kind: 'refused', code: 'UNDO_FAILED', message: (error as Error).message } }),
+          )
+          .finally(() => {
+            undoing.current = false;
+          });
+        return;
+      }
       case 'quit':
         quit();
         return;
@@ -239,7 +260,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       panel = (
         <Box flexDirection="column">
           <IntentPicker catalog={services.catalog} readOnly={state.readOnly} active={active} limit={panelRows - 2 - historyRows} onSelect={(intent) => dispatch({ type: 'intent-picked', intent })} />
-          <HistoryPanel history={state.history} limit={historyRows} />
+          <HistoryPanel history={state.history} limit={historyRows} {...(undoEntry?.operationId ? { undoTarget: undoEntry.operationId } : {})} />
         </Box>
       );
       break;

@@ -10,7 +10,7 @@ import type { Core } from '../src/contracts/core.js';
 import type { PipelineEvent } from '../src/contracts/events.js';
 import type { Card } from '../src/schemas/card.js';
 import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
-import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices } from './services.js';
+import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices, TuiUndo } from './services.js';
 
 /** A tiny observable for the status bar. */
 export interface StatusStore {
@@ -83,7 +83,8 @@ const pipelineModules = () =>
     import('../src/pipeline/audit-fields.js'),
     import('../src/cluster/list-objects.js'),
     import('../src/validate/rbac.js'),
-  ]).then(([runModule, approverModule, auditModule, clusterModule, rbacModule]) => ({ ...runModule, ...approverModule, ...auditModule, ...clusterModule, namespaceTier: rbacModule.namespaceTier }));
+    import('../src/pipeline/undo-request.js'),
+  ]).then(([runModule, approverModule, auditModule, clusterModule, rbacModule, undoModule]) => ({ ...runModule, ...approverModule, ...auditModule, ...clusterModule, namespaceTier: rbacModule.namespaceTier, prepareUndo: undoModule.prepareUndo }));
 
 /** The planner's label for the status bar. */
 export function plannerLabel(core: Pick<Core, 'planner'>): string {
@@ -121,7 +122,7 @@ export function createCoreServices(options: CoreServicesOptions): TuiServices {
     get catalog() {
       return typeof catalog === 'function' ? catalog() : catalog;
     },
-    run: (request, ask, signal) =>
+    run: (request, ask, signal, runOptions = {}) =>
       guarded(options.core, (core, modules) => {
         const user = modules.defaultUser();
         const approver = modules.createInteractiveApprover({
@@ -132,8 +133,14 @@ export function createCoreServices(options: CoreServicesOptions): TuiServices {
           attempts: 3,
           ask: (context) => ask({ proposal: context.proposal, requirement: context.requirement, ...(context.refusal ? { refusal: context.refusal } : {}) }, signal),
         });
-        return modules.runRequest(request, core, { source: 'tui', user, signal, approver });
+        return modules.runRequest(request, core, { source: 'tui', user, signal, approver, ...(runOptions.undo ? { undo: runOptions.undo } : {}), ...(runOptions.reads ? { reads: runOptions.reads } : {}) });
       }),
+    async undo(operationId, signal): Promise<TuiUndo> {
+      const [core, modules] = await Promise.all([options.core, pipelineModules()]);
+      const prepared = await modules.prepareUndo(operationId, core, { source: 'tui', user: modules.defaultUser(), signal });
+      if (prepared.kind !== 'ready') return { kind: 'refused', code: prepared.code, message: prepared.message };
+      return { kind: 'ready', request: prepared.plan.request, summary: prepared.plan.summary, why: prepared.plan.why, context: prepared.context, reads: prepared.reads };
+    },
     async listNamespaces(signal): Promise<NamespaceItem[]> {
       const core = await options.core;
       const modules = await pipelineModules();

@@ -8,12 +8,14 @@ export interface HistoryPanelProps {
   history: readonly HistoryEntry[];
   /** Rows available. */
   limit: number;
+  /** The operation the undo key would invert: marked in the list. */
+  undoTarget?: string;
 }
 
 const MARK: Record<HistoryEntry['outcome'], string> = { ok: '✔', failed: '✗', cancelled: '■', 'timed-out': '⏱', denied: '⊘', error: '!' };
 
 /** The panel. */
-export function HistoryPanel({ history, limit }: HistoryPanelProps) {
+export function HistoryPanel({ history, limit, undoTarget }: HistoryPanelProps) {
   const theme = useTheme();
   if (history.length === 0 || limit < 2) return null;
   const shown = history.slice(-(limit - 1));
@@ -30,6 +32,7 @@ export function HistoryPanel({ history, limit }: HistoryPanelProps) {
             <Text color={theme.color(tone)}>{`${MARK[entry.outcome]} `}</Text>
             {entry.command}
             <Text color={theme.color('muted')}>{`  ${facts}`}</Text>
+            {undoTarget !== undefined && entry.operationId === undoTarget ? <Text color={theme.color('accent')}>{'  · u: undo'}</Text> : null}
           </Text>
         );
       })}

@@ -22,7 +22,8 @@ export type KeyAction =
   | 'confirm-key'
   | 'confirm-typed'
   | 'decline'
-  | 'new-request';
+  | 'new-request'
+  | 'undo';
 
 /** One binding. */
 export interface KeyBinding {
@@ -56,6 +57,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'confirm-typed', keys: 'Enter', label: 'confirm typed name', screens: ['confirm'], dangerous: true, matches: (_input, key) => key.return },
   { action: 'decline', keys: 'n', label: 'cancel', screens: ['confirm'], dangerous: false, matches: (input) => input === 'n' || input === 'N' },
   { action: 'new-request', keys: 'Enter', label: 'new request', screens: ['result'], dangerous: false, matches: (_input, key) => key.return },
+  // Proposes the inverse of a change (planned, previewed and confirmed like any request): a mutation, so dangerous.
+  { action: 'undo', keys: 'u', label: 'undo that change', screens: ['intent', 'result'], dangerous: true, matches: (input, key) => input === 'u' && !key.ctrl && !key.meta },
   { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'help', keys: '?', label: 'help', screens: 'all', dangerous: false, matches: (input) => input === '?' },
@@ -71,6 +74,8 @@ export interface KeymapOptions {
   hasSuggestions?: boolean;
   canRun?: boolean;
   canRetry?: boolean;
+  /** A change of this session the undo key can invert. */
+  canUndo?: boolean;
 }
 
 function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): boolean {
@@ -84,6 +89,7 @@ function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): b
   if (binding.action === 'accept-suggestion') return options.hasSuggestions === true;
   if (binding.action === 'proceed') return options.canRun === true;
   if (binding.action === 'retry') return options.canRetry === true && options.canRun !== true;
+  if (binding.action === 'undo') return options.canUndo === true;
   return true;
 }
 

@@ -3,7 +3,7 @@
  * read-only cluster queries for the pickers, and status facts. The real implementation wires the
  * core (pipeline-services.ts); component tests pass a fake.
  */
-import type { PipelineEvent, Proposal } from '../src/contracts/events.js';
+import type { PipelineEvent, Proposal, UndoContext } from '../src/contracts/events.js';
 import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';
@@ -55,6 +55,17 @@ export interface StatusInfo {
 /** What the core asks the human through the TUI, and what the human answered (undefined: no). */
 export type TuiAsk = (question: { proposal: Proposal; requirement: Confirmation; refusal?: string }, signal: AbortSignal) => Promise<{ confirmed: boolean; text?: string } | undefined>;
 
+/** An undo the core prepared (the request to plan, and what links and re-checks it), or why it refused. */
+export type TuiUndo =
+  | { kind: 'ready'; request: K8sExecPayload; summary: string; why: string; context: UndoContext; reads: string[] }
+  | { kind: 'refused'; code: string; message: string };
+
+/** What a request stream carries besides the request (an undo's link and the reads it made). */
+export interface TuiRunOptions {
+  undo?: UndoContext;
+  reads?: readonly string[];
+}
+
 /** The TUI's view of the pipeline and the cluster. Every long call takes an AbortSignal. */
 export interface TuiServices {
   /** Cards as (intent, resource) pairs: drives which intents and resources are offered. */
@@ -63,7 +74,12 @@ export interface TuiServices {
    * The whole request (propose, preview, approval, run, audit) as one stream; the core asks the human
    * through `ask` before anything runs, even an allowed read (the TUI's Enter).
    */
-  run(request: K8sExecPayload, ask: TuiAsk, signal: AbortSignal): AsyncIterable<PipelineEvent>;
+  run(request: K8sExecPayload, ask: TuiAsk, signal: AbortSignal, options?: TuiRunOptions): AsyncIterable<PipelineEvent>;
+  /**
+   * The undo of an operation (the core reads the audit log and the live object): a request that then
+   * goes through run() like any other, or the refusal. Absent: the TUI offers no undo key.
+   */
+  undo?(operationId: string, signal: AbortSignal): Promise<TuiUndo>;
   listNamespaces(signal: AbortSignal): Promise<NamespaceItem[]>;
   listObjects(resource: Resource, namespace: string | undefined, signal: AbortSignal): Promise<ObjectItem[]>;
   /** Current status facts. */

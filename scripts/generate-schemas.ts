@@ -15,6 +15,7 @@ import { AuditRecordSchema } from '../src/schemas/audit.js';
 import { ApprovalsPolicySchema } from '../src/schemas/approvals-policy.js';
 import { ExecDocumentSchema } from '../src/output/exec-document.js';
 import { PlanDocumentSchema } from '../src/output/plan-document.js';
+import { UndoDocumentSchema } from '../src/output/undo-document.js';
 import { ScenarioFileSchema } from '../src/sandbox/scenario/scenario-schema.js';
 
 const outputDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
@@ -31,6 +32,7 @@ export const PUBLISHED_SCHEMAS: Record<string, { schema: z.ZodType; title: strin
   'audit-record.schema.json': { schema: AuditRecordSchema, title: 'rk8s audit record' },
   'approvals.schema.json': { schema: ApprovalsPolicySchema, title: 'rk8s approvals policy (org/approvals.yaml)' },
   'exec-document.schema.json': { schema: ExecDocumentSchema, title: 'rk8s k8s_exec result (rk8s exec --json, POST /k8s-exec, MCP k8s_exec)' },
+  'undo-document.schema.json': { schema: UndoDocumentSchema, title: 'rk8s undo document (rk8s undo --json, k8s_undo)' },
   'plan-document.schema.json': { schema: PlanDocumentSchema, title: 'rk8s plan document (rk8s plan --json, POST /plan, MCP k8s_plan)' },
   'scenario.schema.json': { schema: ScenarioFileSchema, title: 'rk8s sandbox scenario (rk8s sandbox --scenario FILE; see docs/sandbox.md)' },
 };

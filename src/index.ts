@@ -1,6 +1,8 @@
 /** The rk8s library: `import { k8s_exec } from 'rk8s'`, plus the pipeline for front-ends that want the event stream. */
 export { k8s_exec, getDefaultCore, closeDefaultCore, K8sExecResultSchema, K8S_EXEC_STATUSES } from './tool/k8s-exec.js';
 export type { K8sExecOptions, K8sExecResult, K8sExecStatus } from './tool/k8s-exec.js';
+export { k8s_undo, K8sUndoResultSchema } from './tool/k8s-undo.js';
+export type { K8sUndoOptions, K8sUndoResult } from './tool/k8s-undo.js';
 export { k8s_plan, K8sPlanResultSchema } from './tool/k8s-plan.js';
 export type { K8sPlanOptions, K8sPlanResult } from './tool/k8s-plan.js';
 export { k8s_diagnose, DiagnoseDocumentSchema, DiagnosePayloadSchema } from './tool/k8s-diagnose.js';

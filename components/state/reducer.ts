@@ -7,10 +7,25 @@ import { assertNever, type PipelineEvent } from '../../src/contracts/events.js';
 import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
 import { CLUSTER_SCOPED_RESOURCES } from '../../src/schemas/vocabulary.js';
 import { appendLines, historyEntryOf, runSummary } from './transcript.js';
-import type { Draft, PreviewView, ProposalView, RunView, Screen, TuiAction, TuiState } from './types.js';
+import type { Draft, HistoryEntry, PreviewView, ProposalView, RunView, Screen, TuiAction, TuiState } from './types.js';
 
 export type { Draft, ExecEnd, HistoryEntry, NoticeView, Phase, PreviewView, ProposalView, RunView, Screen, TranscriptLine, TuiAction, TuiState } from './types.js';
 export { runSummary, shownExitCode } from './transcript.js';
+
+/**
+ * The operation the undo key inverts. On the result screen: the change just run (if it succeeded). Else
+ * the newest successful change of the session that is not itself an undo and was not undone since, so
+ * pressing it again walks back through the session (like `rk8s undo`).
+ */
+export function undoCandidate(state: Pick<TuiState, 'screen' | 'history'>): HistoryEntry | undefined {
+  const changes = state.history.filter((entry) => entry.outcome === 'ok' && entry.mutating === true && entry.operationId !== undefined);
+  if (state.screen === 'result') {
+    const last = state.history.at(-1);
+    return last && changes.includes(last) ? last : undefined;
+  }
+  const undone = new Set(changes.map((entry) => entry.undoOf).filter((id): id is string => id !== undefined));
+  return [...changes].reverse().find((entry) => entry.undoOf === undefined && !undone.has(entry.operationId!));
+}
 
 const emptyProposal = (requestId = 0): ProposalView => ({ cards: [], notes: [], planText: '', requestId, busy: false, cancelled: false, pendingApproval: false });
 const emptyRun = (): RunView => ({ command: '', busy: false, cancelling: false, stdoutLines: 0, stderrLines: 0 });
@@ -145,7 +160,11 @@ function onlyMissingParams(proposal: ProposalView): boolean {
 function finishStream(state: TuiState): TuiState {
   if (state.phase === 'run') {
     const run = { ...state.run, busy: false, cancelling: false };
-    const entry = historyEntryOf(run, state.proposal.verdict?.namespace ?? state.draft.namespace);
+    const entry = {
+      ...historyEntryOf(run, state.proposal.verdict?.namespace ?? state.draft.namespace),
+      ...(state.proposal.verdict?.mutating ? { mutating: true } : {}),
+      ...(state.undo ? { undoOf: state.undo.context.of } : {}),
+    };
     return {
       ...state,
       run,
@@ -165,9 +184,12 @@ function finishStream(state: TuiState): TuiState {
   return { ...state, proposal, preview, history, screen: 'verdict' };
 }
 
-function startProposal(state: TuiState, fromSuggestion?: string[]): TuiState {
+/** Starts a new request; `undo` when it is an undo (any other new request drops the previous one's). */
+function startProposal(state: TuiState, fromSuggestion?: string[], undo?: TuiState['undo']): TuiState {
+  const { undo: _previous, ...rest } = state;
   return {
-    ...state,
+    ...rest,
+    ...(undo ? { undo } : {}),
     screen: 'proposing',
     phase: 'propose',
     proposal: { ...emptyProposal(state.proposal.requestId + 1), busy: true, ...(fromSuggestion ? { fromSuggestion } : {}) },
@@ -228,7 +250,7 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
     case 'confirm-input':
       return { ...state, confirm: { input: action.input } };
     case 'retry':
-      return startProposal(state);
+      return startProposal(state, undefined, state.undo);
     case 'cancel-requested':
       return state.phase === 'run' ? { ...state, run: { ...state.run, cancelling: true } } : { ...state, proposal: { ...state.proposal, cancelled: true } };
     case 'stream-finished':
@@ -241,9 +263,10 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       if (screen === 'intent') return { ...state, screen, draft: {}, extraParams: {}, missing: [] };
       return { ...state, screen, confirm: { input: '' } };
     }
-    case 'reset':
+    case 'reset': {
+      const { undo: _undo, ...rest } = state;
       return {
-        ...state,
+        ...rest,
         screen: 'intent',
         phase: 'propose',
         draft: {},
@@ -254,8 +277,18 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
         run: emptyRun(),
         notices: [],
       };
+    }
     case 'help-toggled':
       return { ...state, helpOpen: !state.helpOpen };
+    case 'undo-prepared': {
+      const undo = action.undo;
+      if (undo.kind === 'refused') return { ...state, transcript: appendLines(state.transcript, [{ kind: 'notice', text: `undo refused: ${undo.message} [${undo.code}]` }]) };
+      // The undo is a request like a typed one: the pickers' draft shows it, and it is planned and confirmed as usual.
+      const request = undo.request;
+      const draft: Draft = { intent: request.intent, resource: request.resource, namespace: request.namespace, name: request.name };
+      const noted = appendLines(state.transcript, [{ kind: 'notice', text: `undo: ${undo.summary} — ${undo.why}` }]);
+      return startProposal({ ...state, draft, extraParams: {}, transcript: noted }, undefined, undo);
+    }
     default:
       return assertNever(action);
   }

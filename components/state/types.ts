@@ -5,6 +5,7 @@ import type { Confirmation } from '../../src/schemas/approval.js';
 import type { Plan, PlannerKind } from '../../src/schemas/plan.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
 import type { Intent, Resource } from '../../src/schemas/vocabulary.js';
+import type { TuiUndo } from '../services.js';
 
 /** The screens of the flow, in order. */
 export type Screen =
@@ -47,6 +48,10 @@ export interface HistoryEntry {
   outcome: 'ok' | 'failed' | 'cancelled' | 'timed-out' | 'denied' | 'error';
   exitCode?: number;
   durationMs?: number;
+  /** The command changed the cluster (what the undo key offers to invert). */
+  mutating?: boolean;
+  /** This run undid that operation. */
+  undoOf?: string;
 }
 
 /** A notice from the pipeline (fallbacks, model progress, "no dry-run for this card"). */
@@ -128,6 +133,8 @@ export interface TuiState {
   transcript: TranscriptLine[];
   history: HistoryEntry[];
   helpOpen: boolean;
+  /** The request being run is the undo of an earlier operation (set by the undo key, kept by a retry). */
+  undo?: Extract<TuiUndo, { kind: 'ready' }>;
 }
 
 /** UI actions and pipeline events, the only inputs of the reducer. */
@@ -150,4 +157,6 @@ export type TuiAction =
   | { type: 'pipeline-event'; event: PipelineEvent }
   | { type: 'back' }
   | { type: 'reset' }
-  | { type: 'help-toggled' };
+  | { type: 'help-toggled' }
+  /** The core prepared an undo: plan it as a new request (or show why it refused). */
+  | { type: 'undo-prepared'; undo: TuiUndo }

@@ -76,9 +76,20 @@ function redactRecord(record: AuditRecordInput): AuditRecordInput {
     if (UNREDACTED_FIELDS.has(field)) setOwnValue(redacted, field, value);
     else if (typeof value === 'string') setOwnValue(redacted, field, redactText(value));
     else if (Array.isArray(value)) setOwnValue(redacted, field, field === 'args' ? redactArgs(value as string[]) : value.map((item: unknown) => (typeof item === 'string' ? redactText(item) : item)));
+    else if (field !== 'gap' && value !== null && typeof value === 'object') setOwnValue(redacted, field, redactNested(value));
     else setOwnValue(redacted, field, value);
   }
   return redacted as AuditRecordInput;
+}
+
+/** Every string inside a nested field (prior_state: object names, images) is redacted like a top-level one. */
+function redactNested(value: unknown): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map(redactNested);
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) setOwnValue(result, key, redactNested(item));
+  return result;
 }
 
 /** Directory fsync errors that mean "this file system does not do that", not "the entry is not durable". */

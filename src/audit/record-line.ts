@@ -6,12 +6,16 @@
  * change the bytes and fail `rk8s audit verify`, and the hash (over the parsed record) covers exactly the
  * bytes stored.
  */
-import { AuditGapSchema, AuditRecordSchema, LostAuditRecordSchema, type AuditRecord } from '../schemas/audit.js';
+import { AuditGapSchema, AuditRecordSchema, LostAuditRecordSchema, ObjectStateSchema, PriorStateSchema, type AuditRecord } from '../schemas/audit.js';
 import { ownValue, setOwnValue } from '../own-property.js';
 
 const RECORD_FIELDS = Object.keys(AuditRecordSchema.shape);
 const GAP_FIELDS = Object.keys(AuditGapSchema.shape);
 const LOST_FIELDS = Object.keys(LostAuditRecordSchema.shape);
+const PRIOR_STATE_FIELDS = Object.keys(PriorStateSchema.shape);
+const OBJECT_STATE_FIELDS = Object.keys(ObjectStateSchema.shape);
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function ordered(value: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
@@ -29,6 +33,16 @@ export function orderRecord(record: Readonly<Record<string, unknown>>): Record<s
   if (gap !== undefined && gap !== null && typeof gap === 'object') {
     const records = Array.isArray(gap.records) ? gap.records.map((lost: Record<string, unknown>) => ordered(lost, LOST_FIELDS)) : gap.records;
     result.gap = { ...ordered(gap, GAP_FIELDS), ...(records === undefined ? {} : { records }) };
+  }
+  // Nested objects have one byte form too: their keys in schema order, like the record's.
+  const prior = result.prior_state;
+  if (isObject(prior)) {
+    const state = ordered(prior, PRIOR_STATE_FIELDS);
+    for (const field of ['before', 'set']) {
+      const value = ownValue(state, field);
+      if (isObject(value)) setOwnValue(state, field, ordered(value, OBJECT_STATE_FIELDS));
+    }
+    result.prior_state = state;
   }
   return result;
 }

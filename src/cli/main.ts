@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   tui: async () => (await import('./commands/tui.js')).registerTuiCommand,
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   exec: async () => (await import('./commands/exec.js')).registerExecCommand,
+  undo: async () => (await import('./commands/undo.js')).registerUndoCommand,
   validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
   retrieve: async () => (await import('./commands/retrieve.js')).registerRetrieveCommand,
   index: async () => (await import('./commands/index.js')).registerIndexCommand,
@@ -88,6 +89,7 @@ function createRootProgram(): Command {
         '  rk8s tui --sandbox                       open the TUI on a simulated cluster\n' +
         '  rk8s plan -n prod --intent restart --resource deploy --name api\n' +
         '  rk8s exec -n staging --intent scale --resource deploy --name api --query "to 5" --confirm\n' +
+        '  rk8s undo                                undo your newest change (scale back, roll back, uncordon...)\n' +
         '  rk8s validate -- kubectl delete pod api-123 -n prod\n' +
         '  rk8s diagnose -n prod                     what is broken in prod, with evidence and fixes\n' +
         '  rk8s check                               validate cards and policy files\n' +

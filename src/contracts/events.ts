@@ -6,6 +6,7 @@ import type { Card } from '../schemas/card.js';
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import type { ViolationCode, Verdict } from '../schemas/verdict.js';
+import type { ObjectState } from '../schemas/audit.js';
 
 /** A retrieved card with its score, why it matched, and the snippet given to the planner. */
 export interface CardMatch {
@@ -41,6 +42,16 @@ export interface Proposal {
   createdAt: string;
   /** What a human must do before it runs, decided by the core (none, a key, the name typed). */
   confirmation: Confirmation;
+  /** Set when this proposal undoes an earlier operation (src/pipeline/undo-request.ts). */
+  undo?: UndoContext;
+}
+
+/** What an undo carries through the pipeline: the operation it undoes and the state the object must still have. */
+export interface UndoContext {
+  /** The operation id undone (recorded as `undo_of` on every record of the undo). */
+  of: string;
+  /** The fields rk8s set and the object must still show just before the inverse runs. */
+  expect: ObjectState;
 }
 
 /**

@@ -111,6 +111,8 @@ export type AuditRecordInput = Omit<AuditRecord, 'prev_hash' | 'hash' | 'timesta
 export interface AuditLog {
   readonly path: string;
   append(record: AuditRecordInput): Promise<AuditRecord>;
+  /** The newest `limit` records, oldest first (undo reads its history here); default: read the file at `path`. */
+  readRecent?(limit: number): Promise<AuditRecord[]>;
 }
 
 /** Resolves a pod's controlling owner so the guardrail can suggest `rollout restart <kind>/<owner>`. */

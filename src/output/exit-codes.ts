@@ -4,6 +4,7 @@
  */
 import { ExitCode } from '../errors.js';
 import type { Verdict } from '../schemas/verdict.js';
+import { UNDO_REFUSAL_CODES } from '../undo/inverse.js';
 import type { ExecDocument } from './exec-document.js';
 import type { PlanDocument } from './plan-document.js';
 
@@ -20,6 +21,8 @@ const ERROR_EXIT_CODES: ReadonlyMap<string, number> = new Map([
   ['APPROVAL_ALREADY_DECIDED', ExitCode.denied],
   ['APPROVAL_NOT_ALLOWED', ExitCode.denied],
   ['AGENT_NOT_ALLOWED', ExitCode.denied],
+  // Undo refusals (src/undo/inverse.ts): nothing was run, like a denial.
+  ...UNDO_REFUSAL_CODES.map((code) => [code, ExitCode.denied] as const),
   ['CONFIRMATION_REQUIRED', ExitCode.needsConfirmation],
   ['NOT_CONFIRMED', ExitCode.needsConfirmation],
   ['CONFIRM_TEXT_MISMATCH', ExitCode.needsConfirmation],

@@ -16,6 +16,8 @@ export interface AuditSubject {
   request: K8sExecPayload;
   plan?: Plan;
   verdict?: Verdict;
+  /** The operation this one undoes. */
+  undoOf?: string;
 }
 
 /** The audit subject of an existing proposal (the later stages of one operation). */
@@ -28,6 +30,7 @@ export function subjectOfProposal(proposal: Proposal): AuditSubject {
     request: proposal.request,
     plan: proposal.plan,
     verdict: proposal.verdict,
+    ...(proposal.undo ? { undoOf: proposal.undo.of } : {}),
   };
 }
 
@@ -79,6 +82,7 @@ export function auditRecord(event: AuditEvent, subject: AuditSubject, extra: Par
     risk: verdict?.risk ?? null,
     ...(request.query ? { query: request.query } : {}),
     ...(verdict && verdict.violations.length > 0 ? { violations: verdict.violations.map((violation) => `${violation.code}: ${violation.message}`) } : {}),
+    ...(subject.undoOf ? { undo_of: subject.undoOf } : {}),
     ...extra,
   };
 }

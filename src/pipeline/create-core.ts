@@ -64,6 +64,7 @@ function withPolicyVersion(log: AuditLog, version: () => string | undefined): Au
   return {
     path: log.path,
     append: (record) => log.append({ policy_version: version() ?? null, ...record }),
+    ...(log.readRecent ? { readRecent: log.readRecent.bind(log) } : {}),
   };
 }
 

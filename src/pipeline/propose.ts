@@ -13,7 +13,7 @@ import { auditRecord, defaultUser, type AuditSubject } from './audit-fields.js';
 import { checkCommand } from './check-command.js';
 import { confirmationFor } from './confirmation.js';
 import type { Core } from '../contracts/core.js';
-import type { CardMatch, PipelineEvent, Proposal } from '../contracts/events.js';
+import type { CardMatch, PipelineEvent, Proposal, UndoContext } from '../contracts/events.js';
 import { gatherPlanFacts } from './plan-facts.js';
 import { checkedExplicitParams, explicitParamProblems } from '../plan/planner.js';
 import type { AuditRecordInput } from '../contracts/ports.js';
@@ -30,6 +30,10 @@ export interface ProposeOptions {
    * recorded (for "what would you do?" questions such as POST /plan at high rates).
    */
   planOnly?: boolean;
+  /** This request undoes an earlier operation: recorded on every record, re-checked before it runs. */
+  undo?: UndoContext;
+  /** Cluster reads made for this request before propose (an undo's check of the live object), for the `proposed` record. */
+  reads?: readonly string[];
 }
 
 /** Parses a payload at a boundary; an invalid one becomes an InputError naming the field and the fix. */
@@ -92,6 +96,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     user: options.user ?? defaultUser(),
     context: boundContext(core),
     request,
+    ...(options.undo ? { undoOf: options.undo.of } : {}),
   };
   let recorded = false;
   const record = async (event: AuditEvent, extra: Partial<AuditRecordInput> = {}) => {
@@ -109,7 +114,8 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     // --- planner: resolve names against the cluster and read the words (src/plan/understand-request.ts)
     const understanding = await understandRequest(request, core, signal);
     for (const notice of understanding.notices) yield notice;
-    const reads = understanding.reads.length > 0 ? { reads: understanding.reads } : {};
+    const allReads = [...(options.reads ?? []), ...understanding.reads];
+    const reads = allReads.length > 0 ? { reads: allReads } : {};
     // --- end planner
     const retrieved = await core.retriever.retrieve(understanding.retrieveQuery, signal);
     yield { type: 'retrieve-end', cards: retrieved.matches, embedder: retrieved.embedder, notes: retrieved.notes };
@@ -182,6 +188,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
       approvalToken: core.approvals.sign({ operationId: subject.operationId, args: plan.args, namespace, context: subject.context, policyVersion, createdAt }),
       createdAt,
       confirmation: confirmationFor(verdict, core.validator.target(plan.args), request, plan.understood?.intentFrom),
+      ...(options.undo ? { undo: { of: options.undo.of, expect: { ...options.undo.expect } } } : {}),
     };
     // Recorded before anything is yielded, so a `started` record always follows its `proposed`.
     await record('proposed', reads);

@@ -20,6 +20,10 @@ import type { Core } from '../contracts/core.js';
 import type { PipelineEvent, Proposal } from '../contracts/events.js';
 import type { AuditRecordInput } from '../contracts/ports.js';
 import { boundContext } from './propose.js';
+import { readPriorState } from '../undo/read-prior-state.js';
+import { stateDifferences } from '../undo/object-state.js';
+import type { UndoRefusalCode } from '../undo/inverse.js';
+import type { PriorState } from '../schemas/audit.js';
 
 /** How a proposal is run. */
 export interface RunApprovedOptions {
@@ -64,6 +68,22 @@ export function verifyApproval(proposal: Proposal, core: Core): void {
   if (!(age <= APPROVAL_TTL_MS)) {
     throw new ApprovalMismatchError(`the approval expired (approvals are valid for ${APPROVAL_TTL_MS / 60_000} minutes)`, again);
   }
+}
+
+/**
+ * Why an undo must not run after all: the object changed between the proposal (where undo checked it)
+ * and now, or it cannot be read to check. Undefined: it is still as the undone operation left it.
+ */
+function undoRefusal(proposal: Proposal, prior: PriorState | undefined): { code: UndoRefusalCode; message: string } | undefined {
+  const expect = proposal.undo?.expect;
+  if (!expect) return undefined;
+  const object = `${prior?.resource ?? 'the object'}/${prior?.name ?? ''}`;
+  if (!prior?.before) {
+    return { code: 'UNDO_STATE_UNREADABLE', message: `cannot read ${object} to check that it did not change since operation ${proposal.undo!.of.slice(0, 8)} (${prior?.reason ?? 'not read'}); nothing was run` };
+  }
+  const differences = stateDifferences(expect, prior.before);
+  if (differences.length === 0) return undefined;
+  return { code: 'UNDO_STATE_CHANGED', message: `${object} changed since operation ${proposal.undo!.of.slice(0, 8)}: ${differences.join('; ')}; undo would overwrite that change, so nothing was run` };
 }
 
 /** How long kubectl may wait by its own `--timeout` flag (rollout status, drain...), if it has one. */
@@ -135,13 +155,27 @@ export async function* runApproved(proposal: Proposal, core: Core, options: RunA
       });
     }
     signal?.throwIfAborted();
+
+    // What undo needs: the state this change is about to replace (never fails the run; unknown is recorded).
+    const prior = await readPriorState(core, { cardId: proposal.plan.card, args: proposal.plan.args, params: proposal.plan.params }, signal);
+    const priorFields: Partial<AuditRecordInput> = prior ? { prior_state: prior.priorState, ...(prior.reads.length > 0 ? { reads: prior.reads.map((read) => read.command) } : {}) } : {};
+    if (proposal.undo) {
+      const refusal = undoRefusal(proposal, prior?.priorState);
+      if (refusal) {
+        const verdict: Verdict = { ...check.verdict, decision: 'deny', violations: [refusal], suggestions: [] };
+        subject.verdict = verdict;
+        await record('denied', { message: `before running the undo: ${refusal.message}`, ...priorFields });
+        throw new PolicyDeniedError(refusal.message, { details: { verdict } });
+      }
+    }
+    signal?.throwIfAborted();
     if (!core.approvals.consume(proposal.operationId)) {
       throw new ApprovalMismatchError('this approval was already used: an approval runs its command once', { hint: 'propose the command again to run it again' });
     }
 
     try {
       if (check.verdict.decision === 'confirm') await record('confirmed', options.confirmedBy ? { message: `confirmed by ${options.confirmedBy}` } : {});
-      await record('started');
+      await record('started', priorFields);
     } catch (error) {
       throw auditFailure(error, 'cannot write the audit log, so the command was not run');
     }

@@ -14,7 +14,7 @@ import { withoutConstraints, type ApprovalAnswer, type ApprovalPreview, type App
 import { auditRecord, defaultUser, subjectOfProposal, type AuditSubject } from './audit-fields.js';
 import { checkConfirmation } from './confirmation.js';
 import type { Core } from '../contracts/core.js';
-import type { PipelineEvent, Proposal } from '../contracts/events.js';
+import type { PipelineEvent, Proposal, UndoContext } from '../contracts/events.js';
 import { previewDryRun } from './preview-dry-run.js';
 import { boundContext, propose } from './propose.js';
 import { runApproved } from './run-approved.js';
@@ -32,6 +32,10 @@ export interface RunRequestOptions {
   approver: Approver;
   /** Overrides the request's and the config's kubectl timeout (capped by config). */
   timeoutSeconds?: number;
+  /** This request undoes an earlier operation (prepareUndo in src/pipeline/undo-request.ts made it). */
+  undo?: UndoContext;
+  /** Reads made for this request before it was proposed (recorded on the `proposed` record). */
+  reads?: readonly string[];
 }
 
 type ApprovalEndEvent = Extract<PipelineEvent, { type: 'approval-end' }>;
@@ -101,7 +105,7 @@ export async function* runRequest(request: K8sExecPayload, core: Core, options: 
     return;
   }
   let proposal: Proposal | undefined;
-  for await (const event of propose(request, core, { source: options.source, user: options.user, signal: options.signal })) {
+  for await (const event of propose(request, core, { source: options.source, user: options.user, signal: options.signal, ...(options.undo ? { undo: options.undo } : {}), ...(options.reads ? { reads: options.reads } : {}) })) {
     if (event.type === 'approval-request') proposal = event.proposal;
     yield event;
   }

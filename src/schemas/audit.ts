@@ -29,6 +29,46 @@ export const AuditGapSchema = z.strictObject({
 /** A declared gap. */
 export type AuditGap = z.infer<typeof AuditGapSchema>;
 
+/**
+ * The state of one object as far as undo needs it (src/undo/object-state.ts): only the fields the
+ * operation's card changes are present.
+ */
+export const ObjectStateSchema = z.strictObject({
+  /** spec.replicas (scale). */
+  replicas: z.number().int().nonnegative().optional(),
+  /** The deployment.kubernetes.io/revision annotation (rollback, restart). */
+  revision: z.number().int().positive().optional(),
+  /** The pod template's container images, in order, with the revision (shown to whoever undoes). */
+  images: z.array(z.string()).optional(),
+  /** spec.unschedulable of a node (cordon, uncordon, drain). */
+  unschedulable: z.boolean().optional(),
+  /** spec.paused of a deployment (pause, resume). */
+  paused: z.boolean().optional(),
+});
+/** An object's state as undo records it. */
+export type ObjectState = z.infer<typeof ObjectStateSchema>;
+
+/**
+ * What a change found before it ran and what it sets, on its `started` record: what `rk8s undo`
+ * restores, and how it tells that the object changed since (docs/undo.md).
+ */
+export const PriorStateSchema = z.strictObject({
+  /** `recorded`: `before` was read; `unknown`: the read failed (`reason`) and this change cannot be undone. */
+  status: z.enum(['recorded', 'unknown']),
+  /** The object, from the parsed argv: canonical resource, namespace (null: cluster-scoped) and name. */
+  resource: z.string(),
+  namespace: z.string().nullable(),
+  name: z.string(),
+  /** The fields the change touches, as they were just before it ran. */
+  before: ObjectStateSchema.optional(),
+  /** What the change sets (a rollback's revision is the one Kubernetes will give the new template). */
+  set: ObjectStateSchema.optional(),
+  /** Why the state is unknown. */
+  reason: z.string().optional(),
+});
+/** A recorded prior state. */
+export type PriorState = z.infer<typeof PriorStateSchema>;
+
 /** The audit record. Optional fields appear where they apply. */
 export const AuditRecordSchema = z.strictObject({
   timestamp: z.string(),
@@ -59,6 +99,10 @@ export const AuditRecordSchema = z.strictObject({
   decided_by: z.string().optional(),
   /** The read-only kubectl commands an investigation or a name lookup made (each validated before it ran). */
   reads: z.array(z.string()).optional(),
+  /** On every record of an undo: the operation it undoes. */
+  undo_of: z.string().uuid().optional(),
+  /** On the `started` record of a change undo knows how to invert: the state before it and what it sets. */
+  prior_state: PriorStateSchema.optional(),
   message: z.string().optional(),
   exit_code: z.number().int().optional(),
   duration: z.number().optional().describe('seconds'),

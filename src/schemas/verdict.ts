@@ -20,6 +20,9 @@ export const ViolationCodeSchema = z.enum([
   // Confirmation and approvals (src/pipeline/approvers.ts, decide-approval.ts, src/approvals)
   'NOT_CONFIRMED', 'CONFIRM_TEXT_MISMATCH', 'EXPECT_REQUIRED', 'APPROVAL_REFUSED', 'APPROVAL_DENIED', 'APPROVAL_EXPIRED', 'APPROVAL_MISMATCH',
   'APPROVAL_UNKNOWN', 'APPROVAL_USED', 'APPROVAL_ALREADY_DECIDED', 'APPROVAL_NOT_ALLOWED', 'APPROVAL_STORE_FAILED', 'AGENT_NOT_ALLOWED',
+  // Undo (src/undo/inverse.ts, docs/undo.md)
+  'UNDO_UNKNOWN_OPERATION', 'UNDO_NOT_OURS', 'UNDO_NOT_A_CHANGE', 'UNDO_FAILED_OPERATION', 'UNDO_NOT_SUPPORTED', 'UNDO_PRIOR_STATE_UNKNOWN',
+  'UNDO_ALREADY_UNDONE', 'UNDO_NOTHING_TO_UNDO', 'UNDO_STATE_UNREADABLE', 'UNDO_STATE_CHANGED',
 ]);
 /** A violation code. */
 export type ViolationCode = z.infer<typeof ViolationCodeSchema>;

@@ -5,7 +5,7 @@ import { createCore } from '../pipeline/create-core.js';
 import { defaultUser } from '../pipeline/audit-fields.js';
 import type { Approver } from '../pipeline/approvers.js';
 import { createDoorApprover, createInboxApprover, doorOf } from '../pipeline/door-approver.js';
-import type { PipelineEvent } from '../contracts/events.js';
+import type { PipelineEvent, UndoContext } from '../contracts/events.js';
 import { parsePayload } from '../pipeline/propose.js';
 import { assertConstraints, runRequest } from '../pipeline/run-request.js';
 import type { RequestSource } from '../schemas/request.js';
@@ -31,6 +31,10 @@ export interface K8sExecOptions {
    * `'inbox'`: file it in the approvals inbox for a person (`rk8s approve ID`) and wait a while.
    */
   approver?: Approver | 'inbox';
+  /** This request undoes an earlier operation (from prepareUndo; k8s_undo sets it). */
+  undo?: UndoContext;
+  /** Cluster reads made for this request before it was proposed (recorded with the proposal). */
+  reads?: readonly string[];
 }
 
 let defaultCore: Promise<Core> | undefined;
@@ -72,7 +76,8 @@ export async function k8s_exec(payload: unknown, options: K8sExecOptions = {}): 
       ? createInboxApprover({ requestedBy })
       : (options.approver ?? createDoorApprover({ door: doorOf(source), requestedBy }));
   const builder = new ExecDocumentBuilder({ dryRun: request.constraints?.dryRun === true });
-  for await (const event of runRequest(request, core, { source, user, signal: options.signal, approver })) {
+  const extra = { ...(options.undo ? { undo: options.undo } : {}), ...(options.reads ? { reads: options.reads } : {}) };
+  for await (const event of runRequest(request, core, { source, user, signal: options.signal, approver, ...extra })) {
     options.onEvent?.(event);
     builder.add(event);
   }

@@ -6,8 +6,8 @@ import { KEYMAP, bindingsFor, findBinding, helpBarText } from '../../components/
 const key = (patch: Partial<Key> = {}): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...patch }) as Key;
 
 describe('keymap', () => {
-  it('marks exactly the confirmation keys as dangerous', () => {
-    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed']);
+  it('marks exactly the keys that lead to a mutation as dangerous (the confirmations, and undo, which proposes one)', () => {
+    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed', 'undo']);
   });
 
   it('read-only hides and disables dangerous bindings', () => {

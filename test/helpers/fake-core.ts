@@ -179,6 +179,9 @@ export function createFakeAuditLog(timeline: string[] = []): FakeAuditLog {
       timeline.push(`audit ${record.event}`);
       return record;
     },
+    async readRecent(limit: number) {
+      return log.records.slice(-limit);
+    },
   };
   return log;
 }

@@ -32,7 +32,8 @@ interface ExecOptions extends RequestOptions {
   fullPreview?: boolean;
 }
 
-function parseTimeout(value: string | undefined): number | undefined {
+/** `--timeout` in seconds, checked (shared with `rk8s undo`). */
+export function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
@@ -42,7 +43,7 @@ function parseTimeout(value: string | undefined): number | undefined {
 }
 
 /** Asks on the terminal what the core requires: y/N for a key, the object's name for typed-name. */
-async function askOnTerminal(context: ApprovalContext, signal: AbortSignal): Promise<{ confirmed: boolean; text?: string }> {
+export async function askOnTerminal(context: ApprovalContext, signal: AbortSignal): Promise<{ confirmed: boolean; text?: string }> {
   const readline = createInterface({ input: process.stdin, output: process.stderr });
   readline.on('SIGINT', () => readline.close());
   const { requirement, proposal } = context;

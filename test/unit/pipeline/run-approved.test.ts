@@ -27,7 +27,9 @@ describe('runApproved', () => {
     const { core, proposal } = await proposed(restart, { kubectl: () => ({ stdout: ['deployment.apps/api restarted'], stderr: ['warning: x'] }) });
     const events = await collectEvents(runApproved(proposal, core, { confirmed: true }));
     expect(events.map((event) => event.type)).toEqual(['exec-output', 'exec-output', 'exec-end', 'audit-end']);
-    expect(core.timeline).toEqual(['audit proposed', 'audit confirmed', 'audit started', 'kubectl rollout restart deployment/api -n prod', 'audit finished']);
+    // The read of what undo needs comes first; this fake answers it with no JSON, so the prior state is unknown.
+    expect(core.timeline).toEqual(['audit proposed', 'kubectl get deployment/api -n prod -o json', 'audit confirmed', 'audit started', 'kubectl rollout restart deployment/api -n prod', 'audit finished']);
+    expect(core.auditLog.records.find((record) => record.event === 'started')!.prior_state).toMatchObject({ status: 'unknown', resource: 'deployment', namespace: 'prod', name: 'api' });
     const finished = core.auditLog.records.at(-1)!;
     expect(finished).toMatchObject({ event: 'finished', exit_code: 0, truncated: false, timed_out: false, operation_id: proposal.operationId, user: 'bob' });
     expect(finished.stdout_sha256).toBe(sha('deployment.apps/api restarted\n'));
