@@ -34,6 +34,6 @@ describe('keymap', () => {
 
   it('draws the help bar from the same table', () => {
     const text = helpBarText(bindingsFor('verdict', { readOnly: false, hasSuggestions: true, canRun: false }));
-    expect(text).toBe('1-9 accept suggestion · Esc back · ? help · Ctrl+C quit');
+    expect(text).toBe('1-9 choose · Esc back · ? help · Ctrl+C quit');
   });
 });
