@@ -31,7 +31,7 @@ import { RunPanel } from './run-panel.js';
 import type { TuiAsk, TuiServices } from './services.js';
 import { initialState, reducer, requestFromDraft, type TranscriptLine, type TuiState } from './state/reducer.js';
 import { StatusBar } from './status-bar.js';
-import { StreamingPanel } from './streaming-panel.js';
+import { fallbackReason, StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
 import { VerdictPanel } from './verdict-panel.js';
 
@@ -426,7 +426,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     <>
       <Static items={state.transcript}>{(line) => <TranscriptRow key={line.id} line={line} />}</Static>
       <Box flexDirection="column" width={width}>
-        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} />
+        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} fallback={fallbackReason(state.proposal, state.notices, status.planner)} />
         <Text color={theme.color('muted')}>{'─'.repeat(Math.max(0, width))}</Text>
         <Box flexDirection="column" display={state.helpOpen ? 'none' : 'flex'}>
           <Breadcrumb state={state} />

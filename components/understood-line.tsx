@@ -20,14 +20,13 @@ export function UnderstoodLine({ plan, draft, keys }: UnderstoodLineProps) {
   if (items.length === 0) return null;
   return (
     <Text wrap="wrap">
-      <Text color={theme.color('muted')}>understood </Text>
       {items.map((item, index) => (
         <Text key={item.part}>
           {index > 0 ? <Text color={theme.color('muted')}>{' · '}</Text> : null}
           {keys ? <Text color={theme.color('key')} bold>{`[${item.key}] `}</Text> : null}
-          {item.part === 'namespace' || item.part === 'words' ? <Text color={theme.color('muted')}>{`${item.label} `}</Text> : null}
+          {item.part === 'namespace' ? <Text color={theme.color('muted')}>{`${item.label} `}</Text> : null}
           <Text>{item.value}</Text>
-          {item.from === 'cluster' ? <Text color={theme.color('muted')}>{' (cluster)'}</Text> : null}
+          {item.from === 'cluster' && item.part === 'name' ? <Text color={theme.color('muted')}>{' (cluster)'}</Text> : null}
         </Text>
       ))}
     </Text>
