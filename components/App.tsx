@@ -325,7 +325,12 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
             limit={panelRows - 2 - historyRows}
             width={width}
             line={state.line}
-            onLineChange={(text) => dispatch({ type: 'line-changed', text })}
+            onClear={() => dispatch({ type: 'line-changed', text: '' })}
+            onErase={(count) => dispatch({ type: 'line-erased', count })}
+            onType={(text, intent) => {
+              const resources = intent ? offeredResources(services.catalog, intent) : [];
+              dispatch({ type: 'line-typed', text, ...(intent ? { pick: { intent, ...(resources.length === 1 ? { onlyResource: resources[0]! } : {}) } } : {}) });
+            }}
             onSubmit={submitLine}
             onPick={pickIntent}
           />

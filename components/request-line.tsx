@@ -21,7 +21,11 @@ export interface RequestLineProps {
   limit: number;
   width: number;
   line: string;
-  onLineChange(text: string): void;
+  /** Clears the line. */
+  onClear(): void;
+  /** Characters typed; `pick` is the intent a digit picks if the line is empty when the key is applied. */
+  onType(text: string, pick?: Intent): void;
+  onErase(count: number): void;
   /** Enter on a non-empty line. */
   onSubmit(text: string): void;
   onPick(intent: Intent): void;
@@ -60,31 +64,22 @@ export function RequestLine(props: RequestLineProps) {
         return;
       }
       if (key.escape) {
-        if (line !== '') props.onLineChange('');
+        props.onClear();
         return;
       }
       if (key.backspace || key.delete || /^[\u007f\b]+$/.test(input)) {
-        const removed = key.backspace || key.delete ? 1 : input.length;
-        props.onLineChange(line.slice(0, Math.max(0, line.length - removed)));
+        props.onErase(key.backspace || key.delete ? 1 : input.length);
         return;
       }
       if (key.ctrl && input === 'u') {
-        props.onLineChange('');
+        props.onClear();
         return;
       }
       if (key.ctrl || key.meta || key.tab || key.leftArrow || key.rightArrow) return;
       const text = printable(input);
       if (text === '') return;
-      if (line === '') {
-        // An empty line: digits pick, `?` is help (the App's binding), a space opens nothing.
-        if (/^[1-9]$/.test(text)) {
-          const intent = intents[Number(text) - 1];
-          if (intent) props.onPick(intent);
-          return;
-        }
-        if (text === '?' || text.trim() === '') return;
-      }
-      props.onLineChange((line + text).slice(0, 500));
+      // Whether the line is empty is decided when the key is applied (the reducer), not here.
+      props.onType(text, /^[1-9]$/.test(text) ? intents[Number(text) - 1] : undefined);
     },
     { isActive: props.active },
   );

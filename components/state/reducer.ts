@@ -222,6 +222,15 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
     }
     case 'line-changed':
       return { ...state, line: action.text };
+    case 'line-typed':
+      if (state.line === '') {
+        if (action.pick) return reducer(state, { type: 'intent-picked', intent: action.pick.intent, ...(action.pick.onlyResource ? { onlyResource: action.pick.onlyResource } : {}) });
+        // An empty line: `?` is help (the App's binding) and a space opens nothing.
+        if (action.text === '?' || action.text.trim() === '' || /^[0-9]$/.test(action.text)) return state;
+      }
+      return { ...state, line: (state.line + action.text).slice(0, 500) };
+    case 'line-erased':
+      return { ...state, line: state.line.slice(0, Math.max(0, state.line.length - action.count)) };
     case 'line-submitted': {
       const query = action.query.trim();
       if (query === '') return state;

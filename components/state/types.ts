@@ -150,6 +150,13 @@ export type TuiAction =
   /** `onlyResource`: the intent has cards for one resource only, so that step is skipped. */
   | { type: 'intent-picked'; intent: Intent; onlyResource?: Resource }
   | { type: 'line-changed'; text: string }
+  /**
+   * Keys typed on the request line, applied to the line as it is now (never to a value a handler saw
+   * earlier: keys of one burst may arrive before the previous one rendered). On an empty line a digit
+   * is `pick` (its intent) instead of text.
+   */
+  | { type: 'line-typed'; text: string; pick?: { intent: Intent; onlyResource?: Resource } }
+  | { type: 'line-erased'; count: number }
   /** A typed request, with where its words say it applies (read by the core). */
   | { type: 'line-submitted'; query: string; scope: WordsScope }
   | { type: 'part-edit'; part: UnderstoodPart }
