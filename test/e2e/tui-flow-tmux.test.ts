@@ -102,7 +102,7 @@ describe.skipIf(skipReason !== undefined)('the TUI as a daily driver, in tmux', 
     send('y');
     text = await waitForScreen('kubectl rollout status deployment/web -n staging --timeout=');
     expect(text).toContain('deployment.apps/web scaled');
-    await waitForScreen((current) => records().some((record) => record.event === 'started' && record.args?.[0] === 'rollout' && record.args[1] === 'status'));
+    await waitForScreen(() => records().some((record) => record.event === 'started' && record.args?.[0] === 'rollout' && record.args[1] === 'status'));
     // Esc stops the watch (kubectl is cancelled, and audited); the screen stays usable.
     await waitForScreen((current) => current.includes('watching the rollout') || current.includes('Next') || current.includes('succeeded'));
     if (screen().includes('watching the rollout')) send('Escape');
