@@ -16,17 +16,22 @@ import { HistoryPanel } from './history-panel.js';
 import { usePipeline } from './hooks/use-pipeline.js';
 import { useStatus } from './hooks/use-status.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
-import { IntentPicker } from './intent-picker.js';
+import { offeredIntents } from './intent-picker.js';
+import { followUpsOf, rolloutWatch, runTarget } from './state/follow-ups.js';
+import { partOfKey, verdictChoices } from './state/understood.js';
+import { intentsForWord, RequestLine } from './request-line.js';
+import { UnderstoodLine } from './understood-line.js';
 import { bindingsFor, findBinding, type KeymapOptions } from './keymap.js';
 import { NamePicker } from './name-picker.js';
 import { NamespacePicker } from './namespace-picker.js';
 import { ParamsInput } from './params-input.js';
-import { ResourcePicker } from './resource-picker.js';
+import { offeredResources, ResourcePicker } from './resource-picker.js';
+import type { Intent } from '../src/schemas/vocabulary.js';
 import { RunPanel } from './run-panel.js';
 import type { TuiAsk, TuiServices } from './services.js';
 import { initialState, reducer, requestFromDraft, undoCandidate, type TranscriptLine, type TuiState } from './state/reducer.js';
 import { StatusBar } from './status-bar.js';
-import { StreamingPanel } from './streaming-panel.js';
+import { fallbackReason, StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
 import { VerdictPanel } from './verdict-panel.js';
 
@@ -41,6 +46,8 @@ export interface AppProps {
   theme?: Theme;
   /** How long Ctrl+C waits for a cancelled run to write its audit record. */
   quitGraceMs?: number;
+  /** Told the exit code when the user quits: 130 when Ctrl+C cancelled a running kubectl, else 0. */
+  onExitCode?(code: number): void;
 }
 
 function TranscriptRow({ line }: { line: TranscriptLine }) {
@@ -86,7 +93,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Session({ services, readOnly = false, defaultNamespace, size: fixedSize, quitGraceMs = 3000 }: AppProps) {
+function Session({ services, readOnly = false, defaultNamespace, size: fixedSize, quitGraceMs = 3000, onExitCode }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
@@ -104,7 +111,11 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     dispatch({ type: 'approval-answered' });
     resolve(value);
   }, []);
+  // The TUI's own reads (the rollout watch) run without a key when the core asks for none.
+  const autoRun = useRef(false);
+  autoRun.current = state.proposal.auto === true;
   const ask = useCallback<TuiAsk>((question, signal) => {
+    if (autoRun.current && question.requirement.kind === 'none' && !question.proposal.verdict.mutating) return Promise.resolve({ confirmed: true });
     return new Promise((resolve) => {
       const onAbort = () => {
         if (pendingAnswer.current === settle) pendingAnswer.current = undefined;
@@ -139,23 +150,73 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
   const undoEntry = services.undo && !state.readOnly ? undoCandidate(state) : undefined;
   // One undo lookup at a time (it reads the audit log and the live object).
   const undoing = useRef(false);
+  const choices = verdictChoices(state.proposal);
+  const followUps = state.screen === 'result' ? followUpsOf(runTarget(state.proposal), services.catalog) : [];
   const keymapOptions: KeymapOptions = {
     canUndo: undoEntry !== undefined,
     readOnly: state.readOnly,
     confirmAction: kind === 'typed-name' ? 'confirm-typed' : 'confirm-key',
-    hasSuggestions: (verdict?.suggestions.length ?? 0) > 0 && !state.proposal.busy && !waiting,
+    hasSuggestions: choices.length > 0 && !state.proposal.busy && !waiting,
     canRun: waiting && kind === 'none',
     canRetry,
+    canEdit: state.proposal.plan !== undefined && (waiting || !state.proposal.busy),
+    hasFollowUps: followUps.length > 0 && !state.run.busy,
+    hasChanges: (state.preview.changes?.length ?? 0) > 0,
   };
+
+  // After a restart, scale or rollback: watch the rollout to the end, through the normal pipeline.
+  const watchedRun = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (state.screen !== 'result' || state.proposal.auto || !state.run.operationId || watchedRun.current === state.run.operationId) return;
+    watchedRun.current = state.run.operationId;
+    const watch = rolloutWatch(runTarget(state.proposal), state.run, services.catalog);
+    if (watch) dispatch({ type: 'request-started', draft: watch, auto: true });
+  }, [state.screen, state.run.operationId]);
+
+  // A typed request: the core reads where it applies, then it is planned (or the namespace asked for).
+  const scopeRead = useRef<AbortController | undefined>(undefined);
+  const pickIntent = useCallback(
+    (intent: Intent) => {
+      const resources = offeredResources(services.catalog, intent);
+      dispatch({ type: 'intent-picked', intent, ...(resources.length === 1 ? { onlyResource: resources[0]! } : {}) });
+    },
+    [services],
+  );
+  const submitLine = useCallback(
+    (text: string) => {
+      // A lone word that begins exactly one intent's name is that intent's guided pickers (`e` is events).
+      const named = state.replan ? [] : intentsForWord(text, offeredIntents(services.catalog, state.readOnly));
+      if (named.length === 1) {
+        pickIntent(named[0]!);
+        return;
+      }
+      scopeRead.current?.abort();
+      const controller = new AbortController();
+      scopeRead.current = controller;
+      services.scopeOf(text, controller.signal).then(
+        (scope) => {
+          if (!controller.signal.aborted) dispatch({ type: 'line-submitted', query: text, scope });
+        },
+        () => {
+          if (!controller.signal.aborted) dispatch({ type: 'line-submitted', query: text, scope: {} });
+        },
+      );
+    },
+    [services, state.readOnly, state.replan, pickIntent],
+  );
+  useEffect(() => () => scopeRead.current?.abort(), []);
 
   const quit = useCallback(() => {
     if (quitting) return;
     setQuitting(true);
+    // Ctrl+C while kubectl runs cancels it: the session exits 130, as `rk8s exec` does.
+    onExitCode?.(state.run.busy ? 130 : 0);
     answer(undefined);
     void pipeline.shutdown(quitGraceMs).then(() => exit());
-  }, [quitting, pipeline, quitGraceMs, exit, answer]);
+  }, [quitting, pipeline, quitGraceMs, exit, answer, onExitCode, state.run.busy]);
 
   const typing =
+    (state.screen === 'intent' && state.line !== '') ||
     (state.screen === 'namespace' || state.screen === 'name' || state.screen === 'query' || state.screen === 'params') ||
     (state.screen === 'confirm' && kind === 'typed-name');
 
@@ -197,10 +258,26 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
         dispatch({ type: 'back' });
         return;
       case 'accept-suggestion': {
-        const suggestion = verdict?.suggestions[Number(input) - 1];
-        if (suggestion) dispatch({ type: 'suggestion-accepted', args: [...suggestion.command] });
+        const choice = choices[Number(input) - 1];
+        if (choice) dispatch({ type: 'choice-accepted', choice });
         return;
       }
+      case 'edit-part': {
+        const part = partOfKey(input);
+        if (!part) return;
+        // Changing a part ends this proposal (the core records the decline) and plans again after the pick.
+        if (waiting) answer({ confirmed: false });
+        dispatch({ type: 'part-edit', part });
+        return;
+      }
+      case 'follow-up': {
+        const next = followUps[Number(input) - 1];
+        if (next) dispatch({ type: 'request-started', draft: next.draft });
+        return;
+      }
+      case 'toggle-preview':
+        dispatch({ type: 'preview-toggled' });
+        return;
       case 'proceed':
         if (waiting && kind === 'none') answer({ confirmed: true });
         return;
@@ -239,6 +316,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       case 'select':
       case 'filter':
       case 'submit':
+      case 'type-request':
         // handled by the focused picker or text field
         return;
     }
@@ -252,15 +330,32 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
   const catalogFor = services.catalog.filter((entry) => entry.intent === state.draft.intent && entry.resource === state.draft.resource);
   const nameRequired = catalogFor.length === 0 || catalogFor.every((entry) => entry.required.includes('name'));
   const bindings = bindingsFor(state.screen, keymapOptions);
-  const historyRows = Math.min(state.history.length + 1, Math.max(0, panelRows - 8));
+  // The history never pushes the intents off the screen: the last few operations, in the rows left over.
+  const intentRows = Math.ceil(offeredIntents(services.catalog, state.readOnly).length / (width >= 70 ? 2 : 1));
+  const historyRows = state.history.length === 0 ? 0 : Math.max(0, Math.min(state.history.length + 1, 4, panelRows - 2 - intentRows));
 
   let panel: React.ReactNode;
   switch (state.screen) {
     case 'intent':
       panel = (
         <Box flexDirection="column">
-          <IntentPicker catalog={services.catalog} readOnly={state.readOnly} active={active} limit={panelRows - 2 - historyRows} onSelect={(intent) => dispatch({ type: 'intent-picked', intent })} />
-          <HistoryPanel history={state.history} limit={historyRows} {...(undoEntry?.operationId ? { undoTarget: undoEntry.operationId } : {})} />
+          <RequestLine
+            catalog={services.catalog}
+            readOnly={state.readOnly}
+            active={active}
+            limit={panelRows - 2 - historyRows}
+            width={width}
+            line={state.line}
+            onClear={() => dispatch({ type: 'line-changed', text: '' })}
+            onErase={(count) => dispatch({ type: 'line-erased', count })}
+            onType={(text, intent) => {
+              const resources = intent ? offeredResources(services.catalog, intent) : [];
+              dispatch({ type: 'line-typed', text, ...(intent ? { pick: { intent, ...(resources.length === 1 ? { onlyResource: resources[0]! } : {}) } } : {}) });
+            }}
+            onSubmit={submitLine}
+            onPick={pickIntent}
+          />
+          {historyRows > 0 ? <HistoryPanel history={state.history} limit={historyRows} {...(undoEntry?.operationId ? { undoTarget: undoEntry.operationId } : {})} /> : null}
         </Box>
       );
       break;
@@ -305,6 +400,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       panel = (
         <Box flexDirection="column">
           <StreamingPanel proposal={state.proposal} notices={state.notices} height={streaming ? panelRows - 1 : 3} width={width} compact={!streaming} modelName={status.planner} />
+          {state.proposal.plan && !streaming ? <UnderstoodLine plan={state.proposal.plan} draft={state.draft} keys={keymapOptions.canEdit === true} /> : null}
           {verdict || state.proposal.error || (!state.proposal.busy && state.screen === 'verdict') ? <VerdictPanel proposal={state.proposal} readOnly={state.readOnly} width={width} /> : null}
           {state.proposal.cancelled ? <Text color={theme.color('warning')}>cancelling…</Text> : null}
         </Box>
@@ -314,8 +410,9 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     case 'confirm':
       panel = (
         <Box flexDirection="column">
+          <UnderstoodLine plan={state.proposal.plan} draft={state.draft} keys={kind !== 'typed-name'} />
           <VerdictPanel proposal={{ ...state.proposal, fromSuggestion: undefined }} readOnly={state.readOnly} width={width} />
-          <DryRunPreview preview={state.preview} height={Math.max(3, panelRows - 9)} showWarning={false} />
+          <DryRunPreview preview={state.preview} height={Math.max(3, panelRows - 10)} showWarning={false} full={state.fullPreview} />
           {confirmation ? (
             <ConfirmationPanel
               confirmation={confirmation}
@@ -332,7 +429,22 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
       break;
     case 'running':
     case 'result':
-      panel = <RunPanel run={state.run} />;
+      panel = (
+        <Box flexDirection="column">
+          <RunPanel run={state.run} watching={state.proposal.auto === true} />
+          {state.screen === 'result' && followUps.length > 0 ? (
+            <Box flexDirection="column">
+              <Text bold>Next</Text>
+              {followUps.map((followUp, index) => (
+                <Text key={followUp.cardId} wrap="truncate-end">
+                  <Text color={theme.color('key')} bold>{`[${index + 1}] `}</Text>
+                  {followUp.label}
+                </Text>
+              ))}
+            </Box>
+          ) : null}
+        </Box>
+      );
       break;
   }
 
@@ -340,7 +452,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     <>
       <Static items={state.transcript}>{(line) => <TranscriptRow key={line.id} line={line} />}</Static>
       <Box flexDirection="column" width={width}>
-        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} />
+        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} fallback={fallbackReason(state.proposal, state.notices, status.planner)} />
         <Text color={theme.color('muted')}>{'─'.repeat(Math.max(0, width))}</Text>
         <Box flexDirection="column" display={state.helpOpen ? 'none' : 'flex'}>
           <Breadcrumb state={state} />

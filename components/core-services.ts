@@ -43,6 +43,8 @@ export function catalogFromCards(cards: Iterable<Card>): CatalogEntry[] {
     intent: card.intent,
     resource: card.resource,
     required: card.params.filter((param) => param.required).map((param) => param.name),
+    title: card.title,
+    followUp: [...card.follow_up],
   }));
 }
 
@@ -84,7 +86,22 @@ const pipelineModules = () =>
     import('../src/cluster/list-objects.js'),
     import('../src/validate/rbac.js'),
     import('../src/pipeline/undo-request.js'),
-  ]).then(([runModule, approverModule, auditModule, clusterModule, rbacModule, undoModule]) => ({ ...runModule, ...approverModule, ...auditModule, ...clusterModule, namespaceTier: rbacModule.namespaceTier, prepareUndo: undoModule.prepareUndo }));
+    import('../src/plan/words-scope.js'),
+  ]).then(([runModule, approverModule, auditModule, clusterModule, rbacModule, undoModule, scopeModule]) => ({
+    ...runModule, ...approverModule, ...auditModule, ...clusterModule, namespaceTier: rbacModule.namespaceTier, prepareUndo: undoModule.prepareUndo, wordsScope: scopeModule.wordsScope,
+  }));
+
+/** The namespaces org/namespaces.yaml names exactly (patterns such as `team-*` are not names). */
+export function policyNamespaces(core: Pick<Core, 'policy'>): string[] {
+  const names = core.policy ? Object.keys(core.policy.namespaces.namespaces) : [];
+  return names.filter((name) => !name.includes('*')).sort();
+}
+
+/** The first line of an error, without kubectl's "error: " prefix: what the status bar says once. */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n').find((line) => line.trim() !== '') ?? text).replace(/^error:\s*/i, '').trim();
+}
 
 /** The planner's label for the status bar. */
 export function plannerLabel(core: Pick<Core, 'planner'>): string {
@@ -118,6 +135,8 @@ async function* guarded(core: Promise<Core>, open: (core: Core, modules: Awaited
 /** Services over a (possibly starting) core. */
 export function createCoreServices(options: CoreServicesOptions): TuiServices {
   const catalog = options.catalog;
+  // The namespaces listed last: a typed request's "in team-a" is read against them.
+  let knownNamespaces: string[] = [];
   return {
     get catalog() {
       return typeof catalog === 'function' ? catalog() : catalog;
@@ -144,13 +163,28 @@ export function createCoreServices(options: CoreServicesOptions): TuiServices {
     async listNamespaces(signal): Promise<NamespaceItem[]> {
       const core = await options.core;
       const modules = await pipelineModules();
-      const entries: Array<{ name: string; status: string }> = options.listNamespaces
-        ? await options.listNamespaces(core, signal)
-        : await modules.listNamespaces(modules.clusterQueryOptions(core.config, signal));
+      let entries: NamespaceItem[];
+      try {
+        entries = options.listNamespaces ? await options.listNamespaces(core, signal) : await modules.listNamespaces(modules.clusterQueryOptions(core.config, signal));
+        knownNamespaces = entries.map((entry) => entry.name);
+      } catch (error) {
+        signal.throwIfAborted();
+        const known = policyNamespaces(core);
+        if (known.length === 0) throw error;
+        // One clear message, once, and the namespaces the policy knows: the user can still plan (and read what fails).
+        options.status.update({ error: `cannot reach the cluster: ${oneLine(error)} · listing the namespaces org/namespaces.yaml knows` });
+        entries = known.map((name) => ({ name, status: 'from policy', source: 'policy' as const }));
+      }
       return entries.map((entry) => {
         const tier = core.policy ? modules.namespaceTier(core.policy, entry.name) : undefined;
         return { ...entry, ...(tier ? { tier } : {}) };
       });
+    },
+    async scopeOf(query, signal) {
+      const core = await options.core;
+      const modules = await pipelineModules();
+      signal.throwIfAborted();
+      return modules.wordsScope(query, [...core.cards.values()], [...knownNamespaces, ...policyNamespaces(core)]);
     },
     async listObjects(resource, namespace, signal) {
       const core = await options.core;

@@ -1,5 +1,6 @@
 /** The server-side dry-run preview shown before a mutation is confirmed. */
 import { Box, Text } from 'ink';
+import type { Change } from '../src/schemas/change.js';
 import type { PreviewView } from './state/reducer.js';
 import { useTheme } from './theme.js';
 
@@ -9,6 +10,14 @@ export interface DryRunPreviewProps {
   height: number;
   /** Whether to print the failure warning here; off when the confirmation right below prints it. */
   showWarning?: boolean;
+  /** Show kubectl's full dry-run output instead of the change summary (the `v` key). */
+  full?: boolean;
+}
+
+/** One change as a line: `deployment/web replicas 2 → 5 (note)`. */
+export function changeLine(change: Change): string {
+  const values = change.from !== undefined || change.to !== undefined ? ` ${change.from ?? '(none)'} → ${change.to ?? '(none)'}` : '';
+  return `${change.object} ${change.field}${values}${change.note ? ` (${change.note})` : ''}`;
 }
 
 /**
@@ -25,9 +34,27 @@ export function previewFailure(preview: PreviewView): string | undefined {
 }
 
 /** The panel. */
-export function DryRunPreview({ preview, height, showWarning = true }: DryRunPreviewProps) {
+export function DryRunPreview({ preview, height, showWarning = true, full = false }: DryRunPreviewProps) {
   const theme = useTheme();
   if (preview.status === 'idle') return null;
+  const changes = preview.changes ?? [];
+  if (changes.length > 0 && !full) {
+    const room = Math.max(1, height - 1 - (preview.message ? 2 : 0));
+    return (
+      <Box flexDirection="column">
+        <Text bold>
+          {'What changes '}
+          <Text color={theme.color('muted')}>{`(from the dry-run; v shows its full output)`}</Text>
+        </Text>
+        {showWarning && previewFailure(preview) ? <Text bold color={theme.color('danger')} wrap="wrap">{`  ${previewFailure(preview)}`}</Text> : null}
+        {changes.slice(0, room).map((change, index) => (
+          <Text key={index} color={change.note?.includes('block') ? theme.color('danger') : undefined} wrap="wrap">{`  ${changeLine(change)}`}</Text>
+        ))}
+        {changes.length > room ? <Text color={theme.color('muted')}>{`  … ${changes.length - room} more changes`}</Text> : null}
+        {preview.message ? <Text color={theme.color('muted')} wrap="wrap">{`  ${preview.message}`}</Text> : null}
+      </Box>
+    );
+  }
   const lines = preview.status === 'done' && preview.output.trim() !== '' ? preview.output.trimEnd().split('\n') : [];
   const budget = Math.max(1, height - 2);
   return (

@@ -34,17 +34,19 @@ export interface FilterListProps {
   /** A first row that selects nothing (e.g. "(all pods)"). */
   noneLabel?: string;
   emptyLabel?: string;
+  /** The filter also matches the detail column (object status words). */
+  matchDetail?: boolean;
   /** The row the cursor starts on (e.g. the namespace of the previous request), until a key moves it. */
   initialValue?: string;
 }
 
 type Row = { kind: 'item'; item: FilterItem } | { kind: 'free'; text: string } | { kind: 'none' };
 
-/** Items whose label contains every typed character run (case-insensitive substring). */
-export function filterItems(items: readonly FilterItem[], filter: string): FilterItem[] {
+/** Items whose label (or, with `matchDetail`, the status column: "crash", "oom", "pending") contains the typed text, case-insensitive. */
+export function filterItems(items: readonly FilterItem[], filter: string, matchDetail = false): FilterItem[] {
   const needle = filter.trim().toLowerCase();
   if (needle === '') return [...items];
-  return items.filter((item) => item.label.toLowerCase().includes(needle));
+  return items.filter((item) => item.label.toLowerCase().includes(needle) || (matchDetail && (item.detail ?? '').toLowerCase().includes(needle)));
 }
 
 /** The list. */
@@ -59,10 +61,10 @@ export function FilterList(props: FilterListProps) {
     const result: Row[] = [];
     const typed = filter.trim();
     if (props.noneLabel && typed === '') result.push({ kind: 'none' });
-    for (const item of filterItems(props.items, filter)) result.push({ kind: 'item', item });
+    for (const item of filterItems(props.items, filter, props.matchDetail)) result.push({ kind: 'item', item });
     if (props.allowFreeEntry && typed !== '' && !props.items.some((item) => item.value === typed)) result.push({ kind: 'free', text: typed });
     return result;
-  }, [props.items, props.noneLabel, props.allowFreeEntry, filter]);
+  }, [props.items, props.noneLabel, props.allowFreeEntry, props.matchDetail, filter]);
 
   const initialIndex = props.initialValue === undefined ? -1 : rows.findIndex((row) => row.kind === 'item' && row.item.value === props.initialValue);
   const position = Math.min(cursor ?? Math.max(0, initialIndex), Math.max(0, rows.length - 1));

@@ -23,7 +23,11 @@ export type KeyAction =
   | 'confirm-typed'
   | 'decline'
   | 'new-request'
-  | 'undo';
+  | 'undo'
+  | 'type-request'
+  | 'edit-part'
+  | 'follow-up'
+  | 'toggle-preview';
 
 /** One binding. */
 export interface KeyBinding {
@@ -42,23 +46,32 @@ export interface KeyBinding {
 const PICKERS: readonly Screen[] = ['intent', 'resource', 'namespace', 'name'];
 const isPrintable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !/[\u0000-\u001f\u007f]/.test(input);
 
+/** The keys that change one understood part (components/state/understood.ts PART_KEYS): i r s o w. */
+const isPartKey = (input: string) => /^[irsow]$/.test(input);
+
 /** The table. Order is the order of the help bar. */
 export const KEYMAP: readonly KeyBinding[] = [
+  { action: 'type-request', keys: 'type', label: 'request', screens: ['intent'], dangerous: false, matches: (input, key) => isPrintable(input, key) && input !== '?' },
   { action: 'move', keys: '↑↓', label: 'move', screens: PICKERS, dangerous: false, matches: (_input, key) => key.upArrow || key.downArrow },
   { action: 'filter', keys: 'type', label: 'filter', screens: ['namespace', 'name'], dangerous: false, matches: isPrintable },
   { action: 'select', keys: 'Enter', label: 'select', screens: PICKERS, dangerous: false, matches: (_input, key) => key.return },
   { action: 'select', keys: '1-9', label: 'pick', screens: ['intent', 'resource'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
+  { action: 'edit-part', keys: 'i r s o w', label: 'change', screens: ['verdict', 'confirm'], dangerous: false, matches: (input) => isPartKey(input) },
   { action: 'submit', keys: 'Enter', label: 'submit (empty skips)', screens: ['query'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'submit', keys: 'Enter', label: 're-plan with value', screens: ['params'], dangerous: false, matches: (_input, key) => key.return },
-  { action: 'accept-suggestion', keys: '1-9', label: 'accept suggestion', screens: ['verdict'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
+  { action: 'accept-suggestion', keys: '1-9', label: 'choose', screens: ['verdict'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
   { action: 'proceed', keys: 'Enter', label: 'run', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'retry', keys: 'Enter', label: 'plan again', screens: ['verdict'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'confirm-key', keys: 'y', label: 'confirm and run', screens: ['confirm'], dangerous: true, matches: (input) => input === 'y' || input === 'Y' },
   { action: 'confirm-typed', keys: 'Enter', label: 'confirm typed name', screens: ['confirm'], dangerous: true, matches: (_input, key) => key.return },
   { action: 'decline', keys: 'n', label: 'cancel', screens: ['confirm'], dangerous: false, matches: (input) => input === 'n' || input === 'N' },
+  { action: 'toggle-preview', keys: 'v', label: 'full dry-run', screens: ['confirm'], dangerous: false, matches: (input) => input === 'v' },
+  { action: 'follow-up', keys: '1-9', label: 'next step', screens: ['result'], dangerous: false, matches: (input) => /^[1-9]$/.test(input) },
   { action: 'new-request', keys: 'Enter', label: 'new request', screens: ['result'], dangerous: false, matches: (_input, key) => key.return },
   // Proposes the inverse of a change (planned, previewed and confirmed like any request): a mutation, so dangerous.
-  { action: 'undo', keys: 'u', label: 'undo that change', screens: ['intent', 'result'], dangerous: true, matches: (input, key) => input === 'u' && !key.ctrl && !key.meta },
+  { action: 'undo', keys: 'u', label: 'undo that change', screens: ['result'], dangerous: true, matches: (input, key) => input === 'u' && !key.ctrl && !key.meta },
+  // On the first screen letters open the request line ("uncordon node-1" starts with u), so undo is Ctrl+Z there.
+  { action: 'undo', keys: 'Ctrl+Z', label: 'undo the last change', screens: ['intent'], dangerous: true, matches: (input, key) => key.ctrl && (input === 'z' || input === '\x1a') },
   { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'help', keys: '?', label: 'help', screens: 'all', dangerous: false, matches: (input) => input === '?' },
@@ -72,6 +85,12 @@ export interface KeymapOptions {
   confirmAction?: 'confirm-key' | 'confirm-typed';
   /** On the verdict screen: whether there are suggestions, a command waiting to run, or a request to plan again. */
   hasSuggestions?: boolean;
+  /** Verdict / confirm: whether understood parts can be changed (not while typing a name, not while busy). */
+  canEdit?: boolean;
+  /** Result screen: whether the card offers follow-ups. */
+  hasFollowUps?: boolean;
+  /** Confirm screen: whether there is a change summary to switch away from. */
+  hasChanges?: boolean;
   canRun?: boolean;
   canRetry?: boolean;
   /** A change of this session the undo key can invert. */
@@ -87,6 +106,9 @@ function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): b
   // `n` declines a y/n question only; in a typed-name confirmation it is a letter of the name.
   if (binding.action === 'decline') return screen === 'confirm' && options.confirmAction === 'confirm-key';
   if (binding.action === 'accept-suggestion') return options.hasSuggestions === true;
+  if (binding.action === 'edit-part') return options.canEdit === true && !(screen === 'confirm' && options.confirmAction === 'confirm-typed');
+  if (binding.action === 'follow-up') return options.hasFollowUps === true;
+  if (binding.action === 'toggle-preview') return options.hasChanges === true && options.confirmAction !== 'confirm-typed';
   if (binding.action === 'proceed') return options.canRun === true;
   if (binding.action === 'retry') return options.canRetry === true && options.canRun !== true;
   if (binding.action === 'undo') return options.canUndo === true;

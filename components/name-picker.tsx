@@ -47,6 +47,7 @@ export function NamePicker(props: NamePickerProps) {
         limit={props.limit - 2}
         width={props.width}
         allowFreeEntry
+        matchDetail
         noneLabel={props.nameRequired ? undefined : `(no name: all ${props.resource}s)`}
         emptyLabel={`no ${props.resource}s found${where}; type a name`}
         validateFreeEntry={(text) => {

@@ -6,17 +6,19 @@ import { useTheme } from './theme.js';
 /** Props. */
 export interface RunPanelProps {
   run: RunView;
+  /** The TUI started this read itself: the rollout watch after a change. */
+  watching?: boolean;
 }
 
 /** The panel. */
-export function RunPanel({ run }: RunPanelProps) {
+export function RunPanel({ run, watching = false }: RunPanelProps) {
   const theme = useTheme();
   const counts = `${run.stdoutLines} line${run.stdoutLines === 1 ? '' : 's'}${run.stderrLines > 0 ? `, ${run.stderrLines} on stderr` : ''}`;
   if (run.busy || !run.end) {
     return (
       <Box flexDirection="column">
         <Text wrap="truncate-end">
-          <Text color={theme.color('accent')}>{run.cancelling ? '■ cancelling ' : '▶ running '}</Text>
+          <Text color={theme.color('accent')}>{run.cancelling ? '■ cancelling ' : watching ? '▶ watching the rollout ' : '▶ running '}</Text>
           {run.command}
         </Text>
         <Text color={theme.color('muted')}>{`${counts} so far · Esc cancels (kubectl is stopped and the audit log records it)`}</Text>

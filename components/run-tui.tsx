@@ -61,7 +61,9 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   core.catch(() => undefined);
 
   const services = createCoreServices({ catalog: () => catalog, core, status });
-  const instance = render(<App services={services} readOnly={options.readOnly} defaultNamespace={options.namespace} theme={createTheme(shouldUseColor(process.env, options.color))} />, {
+  // 130 when the user quit with Ctrl+C while kubectl ran (it was cancelled), as `rk8s exec` exits.
+  let exitCode = 0;
+  const instance = render(<App services={services} onExitCode={(code) => (exitCode = code)} readOnly={options.readOnly} defaultNamespace={options.namespace} theme={createTheme(shouldUseColor(process.env, options.color))} />, {
     exitOnCtrlC: false,
     patchConsole: true,
     // Keys feel instant at 60 fps. (Ink's incrementalRendering garbles the picker's cursor rows; left off.)
@@ -125,5 +127,5 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     }
     await ready?.close();
   }
-  return 0;
+  return exitCode;
 }

@@ -1,5 +1,6 @@
 /**
- * A pick list (intents, resources): ↑↓ or j/k move, 1-9 pick directly, Enter selects. The same
+ * A pick list (resources): ↑↓ move, 1-9 pick directly, Enter selects (letters never move: see
+ * docs/tui.md, "typing is never navigation"). The same
  * behaviour as ink-select-input, but its keys go through the KeyRouter so none is lost on mount.
  */
 import { Box, Text } from 'ink';
@@ -32,8 +33,8 @@ export function SelectList<Value extends string>(props: SelectListProps<Value>) 
   useKeys(
     (input, key) => {
       if (count === 0) return;
-      if (key.upArrow || input === 'k') setCursor(position <= 0 ? count - 1 : position - 1);
-      else if (key.downArrow || input === 'j') setCursor(position >= count - 1 ? 0 : position + 1);
+      if (key.upArrow) setCursor(position <= 0 ? count - 1 : position - 1);
+      else if (key.downArrow) setCursor(position >= count - 1 ? 0 : position + 1);
       else if (key.return) props.onSelect(props.items[position]!.value);
       else if (/^[1-9]$/.test(input)) {
         const item = props.items[Number(input) - 1];

@@ -7,6 +7,7 @@ import type { PipelineEvent, Proposal, UndoContext } from '../src/contracts/even
 import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';
+import type { WordsScope } from '../src/plan/words-scope.js';
 
 /** One card's (intent, resource) pair and which parameters it requires, for the pickers. */
 export interface CatalogEntry {
@@ -15,6 +16,10 @@ export interface CatalogEntry {
   resource: Resource;
   /** Required parameter names (e.g. "name", "replicas"). */
   required: string[];
+  /** The card's title (a follow-up is offered, and planned, by it). */
+  title?: string;
+  /** Card ids of the card's `follow_up`: the next steps offered after it ran. */
+  followUp?: string[];
 }
 
 /** A namespace in the picker, with the org policy tier when known. */
@@ -22,6 +27,8 @@ export interface NamespaceItem {
   name: string;
   status: string;
   tier?: string;
+  /** `policy` when the cluster could not be listed and the name comes from org/namespaces.yaml. */
+  source?: 'cluster' | 'policy';
 }
 
 /** A live object in the name picker. */
@@ -81,6 +88,8 @@ export interface TuiServices {
    */
   undo?(operationId: string, signal: AbortSignal): Promise<TuiUndo>;
   listNamespaces(signal: AbortSignal): Promise<NamespaceItem[]>;
+  /** Where a typed request applies (the namespace its words name, or a cluster-scoped kind), read by the core's reader. */
+  scopeOf(query: string, signal: AbortSignal): Promise<WordsScope>;
   listObjects(resource: Resource, namespace: string | undefined, signal: AbortSignal): Promise<ObjectItem[]>;
   /** Current status facts. */
   getStatus(): StatusInfo;

@@ -6,6 +6,8 @@ import { useTheme } from './theme.js';
 /** Props. */
 export interface StatusBarProps {
   status: StatusInfo;
+  /** Set when the last plan fell back to the template planner (why). */
+  fallback?: string;
   namespace?: string;
   width: number;
 }
@@ -16,14 +18,15 @@ export function shortenPath(path: string, max: number): string {
   return `…${path.slice(path.length - max + 1)}`;
 }
 
-function plannerLabel(status: StatusInfo): string {
+function plannerLabel(status: StatusInfo, fallback?: string): string {
+  if (fallback && !status.modelError) return `template (${fallback})`;
   if (status.modelError) return `template (model failed: ${status.modelError})`;
   if (status.modelProgress !== undefined) return `${status.planner} loading ${Math.round(status.modelProgress * 100)}%`;
   return status.planner;
 }
 
 /** The bar: one line on wide terminals, two at 80 columns. */
-export function StatusBar({ status, namespace, width }: StatusBarProps) {
+export function StatusBar({ status, namespace, width, fallback }: StatusBarProps) {
   const theme = useTheme();
   const wide = width >= 140;
   const badge = status.sandbox ? (
@@ -53,7 +56,7 @@ export function StatusBar({ status, namespace, width }: StatusBarProps) {
   const tools = (
     <Text wrap="truncate-end">
       <Text color={theme.color('muted')}>planner </Text>
-      {plannerLabel(status)}
+      {plannerLabel(status, fallback)}
       <Text color={theme.color('muted')}> embedder </Text>
       {status.embedder ?? '…'}
       <Text color={theme.color('muted')}> audit </Text>

@@ -25,17 +25,29 @@ export function wrapLines(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * Why the template planner answered although a model is configured (the planner's own notice, e.g.
+ * "model qwen: answer was not JSON; the template planner answered"), or undefined when it did not fall back.
+ */
+export function fallbackReason(proposal: ProposalView, notices: readonly NoticeView[], modelName: string | undefined): string | undefined {
+  if (proposal.planner !== 'template' || modelName === undefined || modelName === 'template' || modelName.startsWith('template')) return undefined;
+  const said = [...notices].reverse().find((notice) => notice.level === 'warn' && (notice.stage === 'plan' || notice.stage === 'model'));
+  return `fell back from ${modelName}${said ? `: ${said.message}` : ''}`;
+}
+
 /** The panel. */
 export function StreamingPanel(props: StreamingPanelProps) {
   const theme = useTheme();
   const { proposal } = props;
   const cards = proposal.cards;
+  const fallback = fallbackReason(proposal, props.notices, props.modelName);
   if (props.compact) {
     return (
       <Box flexDirection="column">
         <Text color={theme.color('muted')} wrap="truncate-end">
           {cards.length > 0 ? `cards: ${cards.map((match) => `${match.id} ${match.score.toFixed(2)}`).join(', ')}` : 'no cards matched'}
           {proposal.planner ? ` · planner: ${proposal.planner === 'llm' ? (props.modelName ?? 'model') : 'template'}` : ''}
+          {fallback ? ` (${fallback})` : ''}
         </Text>
       </Box>
     );

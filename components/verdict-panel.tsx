@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { formatCommand } from '../src/corpus/format-command.js';
 import { RiskBadge } from './risk-badge.js';
 import type { ProposalView } from './state/reducer.js';
+import { verdictChoices } from './state/understood.js';
 import { useTheme } from './theme.js';
 
 /** Props. */
@@ -12,10 +13,32 @@ export interface VerdictPanelProps {
   width: number;
 }
 
+const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['PARAMS_MISSING', 'PARAMS_INVALID', 'PLAN_EMPTY']);
+
+/**
+ * How a verdict is headlined. A plan that is not a command is not "MEDIUM RISK denied": it is
+ * incomplete (what is missing), a question (what is ambiguous) or out of scope (why).
+ */
+export function verdictHeadline(proposal: ProposalView): { badge?: string; word: string; tone: 'danger' | 'warning' | 'success' } | undefined {
+  const verdict = proposal.verdict;
+  if (!verdict) return undefined;
+  const codes = verdict.violations.map((violation) => violation.code);
+  if (verdict.decision === 'deny' && codes.includes('NEEDS_CLARIFICATION')) return { badge: 'QUESTION', word: 'NOT PLANNED: the core asks', tone: 'warning' };
+  if (verdict.decision === 'deny' && codes.includes('OUT_OF_SCOPE')) return { badge: 'OUT OF SCOPE', word: 'REFUSED', tone: 'danger' };
+  if (verdict.decision === 'deny' && codes.length > 0 && codes.every((code) => INCOMPLETE_CODES.has(code))) {
+    const missing = proposal.plan?.missing ?? [];
+    return { badge: 'INCOMPLETE', word: missing.length > 0 ? `NOT PLANNED: missing ${missing.join(', ')}` : 'NOT PLANNED: a value was refused', tone: 'warning' };
+  }
+  if (verdict.decision === 'deny') return { word: 'DENIED', tone: 'danger' };
+  return verdict.decision === 'confirm' ? { word: 'NEEDS CONFIRMATION', tone: 'warning' } : { word: 'ALLOWED', tone: 'success' };
+}
+
 /** The panel. */
 export function VerdictPanel({ proposal, readOnly }: VerdictPanelProps) {
   const theme = useTheme();
   const { plan, verdict, error } = proposal;
+  const headline = verdictHeadline(proposal);
+  const choices = verdictChoices(proposal);
   const suggestionDiffers =
     proposal.fromSuggestion !== undefined && plan !== undefined && plan.args.length > 0 && JSON.stringify(plan.args) !== JSON.stringify(proposal.fromSuggestion);
   return (
@@ -29,16 +52,16 @@ export function VerdictPanel({ proposal, readOnly }: VerdictPanelProps) {
       {suggestionDiffers ? (
         <Text color={theme.color('warning')}>{`note: re-planned from the suggestion; the command above is what would run`}</Text>
       ) : null}
-      {verdict ? (
+      {verdict && headline ? (
         <Text wrap="wrap">
-          <RiskBadge risk={verdict.risk} />
+          <RiskBadge risk={verdict.risk} mutating={verdict.mutating} {...(headline.badge ? { label: headline.badge } : {})} />
           {' '}
-          <Text bold color={verdict.decision === 'deny' ? theme.color('danger') : verdict.decision === 'confirm' ? theme.color('warning') : theme.color('success')}>
-            {verdict.decision === 'deny' ? 'DENIED' : verdict.decision === 'confirm' ? 'NEEDS CONFIRMATION' : 'ALLOWED'}
+          <Text bold color={theme.color(headline.tone)}>
+            {headline.word}
           </Text>
           {verdict.namespace ? ` · ns ${verdict.namespace}` : ''}
           {verdict.tier ? ` · tier ${verdict.tier}` : ''}
-          {verdict.mutating ? ' · changes the cluster' : ' · read-only'}
+          {headline.badge ? '' : verdict.mutating ? ' · changes the cluster' : ''}
         </Text>
       ) : null}
       {verdict?.violations.map((violation, index) => (
@@ -47,17 +70,16 @@ export function VerdictPanel({ proposal, readOnly }: VerdictPanelProps) {
           <Text color={theme.color('muted')}>{` (${violation.code})`}</Text>
         </Text>
       ))}
-      {verdict && verdict.suggestions.length > 0 ? <Text bold>Suggestions</Text> : null}
-      {verdict?.suggestions.slice(0, 9).map((suggestion, index) => (
+      {choices.length > 0 ? <Text bold>{plan?.clarification ? 'Choices' : plan?.refusal ? 'Instead' : 'Suggestions'}</Text> : null}
+      {choices.map((choice, index) => (
         <Box key={`suggestion-${index}`} flexDirection="column">
           <Text wrap="wrap">
             <Text color={theme.color('key')} bold>{`[${index + 1}] `}</Text>
-            {suggestion.message}
+            {choice.label}
           </Text>
-          <Text color={theme.color('success')} wrap="wrap">{`    ${formatCommand(suggestion.command)}`}</Text>
+          {choice.args ? <Text color={theme.color('success')} wrap="wrap">{`    ${formatCommand(choice.args)}`}</Text> : null}
         </Box>
       ))}
-      {plan && plan.missing.length > 0 ? <Text color={theme.color('warning')}>{`missing: ${plan.missing.join(', ')}`}</Text> : null}
       {proposal.approvalEnd ? (
         <Text color={theme.color('warning')} wrap="wrap">{`not run: ${proposal.approvalEnd.message ?? proposal.approvalEnd.outcome}`}</Text>
       ) : null}

@@ -7,6 +7,7 @@ import { assertNever, type PipelineEvent } from '../../src/contracts/events.js';
 import { requestForCommand } from '../../src/pipeline/suggestion-request.js';
 import { CLUSTER_SCOPED_RESOURCES } from '../../src/schemas/vocabulary.js';
 import { appendLines, historyEntryOf, runSummary } from './transcript.js';
+import { draftForEdit, draftOfChoice } from './understood.js';
 import type { Draft, HistoryEntry, PreviewView, ProposalView, RunView, Screen, TuiAction, TuiState } from './types.js';
 
 export type { Draft, ExecEnd, HistoryEntry, NoticeView, Phase, PreviewView, ProposalView, RunView, Screen, TranscriptLine, TuiAction, TuiState } from './types.js';
@@ -49,6 +50,10 @@ export function initialState(options: { readOnly?: boolean; defaultNamespace?: s
     transcript: [],
     history: [],
     helpOpen: false,
+    line: '',
+    replan: false,
+    skippedResource: false,
+    fullPreview: false,
   };
 }
 
@@ -60,9 +65,9 @@ function previousScreen(state: TuiState): Screen {
     case 'resource':
       return 'intent';
     case 'namespace':
-      return 'resource';
+      return state.skippedResource ? 'intent' : 'resource';
     case 'name':
-      return clusterScoped ? 'resource' : 'namespace';
+      return clusterScoped ? (state.skippedResource ? 'intent' : 'resource') : 'namespace';
     case 'query':
       return 'name';
     case 'proposing':
@@ -102,7 +107,7 @@ function reduceEvent(state: TuiState, event: PipelineEvent): TuiState {
         preview: event.proposal.verdict.mutating ? { status: 'loading', output: '' } : { status: 'unavailable', output: '' },
       };
     case 'dry-run-end':
-      return { ...state, preview: { ...state.preview, status: 'done', output: event.output, exitCode: event.exitCode } };
+      return { ...state, preview: { ...state.preview, status: 'done', output: event.output, exitCode: event.exitCode, ...(event.changes ? { changes: event.changes } : {}) } };
     case 'approval-end': {
       if (event.outcome === 'approved' || event.outcome === 'not-needed') {
         const command = proposal.proposal?.plan.command ?? proposal.plan?.command ?? '';
@@ -184,35 +189,117 @@ function finishStream(state: TuiState): TuiState {
   return { ...state, proposal, preview, history, screen: 'verdict' };
 }
 
-/** Starts a new request; `undo` when it is an undo (any other new request drops the previous one's). */
-function startProposal(state: TuiState, fromSuggestion?: string[], undo?: TuiState['undo']): TuiState {
+/**
+ * Starts a new request. `auto`: started by rk8s itself (the rollout watch after a change); `undo` when
+ * it is an undo (any other new request drops the previous one's).
+ */
+function startProposal(state: TuiState, fromSuggestion?: string[], options: { auto?: boolean; undo?: TuiState['undo'] } = {}): TuiState {
   const { undo: _previous, ...rest } = state;
+  const { auto = false, undo } = options;
   return {
     ...rest,
     ...(undo ? { undo } : {}),
     screen: 'proposing',
     phase: 'propose',
-    proposal: { ...emptyProposal(state.proposal.requestId + 1), busy: true, ...(fromSuggestion ? { fromSuggestion } : {}) },
+    proposal: { ...emptyProposal(state.proposal.requestId + 1), busy: true, ...(fromSuggestion ? { fromSuggestion } : {}), ...(auto ? { auto } : {}) },
     preview: emptyPreview(),
     confirm: { input: '' },
     notices: [],
+    replan: false,
+    fullPreview: false,
   };
+}
+
+/** The draft with what a screen (and every screen after it) sets cleared: the breadcrumb shows only what is still chosen. */
+function draftBefore(state: TuiState, screen: Screen): Draft {
+  const draft = state.draft;
+  switch (screen) {
+    case 'intent':
+      return {};
+    case 'resource':
+      return { intent: draft.intent, namespace: state.defaultNamespace };
+    case 'namespace':
+      return { intent: draft.intent, resource: draft.resource };
+    case 'name':
+      return { intent: draft.intent, resource: draft.resource, namespace: draft.namespace };
+    case 'query':
+      return { ...draft, query: draft.query };
+    default:
+      return draft;
+  }
+}
+
+/** Where a picker goes after a pick while a part is being changed: plan again, unless the object must be picked anew. */
+function afterReplanPick(state: TuiState, draft: Draft): TuiState {
+  const clusterScoped = draft.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(draft.resource);
+  if (draft.resource && draft.name === undefined && draft.query === undefined) {
+    return { ...state, draft, screen: !clusterScoped && draft.namespace === undefined ? 'namespace' : 'name' };
+  }
+  return startProposal({ ...state, draft });
 }
 
 /** The reducer: pure, total, and exhaustive over every action and event. */
 export function reducer(state: TuiState, action: TuiAction): TuiState {
   switch (action.type) {
-    case 'intent-picked':
-      return { ...state, screen: 'resource', draft: { intent: action.intent, namespace: state.draft.namespace ?? state.defaultNamespace }, extraParams: {} };
+    case 'intent-picked': {
+      if (state.replan) return startProposal({ ...state, draft: { ...state.draft, intent: action.intent } });
+      const picked: TuiState = { ...state, screen: 'resource', draft: { intent: action.intent, namespace: state.draft.namespace ?? state.defaultNamespace }, extraParams: {}, line: '', skippedResource: false };
+      return action.onlyResource ? { ...reducer(picked, { type: 'resource-picked', resource: action.onlyResource }), skippedResource: true } : picked;
+    }
+    case 'line-changed':
+      return { ...state, line: action.text };
+    case 'line-typed':
+      if (state.line === '') {
+        if (action.pick) return reducer(state, { type: 'intent-picked', intent: action.pick.intent, ...(action.pick.onlyResource ? { onlyResource: action.pick.onlyResource } : {}) });
+        // An empty line: `?` is help (the App's binding) and a space opens nothing.
+        if (action.text === '?' || action.text.trim() === '' || /^[0-9]$/.test(action.text)) return state;
+      }
+      return { ...state, line: (state.line + action.text).slice(0, 500) };
+    case 'line-erased':
+      return { ...state, line: state.line.slice(0, Math.max(0, state.line.length - action.count)) };
+    case 'line-submitted': {
+      const query = action.query.trim();
+      if (query === '') return state;
+      const clusterResource = action.scope.clusterResource;
+      const namespace = clusterResource ? undefined : (action.scope.namespace ?? state.defaultNamespace ?? state.lastNamespace);
+      const draft: Draft = { query, ...(clusterResource ? { resource: clusterResource } : {}), ...(namespace ? { namespace } : {}) };
+      const next: TuiState = { ...state, draft, extraParams: {}, missing: [], skippedResource: false };
+      // No namespace in the words and none chosen yet: ask for it, then plan at once.
+      if (!clusterResource && namespace === undefined) return { ...next, screen: 'namespace', replan: true };
+      return startProposal({ ...next, ...(action.scope.namespace ? { lastNamespace: action.scope.namespace } : {}) });
+    }
+    case 'part-edit': {
+      const draft = draftForEdit(state.proposal.plan, state.draft, action.part);
+      const clusterScoped = draft.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(draft.resource);
+      const screen: Screen =
+        action.part === 'intent' ? 'intent' : action.part === 'resource' ? 'resource' : action.part === 'namespace' ? (clusterScoped ? 'name' : 'namespace') : action.part === 'name' ? (clusterScoped || draft.namespace ? 'name' : 'namespace') : 'query';
+      return { ...state, draft, screen, replan: action.part !== 'words', line: '', confirm: { input: '' } };
+    }
+    case 'choice-accepted': {
+      const choice = action.choice;
+      if (choice.request) {
+        // The core's own request for this choice, sent back as is.
+        const { draft, params } = draftOfChoice(choice.request);
+        return startProposal({ ...state, draft: { ...draft, namespace: draft.namespace ?? state.draft.namespace }, extraParams: params }, choice.args);
+      }
+      return reducer(state, { type: 'suggestion-accepted', args: choice.args });
+    }
+    case 'request-started':
+      return startProposal({ ...state, draft: action.draft, extraParams: {}, missing: [], line: '' }, undefined, { auto: action.auto === true });
+    case 'preview-toggled':
+      return { ...state, fullPreview: !state.fullPreview };
     case 'resource-picked': {
+      if (state.replan) return afterReplanPick(state, { ...state.draft, resource: action.resource, name: undefined });
       const clusterScoped = CLUSTER_SCOPED_RESOURCES.has(action.resource);
       const skipNamespace = clusterScoped || state.draft.namespace !== undefined;
       const draft: Draft = { intent: state.draft.intent, resource: action.resource, namespace: clusterScoped ? undefined : state.draft.namespace };
       return { ...state, draft, screen: skipNamespace ? 'name' : 'namespace' };
     }
     case 'namespace-picked':
+      if (state.replan) return afterReplanPick({ ...state, lastNamespace: action.namespace }, { ...state.draft, namespace: action.namespace });
       return { ...state, draft: { ...state.draft, namespace: action.namespace, name: undefined }, lastNamespace: action.namespace, screen: 'name' };
     case 'name-picked':
+      if (state.replan) return startProposal({ ...state, draft: { ...state.draft, name: action.name } });
       return { ...state, draft: { ...state.draft, name: action.name }, screen: 'query' };
     case 'query-submitted': {
       const query = action.query.trim();
@@ -250,7 +337,7 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
     case 'confirm-input':
       return { ...state, confirm: { input: action.input } };
     case 'retry':
-      return startProposal(state, undefined, state.undo);
+      return startProposal(state, undefined, { undo: state.undo });
     case 'cancel-requested':
       return state.phase === 'run' ? { ...state, run: { ...state.run, cancelling: true } } : { ...state, proposal: { ...state.proposal, cancelled: true } };
     case 'stream-finished':
@@ -259,9 +346,14 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       return reduceEvent(state, action.event);
     case 'back': {
       if (state.helpOpen) return { ...state, helpOpen: false };
+      // A picker reached to change a part (or to place a typed request): back to the start, the words kept on the line.
+      if (state.replan) return { ...state, screen: 'intent', draft: {}, extraParams: {}, missing: [], replan: false, line: state.draft.query ?? '' };
       const screen = previousScreen(state);
-      if (screen === 'intent') return { ...state, screen, draft: {}, extraParams: {}, missing: [] };
-      return { ...state, screen, confirm: { input: '' } };
+      // A typed request (no intent picked) goes back to its line, the words kept.
+      if (screen === 'query' && state.draft.intent === undefined && state.draft.query !== undefined) return { ...state, screen: 'intent', draft: {}, extraParams: {}, missing: [], line: state.draft.query };
+      if (screen === 'intent') return { ...state, screen, draft: {}, extraParams: {}, missing: [], skippedResource: false };
+      if (screen === 'running') return state;
+      return { ...state, screen, draft: draftBefore(state, screen), confirm: { input: '' }, fullPreview: false };
     }
     case 'reset': {
       const { undo: _undo, ...rest } = state;
@@ -276,6 +368,10 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
         preview: emptyPreview(),
         run: emptyRun(),
         notices: [],
+        line: '',
+        replan: false,
+        skippedResource: false,
+        fullPreview: false,
       };
     }
     case 'help-toggled':
@@ -287,7 +383,7 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       const request = undo.request;
       const draft: Draft = { intent: request.intent, resource: request.resource, namespace: request.namespace, name: request.name };
       const noted = appendLines(state.transcript, [{ kind: 'notice', text: `undo: ${undo.summary} — ${undo.why}` }]);
-      return startProposal({ ...state, draft, extraParams: {}, transcript: noted }, undefined, undo);
+      return startProposal({ ...state, draft, extraParams: {}, transcript: noted }, undefined, { undo });
     }
     default:
       return assertNever(action);

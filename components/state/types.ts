@@ -4,8 +4,11 @@ import type { ApprovalOutcome, CardMatch, PipelineEvent, Proposal } from '../../
 import type { Confirmation } from '../../src/schemas/approval.js';
 import type { Plan, PlannerKind } from '../../src/schemas/plan.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
+import type { Change } from '../../src/schemas/change.js';
+import type { WordsScope } from '../../src/plan/words-scope.js';
 import type { Intent, Resource } from '../../src/schemas/vocabulary.js';
 import type { TuiUndo } from '../services.js';
+import type { UnderstoodPart, VerdictChoice } from './understood.js';
 
 /** The screens of the flow, in order. */
 export type Screen =
@@ -85,6 +88,8 @@ export interface ProposalView {
   error?: SerializedError;
   /** The suggested argv the user accepted, when this proposal came from one. */
   fromSuggestion?: string[];
+  /** Started by the TUI itself (the rollout watch): a read the core lets run without a question runs without a key. */
+  auto?: boolean;
 }
 
 /** The dry-run preview shown before a mutation is confirmed. */
@@ -93,6 +98,8 @@ export interface PreviewView {
   output: string;
   exitCode?: number;
   message?: string;
+  /** What the change changes, one line per field (src/preview/): the primary preview. */
+  changes?: Change[];
 }
 
 /** The end of a kubectl run. */
@@ -135,11 +142,35 @@ export interface TuiState {
   helpOpen: boolean;
   /** The request being run is the undo of an earlier operation (set by the undo key, kept by a retry). */
   undo?: Extract<TuiUndo, { kind: 'ready' }>;
+  /** The request line on the first screen (a letter opens it). */
+  line: string;
+  /** A picker reached to change one part (or to give a typed request its namespace): picking plans again at once. */
+  replan: boolean;
+  /** The resource step was skipped (one choice): Esc from the next screen goes back to the intent. */
+  skippedResource: boolean;
+  /** The confirm screen shows the full dry-run output instead of the change summary. */
+  fullPreview: boolean;
 }
 
 /** UI actions and pipeline events, the only inputs of the reducer. */
 export type TuiAction =
-  | { type: 'intent-picked'; intent: Intent }
+  /** `onlyResource`: the intent has cards for one resource only, so that step is skipped. */
+  | { type: 'intent-picked'; intent: Intent; onlyResource?: Resource }
+  | { type: 'line-changed'; text: string }
+  /**
+   * Keys typed on the request line, applied to the line as it is now (never to a value a handler saw
+   * earlier: keys of one burst may arrive before the previous one rendered). On an empty line a digit
+   * is `pick` (its intent) instead of text.
+   */
+  | { type: 'line-typed'; text: string; pick?: { intent: Intent; onlyResource?: Resource } }
+  | { type: 'line-erased'; count: number }
+  /** A typed request, with where its words say it applies (read by the core). */
+  | { type: 'line-submitted'; query: string; scope: WordsScope }
+  | { type: 'part-edit'; part: UnderstoodPart }
+  | { type: 'choice-accepted'; choice: VerdictChoice }
+  /** A follow-up or the rollout watch: a new request; `auto` runs it without a key when the core asks none. */
+  | { type: 'request-started'; draft: Draft; auto?: boolean }
+  | { type: 'preview-toggled' }
   | { type: 'resource-picked'; resource: Resource }
   | { type: 'namespace-picked'; namespace: string }
   | { type: 'name-picked'; name?: string }

@@ -79,6 +79,7 @@ function createRootProgram(): Command {
     .option('--org <dir>', 'org policy directory with namespaces.yaml, rbac-allowlist.yaml, guardrails.yaml')
     .option('--audit-log <path>', 'audit log file (default: logs/agent.log in the rk8s directory; RK8S_AUDIT_LOG)')
     .option('--json', 'machine-readable JSON output')
+    .option('--read-only', 'refuse every command that changes the cluster, in every command (plan, exec, serve, mcp, tui); same as RK8S_READ_ONLY=1')
     .addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'))
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')

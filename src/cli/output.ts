@@ -15,6 +15,8 @@ export interface GlobalOptions {
   auditLog?: string;
   json?: boolean;
   color?: boolean;
+  /** --read-only: the core refuses mutations (config.readOnly), whatever the command. */
+  readOnly?: boolean;
 }
 
 /** The global options as seen from inside a subcommand's action. */
@@ -36,6 +38,7 @@ export function configFromOptions(options: GlobalOptions, extra: ConfigOverrides
     cardsDir: options.cards,
     orgDir: options.org,
     auditLog: options.auditLog,
+    ...(options.readOnly ? { readOnly: true } : {}),
     ...extra,
   });
 }

@@ -35,7 +35,7 @@ export async function checkCommand(core: Core, args: readonly string[], cardRisk
     verdict = {
       ...verdict,
       decision: 'deny',
-      violations: [...verdict.violations, { code: 'READ_ONLY', message: 'rk8s runs in read-only mode (RK8S_READ_ONLY): commands that change the cluster are not run' }],
+      violations: [...verdict.violations, { code: 'READ_ONLY', message: 'rk8s runs in read-only mode (--read-only or RK8S_READ_ONLY): commands that change the cluster are not run' }],
     };
   }
   return { verdict, owner, notices };

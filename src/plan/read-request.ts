@@ -549,7 +549,7 @@ function requestCore(request: K8sExecPayload): PlanChoice['request'] {
 }
 
 /** A namespace the words put the request in ("in prod", "-n staging", "the staging namespace"). */
-function namespaceInWords(text: string, known: ReadonlySet<string>, field: string | undefined): string | undefined {
+export function namespaceInWords(text: string, known: ReadonlySet<string>, field: string | undefined): string | undefined {
   const names = new Set([...known, ...(field ? [field] : []), 'prod', 'production', 'staging', 'dev', 'default', 'kube-system']);
   const pattern = /(?:^|\s)(?:-n|--namespace)[= ]([a-z0-9-]+)|\b(?:in|on|from|into|of)\s+(?:the\s+)?([a-z0-9-]+)(?:\s+(?:namespace|ns|env|environment|cluster))?\b|\b([a-z0-9-]+)\s+(?:namespace|ns)\b/g;
   for (const match of text.matchAll(pattern)) {

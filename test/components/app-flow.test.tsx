@@ -26,14 +26,16 @@ function start(session: FakeSession, props: { readOnly?: boolean; defaultNamespa
 /** Picks intent, resource, namespace (by filter) and name (by filter), skips the free text. */
 async function pickThrough(harness: InkHarness, steps: { intent: string; resource: string; namespace: string; name?: string; query?: string }) {
   await harness.waitFor('What do you want to do?');
-  const intents = harness.frame().split('\n').filter((line) => /^[❯ ] \d /.test(line));
-  const intentIndex = intents.findIndex((line) => line.includes(` ${steps.intent}`));
+  const intents = numberedRows(harness.frame());
+  const intentIndex = intents.indexOf(steps.intent);
   expect(intentIndex, `intent ${steps.intent} offered`).toBeGreaterThanOrEqual(0);
   harness.press(String(intentIndex + 1));
-  await harness.waitFor(`${steps.intent}: which kind of resource?`);
-  const resources = harness.frame().split('\n').filter((line) => /^[❯ ] \d /.test(line));
-  harness.press(String(resources.findIndex((line) => line.includes(` ${steps.resource}`)) + 1));
-  await harness.waitFor('In which namespace?');
+  // A resource step with one choice is skipped.
+  const next = await harness.waitFor((frame) => frame.includes(`${steps.intent}: which kind of resource?`) || frame.includes('In which namespace?'));
+  if (!next.includes('In which namespace?')) {
+    harness.press(String(numberedRows(next).indexOf(steps.resource) + 1));
+    await harness.waitFor('In which namespace?');
+  }
   await harness.waitFor(`tier ${steps.namespace}`);
   harness.press(steps.namespace);
   await harness.waitFor(`filter: ${steps.namespace}`);
@@ -144,8 +146,7 @@ describe('the TUI flow', () => {
     const harness = start(session, { defaultNamespace: 'staging' });
     await harness.waitFor('What do you want to do?');
     harness.press('1');
-    await harness.waitFor('which kind of resource?');
-    harness.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await harness.waitFor('Which deployment in staging?');
     await harness.waitFor('2/2 ready');
     harness.press(KEYS.enter);
@@ -211,15 +212,22 @@ describe('the TUI flow', () => {
     const harness = start(session);
     await harness.waitFor('What do you want to do?');
     harness.press('1');
-    await harness.waitFor('which kind of resource?');
-    harness.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await harness.waitFor('In which namespace?');
     harness.press('?');
     await harness.waitFor('rk8s keys');
     harness.press('?');
     await harness.waitFor((frame) => !frame.includes('rk8s keys') && frame.includes('In which namespace?'));
+    harness.press('staging');
+    await harness.waitFor('filter: staging');
+    harness.press(KEYS.enter);
+    await harness.waitFor('in staging?');
+    expect(harness.frame()).toContain('› ns staging');
+    // Esc from the name goes back to the namespace, and the breadcrumb no longer claims the namespace.
     harness.press(KEYS.escape);
-    await harness.waitFor('which kind of resource?');
+    const back = await harness.waitFor('In which namespace?');
+    expect(back).not.toContain('› ns staging');
+    // The resource step was skipped, so Esc goes back to the intents.
     harness.press(KEYS.escape);
     await harness.waitFor('What do you want to do?');
   });
@@ -229,8 +237,7 @@ describe('the TUI flow', () => {
     const harness = start(session, { defaultNamespace: 'staging' });
     await harness.waitFor('What do you want to do?');
     harness.press('1');
-    await harness.waitFor('which kind of resource?');
-    harness.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await harness.waitFor('2/2 ready');
     harness.press(KEYS.enter);
     await harness.waitFor('Anything to add?');
@@ -251,8 +258,7 @@ describe('streaming', () => {
     ui = renderInk(<App services={scripted.services} size={SIZE} theme={createTheme(false)} defaultNamespace="staging" />);
     await ui.waitFor('What do you want to do?');
     ui.press('1');
-    await ui.waitFor('which kind of resource?');
-    ui.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await ui.waitFor('2/2 ready');
     ui.press(KEYS.enter);
     await ui.waitFor('Anything to add?');
@@ -285,8 +291,7 @@ describe('streaming', () => {
     const harness = start(session, { defaultNamespace: 'dev' });
     await harness.waitFor('What do you want to do?');
     harness.press('3');
-    await harness.waitFor('get: which kind of resource?');
-    harness.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await harness.waitFor('(no name: all pods)');
     harness.press(KEYS.enter);
     await harness.waitFor('Anything to add?');
@@ -300,8 +305,7 @@ describe('streaming', () => {
     ui = renderInk(<App services={scripted.services} size={SIZE} theme={createTheme(false)} defaultNamespace="staging" />);
     await ui.waitFor('What do you want to do?');
     ui.press('1');
-    await ui.waitFor('which kind of resource?');
-    ui.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await ui.waitFor('2/2 ready');
     ui.press(KEYS.enter);
     await ui.waitFor('Anything to add?');
@@ -314,12 +318,13 @@ describe('streaming', () => {
   });
 });
 
-/** The labels of the numbered rows of a picker frame, in order. */
+/** The labels of the numbered rows of a picker frame (one or two columns), by number. */
 function numberedRows(frame: string): string[] {
-  return frame
-    .split('\n')
-    .filter((line) => /^[❯ ] \d /.test(line))
-    .map((line) => line.slice(4).trim().split(/\s{2,}/)[0]!);
+  const rows: string[] = [];
+  for (const line of frame.split('\n')) {
+    for (const match of line.matchAll(/(?:^|\s)[❯› ] ([1-9]) ([a-z]+)/g)) rows[Number(match[1]) - 1] = match[2]!;
+  }
+  return rows;
 }
 
 describe('keys that arrive in one read', () => {
@@ -356,8 +361,7 @@ describe('keys that arrive in one read', () => {
     await harness.waitFor('What do you want to do?');
     const intents = numberedRows(harness.frame());
     harness.press(String(intents.indexOf('restart') + 1));
-    await harness.waitFor('restart: which kind of resource?');
-    harness.press(KEYS.enter);
+    // (one resource: the resource step is skipped)
     await harness.waitFor('2/2 ready');
     harness.press(KEYS.enter);
     await harness.waitFor('Anything to add?');
@@ -418,9 +422,7 @@ describe('confirmation details', () => {
     expect(start2).toContain('ns dev');
     const intents = numberedRows(start2);
     harness.press(String(intents.indexOf('get') + 1));
-    await harness.waitFor('get: which kind of resource?');
-    const resources = numberedRows(harness.frame());
-    harness.press(String(resources.indexOf('pod') + 1));
+    // (one resource: the resource step is skipped)
     await harness.waitFor('tier dev');
     expect(harness.frame()).toMatch(/❯ dev\b/);
     harness.press(KEYS.enter);

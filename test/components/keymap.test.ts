@@ -7,7 +7,7 @@ const key = (patch: Partial<Key> = {}): Key => ({ upArrow: false, downArrow: fal
 
 describe('keymap', () => {
   it('marks exactly the keys that lead to a mutation as dangerous (the confirmations, and undo, which proposes one)', () => {
-    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed', 'undo']);
+    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed', 'undo', 'undo']);
   });
 
   it('read-only hides and disables dangerous bindings', () => {
@@ -34,6 +34,6 @@ describe('keymap', () => {
 
   it('draws the help bar from the same table', () => {
     const text = helpBarText(bindingsFor('verdict', { readOnly: false, hasSuggestions: true, canRun: false }));
-    expect(text).toBe('1-9 accept suggestion · Esc back · ? help · Ctrl+C quit');
+    expect(text).toBe('1-9 choose · Esc back · ? help · Ctrl+C quit');
   });
 });

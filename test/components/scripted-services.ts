@@ -3,6 +3,7 @@ import { catalogFromCards, createStatusStore } from '../../components/core-servi
 import type { TuiServices } from '../../components/services.js';
 import type { PipelineEvent } from '../../src/contracts/events.js';
 import type { K8sExecPayload } from '../../src/schemas/request.js';
+import { wordsScope } from '../../src/plan/words-scope.js';
 import { FAKE_CARDS } from '../helpers/fake-core.js';
 
 /** An async queue a test pushes into. */
@@ -48,6 +49,7 @@ export function createScriptedServices(): { services: TuiServices; requests: K8s
     },
     listNamespaces: async () => [{ name: 'staging', status: 'Active', tier: 'staging' }],
     listObjects: async () => [{ name: 'api', status: '2/2 ready' }],
+    scopeOf: async (query) => wordsScope(query, FAKE_CARDS, ['staging']),
     ...(() => {
       const status = createStatusStore({ planner: 'qwen-0.5b', sandbox: false, readOnly: false, embedder: 'fake-v1', auditLogPath: '/tmp/a.log' });
       return { getStatus: status.get, subscribeStatus: status.subscribe };

@@ -46,9 +46,12 @@ async function scaleThroughPickers(harness: InkHarness, replicas: number) {
   await harness.waitFor('What do you want to do?');
   const intents = harness.frame().split('\n').filter((line) => /^[❯ ] \d /.test(line));
   harness.press(String(intents.findIndex((line) => line.includes(' scale')) + 1));
-  await harness.waitFor('scale: which kind of resource?');
-  const resources = harness.frame().split('\n').filter((line) => /^[❯ ] \d /.test(line));
-  harness.press(String(resources.findIndex((line) => line.includes(' deployment')) + 1));
+  // The resource step is skipped when the catalog offers scale for one resource only.
+  const next = await harness.waitFor((frame) => frame.includes('scale: which kind of resource?') || frame.includes('In which namespace?'));
+  if (next.includes('which kind of resource?')) {
+    const resources = harness.frame().split('\n').filter((line) => /^[❯ ] \d /.test(line));
+    harness.press(String(resources.findIndex((line) => line.includes(' deployment')) + 1));
+  }
   await harness.waitFor('tier staging');
   harness.press('staging');
   await harness.waitFor('filter: staging');
@@ -90,15 +93,19 @@ describe('the undo key', () => {
     expect(session.core.auditLog.records.filter((record) => record.undo_of === scaleId).map((record) => record.event)).toEqual(['proposed', 'dry-run', 'confirmed', 'started', 'finished']);
   });
 
-  it('from the history at the start, u undoes the newest change; a change made by hand since is refused and nothing runs', async () => {
+  it('from the history at the start, Ctrl+Z undoes the newest change; a change made by hand since is refused and nothing runs', async () => {
     const { session, cluster } = sessionWithReplicas(2);
     const harness = start(session);
     await scaleThroughPickers(harness, 4);
     harness.press(KEYS.enter);
     const start1 = await harness.waitFor('This session (1)');
-    expect(start1).toMatch(/kubectl scale deployment\/api -n staging --replicas=4 .*· u: undo/);
+    expect(start1).toMatch(/kubectl scale deployment\/api -n staging --replicas=4 .*· Ctrl\+Z: undo/);
     cluster.replicas = 9; // someone scaled it by hand
+    // u is a letter of a typed request on this screen ("uncordon node-1"), so undo is Ctrl+Z here.
     harness.press('u');
+    await harness.waitFor((frame) => frame.includes('› u'));
+    harness.press(KEYS.backspace);
+    harness.press('\x1a');
     const refused = await harness.waitFor('undo refused');
     expect(refused).toMatch(/undo refused: deployment\/api in staging changed since operation \w{8} .*spec\.replicas is 9, rk8s set 4.*\[UNDO_STATE_CHANGED\]/s);
     expect(scaleCalls(session)).toEqual(['--replicas=4']);

@@ -44,11 +44,12 @@ async function waitForScreen(predicate: string | ((text: string) => boolean), ti
   }
 }
 
-/** The 1-9 key of a SelectList row whose label is `label`. */
+/** The 1-9 key of a list row whose label is `label`. */
 function numberOf(text: string, label: string): string {
-  const line = text.split('\n').find((row) => new RegExp(`^[❯ ] (\\d) ${label}\\b`).test(row));
-  if (!line) throw new Error(`no numbered row "${label}" on screen:\n${text}`);
-  return /(\d)/.exec(line)![1]!;
+  // One or two columns: the number is right before the label.
+  const match = new RegExp(`(?:^|\\s)[❯› ] (\\d) ${label}\\b`, 'm').exec(text);
+  if (!match) throw new Error(`no numbered row "${label}" on screen:\n${text}`);
+  return match[1]!;
 }
 
 describe.skipIf(skipReason !== undefined)('rk8s tui --sandbox in tmux', () => {
@@ -87,17 +88,20 @@ describe.skipIf(skipReason !== undefined)('rk8s tui --sandbox in tmux', () => {
     send('Enter');
     await waitForScreen('Press y to run');
     send('y');
-    text = await waitForScreen('audit operation');
-    expect(text).toContain('deployment.apps/api restarted');
-    expect(text).toMatch(/exit code 0/);
-    const operationId = /audit operation ([0-9a-f-]{36})/.exec(text)?.[1];
+    text = await waitForScreen((current) => current.includes('deployment.apps/api restarted') && /done · exit 0 · \S+ · operation [0-9a-f-]{36}/.test(current));
+    // The restart's summary line carries its operation id; then the rollout is watched (a second operation).
+    const operationId = /done · exit 0 · \S+ · operation ([0-9a-f-]{36})/.exec(text)?.[1];
     expect(operationId).toBeDefined();
     const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { operation_id: string; event: string; exit_code?: number; args: string[] | null; source: string });
     const finished = records.find((record) => record.operation_id === operationId && record.event === 'finished');
     expect(finished).toMatchObject({ exit_code: 0, source: 'tui', args: ['rollout', 'restart', 'deployment/api', '-n', 'staging'] });
+    text = await waitForScreen('kubectl rollout status deployment/api -n staging');
+    // Stop watching if it is still going; the result screen follows either way.
+    if (!text.includes('Enter new request')) send('Escape');
+    await waitForScreen('Enter new request');
 
     send('Enter');
-    text = await waitForScreen('This session (1)');
+    text = await waitForScreen('This session (2)');
     for (let attempt = 0; attempt < 20 && !/❯ \s?\d? ?delete/.test(text); attempt++) {
       send('Up');
       text = await waitForScreen((current) => current !== text, 5000).catch(() => screen());

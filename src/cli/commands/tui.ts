@@ -129,7 +129,7 @@ async function runTuiCommand(options: TuiOptions, command: Command): Promise<num
   const globals = globalOptions(command);
   const overrides = {
     ...(options.model === false ? { model: null } : options.model ? { model: options.model } : {}),
-    ...(options.readOnly ? { readOnly: true } : {}),
+    ...(options.readOnly || globals.readOnly ? { readOnly: true } : {}),
   };
   const initialConfig = configFromOptions(globals, overrides);
 
@@ -189,7 +189,7 @@ async function runTuiCommand(options: TuiOptions, command: Command): Promise<num
       initialConfig,
       boot,
       sandbox: options.sandbox === true,
-      readOnly: options.readOnly === true,
+      readOnly: options.readOnly === true || globals.readOnly === true,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       color: globals.color !== false,
     });
