@@ -162,8 +162,11 @@ export class CardIndex {
     let manifestText: string;
     try {
       manifestText = readFileSync(path.join(directory, MANIFEST_FILE), 'utf8');
-    } catch {
-      return { refused: { reason: 'missing', message: 'no persisted index' } };
+    } catch (error) {
+      // Only "not there" is missing; EACCES, EISDIR, EIO... are said as they are, so a permissions
+      // problem is not mistaken for a first run.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { refused: { reason: 'missing', message: 'no persisted index' } };
+      return { refused: { reason: 'unreadable', message: `cannot read ${path.join(directory, MANIFEST_FILE)}: ${(error as Error).message}` } };
     }
     let manifest: IndexManifest;
     try {
@@ -217,7 +220,7 @@ export class CardIndex {
 
 /** Why a persisted index was not used. */
 export interface IndexRefusal {
-  reason: 'missing' | 'stale' | 'foreign' | 'corrupt';
+  reason: 'missing' | 'unreadable' | 'stale' | 'foreign' | 'corrupt';
   message: string;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,14 @@ describe('createRetriever persistence', () => {
     expect(second.status.source).toBe('cache');
     const query = { query: 'bounce the api deployment' };
     expect((await second.retrieve(query)).matches.map((match) => match.id)).toEqual((await first.retrieve(query)).matches.map((match) => match.id));
+  });
+
+  it('says an unreadable manifest is unreadable, not missing (a permissions problem is not a first run)', async () => {
+    await createRetriever({ cards: sampleCards(), embedder, cacheDir });
+    rmSync(path.join(directory(), MANIFEST_FILE));
+    mkdirSync(path.join(directory(), MANIFEST_FILE)); // EISDIR: unreadable even for root, like EACCES for a user
+    const retriever = await createRetriever({ cards: sampleCards(), embedder, cacheDir });
+    expect(retriever.status.refusal).toMatchObject({ reason: 'unreadable', message: expect.stringMatching(/cannot read .*EISDIR/) });
   });
 
   it('rebuilds a stale index when the cards changed', async () => {
