@@ -1,6 +1,7 @@
 /** The validator's verdict: the exact command, a risk badge, violations, and suggestions accepted with one key. */
 import { Box, Text } from 'ink';
 import { formatCommand } from '../src/corpus/format-command.js';
+import { verdictHeadline as headlineOf } from '../src/output/verdict-headline.js';
 import { RiskBadge } from './risk-badge.js';
 import type { ProposalView } from './state/reducer.js';
 import { verdictChoices } from './state/understood.js';
@@ -13,24 +14,15 @@ export interface VerdictPanelProps {
   width: number;
 }
 
-const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['PARAMS_MISSING', 'PARAMS_INVALID', 'PLAN_EMPTY']);
-
 /**
- * How a verdict is headlined. A plan that is not a command is not "MEDIUM RISK denied": it is
- * incomplete (what is missing), a question (what is ambiguous) or out of scope (why).
+ * How a verdict is headlined (the core's verdictHeadline, src/output/verdict-headline.ts); `badge` only
+ * for plans that are not a command (INCOMPLETE, QUESTION, OUT OF SCOPE): RiskBadge shows risk or READ-ONLY.
  */
 export function verdictHeadline(proposal: ProposalView): { badge?: string; word: string; tone: 'danger' | 'warning' | 'success' } | undefined {
-  const verdict = proposal.verdict;
-  if (!verdict) return undefined;
-  const codes = verdict.violations.map((violation) => violation.code);
-  if (verdict.decision === 'deny' && codes.includes('NEEDS_CLARIFICATION')) return { badge: 'QUESTION', word: 'NOT PLANNED: the core asks', tone: 'warning' };
-  if (verdict.decision === 'deny' && codes.includes('OUT_OF_SCOPE')) return { badge: 'OUT OF SCOPE', word: 'REFUSED', tone: 'danger' };
-  if (verdict.decision === 'deny' && codes.length > 0 && codes.every((code) => INCOMPLETE_CODES.has(code))) {
-    const missing = proposal.plan?.missing ?? [];
-    return { badge: 'INCOMPLETE', word: missing.length > 0 ? `NOT PLANNED: missing ${missing.join(', ')}` : 'NOT PLANNED: a value was refused', tone: 'warning' };
-  }
-  if (verdict.decision === 'deny') return { word: 'DENIED', tone: 'danger' };
-  return verdict.decision === 'confirm' ? { word: 'NEEDS CONFIRMATION', tone: 'warning' } : { word: 'ALLOWED', tone: 'success' };
+  if (!proposal.verdict) return undefined;
+  const headline = headlineOf(proposal.verdict, proposal.plan);
+  const notACommand = !headline.riskBadge && headline.badge !== 'READ-ONLY';
+  return { ...(notACommand ? { badge: headline.badge } : {}), word: headline.word, tone: headline.tone };
 }
 
 /** The panel. */

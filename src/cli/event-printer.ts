@@ -5,6 +5,7 @@ import { assertNever, type CardMatch, type PipelineEvent } from '../contracts/ev
 import type { Plan, PlannerKind } from '../schemas/plan.js';
 import type { Verdict } from '../schemas/verdict.js';
 import { formatChange } from '../preview/change-summary.js';
+import { verdictHeadline } from '../output/verdict-headline.js';
 import { riskStyle, style } from './style.js';
 
 /** Lines of kubectl's dry-run output printed when there is no change summary (the rest on --full-preview). */
@@ -21,6 +22,8 @@ export function printErrorEvent(error: SerializedError, write: (text: string) =>
 /** Prints pipeline events for humans. kubectl output goes to stdout/stderr as is; the rest to `write`. */
 export class EventPrinter {
   private streaming = false;
+  /** The plan the next verdict is about (it tells what is missing). */
+  private lastPlan: Plan | undefined;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -137,17 +140,22 @@ export class EventPrinter {
   }
 
   private printPlan(plan: Plan, planner: PlannerKind): void {
+    this.lastPlan = plan;
     const who = planner === 'llm' ? `llm planner${plan.model ? ` (${plan.model})` : ''}` : 'template planner';
-    if (plan.args.length > 0) this.write(`${style.bold('plan  ')} ${style.cyan(plan.command)}  ${style.dim(`[${who}, card ${plan.card}]`)}\n`);
-    else this.write(`${style.bold('plan  ')} ${style.yellow('(incomplete)')}  ${style.dim(`[${who}, card ${plan.card}]`)}\n`);
+    // A clarification or a refusal comes from no card: say what it is instead of "card ".
+    const source = plan.card ? `${who}, card ${plan.card}` : who;
+    const what = plan.missing.length > 0 ? '(incomplete)' : plan.clarification ? '(a question)' : plan.refusal ? '(refused)' : '(incomplete)';
+    if (plan.args.length > 0) this.write(`${style.bold('plan  ')} ${style.cyan(plan.command)}  ${style.dim(`[${source}]`)}\n`);
+    else this.write(`${style.bold('plan  ')} ${style.yellow(what)}  ${style.dim(`[${source}]`)}\n`);
     if (plan.rationale) this.write(`       ${style.dim(plan.rationale)}\n`);
   }
 
   private printVerdict(verdict: Verdict): void {
-    const badge = riskStyle(verdict.risk)(`${verdict.risk.toUpperCase()} RISK`);
-    const decision =
-      verdict.decision === 'allow' ? style.green('allowed') : verdict.decision === 'confirm' ? style.yellow('needs confirmation') : style.red('denied');
-    const where = verdict.namespace ? style.dim(` namespace ${verdict.namespace}${verdict.tier ? ` (tier ${verdict.tier})` : ''}`) : '';
+    const headline = verdictHeadline(verdict, this.lastPlan);
+    const badge = headline.riskBadge ? riskStyle(verdict.risk)(headline.badge) : headline.tone === 'danger' ? style.red(headline.badge) : headline.tone === 'warning' ? style.yellow(headline.badge) : style.dim(headline.badge);
+    const tone = headline.tone === 'success' ? style.green : headline.tone === 'warning' ? style.yellow : style.red;
+    const decision = tone(headline.word.toLowerCase());
+    const where = verdict.namespace ? style.dim(` · namespace ${verdict.namespace}${verdict.tier ? ` (tier ${verdict.tier})` : ''}`) : '';
     this.write(`${style.bold('verdict')} ${badge}  ${decision}${where}\n`);
     for (const violation of verdict.violations) this.write(`  ${style.red('✗')} ${violation.message} ${style.dim(`[${violation.code}]`)}\n`);
     for (const suggestion of verdict.suggestions) {

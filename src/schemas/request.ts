@@ -98,7 +98,10 @@ export const K8sExecPayloadSchema = z
   })
   .superRefine((payload, context) => {
     const clusterScoped = payload.resource !== undefined && CLUSTER_SCOPED_RESOURCES.has(payload.resource);
-    if (payload.namespace === undefined && !clusterScoped) {
+    // Free text without a resource ("drain node-1") may be about a cluster-scoped object: the planner
+    // then asks for the namespace (PARAMS_MISSING) only when the card it chose needs one.
+    const wordsOnly = payload.resource === undefined && payload.query !== undefined && payload.query.trim() !== '';
+    if (payload.namespace === undefined && !clusterScoped && !wordsOnly) {
       context.addIssue({
         code: 'custom',
         path: ['namespace'],

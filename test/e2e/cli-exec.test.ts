@@ -36,7 +36,11 @@ describe('rk8s plan', () => {
   it.each([
     [['-n', 'dev', '--intent', 'get', '--resource', 'pod'], 0, 'allowed'],
     [['-n', 'prod', '--intent', 'restart', '--resource', 'deploy', '--name', 'api'], 3, 'needs confirmation'],
-    [['-n', 'prod', '--intent', 'restart', '--resource', 'deploy'], 4, 'denied'],
+    [['-n', 'prod', '--intent', 'restart', '--resource', 'deploy'], 4, 'INCOMPLETE  not planned: missing name'],
+    [['-n', 'prod', 'make', 'me', 'a', 'sandwich'], 4, 'QUESTION  not planned: the core asks'],
+    [['-n', 'prod', '--intent', 'get', '--resource', 'pod'], 0, 'READ-ONLY  allowed'],
+    // Free text about a cluster-scoped object needs no namespace.
+    [['cordon', 'node-2'], 3, 'MEDIUM RISK  needs confirmation'],
   ])('rk8s plan %j exits %i (%s)', async (args, exitCode, decision) => {
     const result = await rk8s(['plan', ...args]);
     expect(result.stderr).toBe('');
@@ -44,6 +48,14 @@ describe('rk8s plan', () => {
     expect(result.stdout).toMatch(/^cards {2}\S+/m);
     expect(result.stdout).toMatch(/^plan {3}/m);
     expect(result.stdout).toContain(decision);
+    // Never "NONE RISK" and never an empty card label.
+    expect(result.stdout).not.toMatch(/NONE RISK|card \]/);
+  });
+
+  it('free text about a namespaced object without -n asks for the namespace (exit 4), naming the flag', async () => {
+    const result = await rk8s(['plan', 'list', 'pods']);
+    expect(result.exitCode).toBe(4);
+    expect(result.stdout).toMatch(/missing required parameter\(s\): namespace; give --namespace \[PARAMS_MISSING\]/);
   });
 
   it('--json prints {plan, verdict, cards}', async () => {
