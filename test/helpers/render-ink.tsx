@@ -2,6 +2,7 @@
  * The one way component tests render Ink: ink-testing-library plus `waitFor`, which polls the latest
  * frame until a predicate holds or a deadline passes (never a fixed sleep), and named keys.
  */
+import { vi } from 'vitest';
 import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
@@ -42,13 +43,15 @@ function toPredicate(predicate: string | RegExp | ((frame: string) => boolean)):
 }
 
 async function poll(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   // Let React flush effects from the last key first, so the next key reaches the new handlers.
   await new Promise((resolve) => setTimeout(resolve, 0));
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(describe());
-    // Yield to Ink's render and input handling; this is a condition poll, not a sleep for an assumed delay.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  try {
+    // A condition poll that yields to Ink's render and input handling, not a sleep for an assumed delay.
+    await vi.waitFor(() => {
+      if (!check()) throw new Error('not yet');
+    }, { timeout: timeoutMs, interval: 5 });
+  } catch {
+    throw new Error(describe());
   }
 }
 

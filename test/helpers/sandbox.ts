@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { prerequisitePath } from './find-prerequisites.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
@@ -82,18 +82,25 @@ export function useSandbox(options: SandboxOptions = {}): () => SandboxHarness {
   };
 }
 
-/** Polls `condition` until it returns a truthy value or the deadline passes (no fixed sleeps in tests). */
+/** vi.waitFor until `condition` returns a truthy value (no fixed sleeps in tests); the error says what was awaited. */
 export async function waitFor<T>(condition: () => Promise<T | undefined | false> | T | undefined | false, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let last: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  try {
+    return await vi.waitFor(
+      async () => {
+        let value: T | undefined | false;
+        try {
+          value = await condition();
+        } catch (error) {
+          last = error;
+          throw error;
+        }
+        if (!value) throw new Error('not yet');
+        return value;
+      },
+      { timeout: options.timeoutMs ?? 20_000, interval: options.intervalMs ?? 100 },
+    );
+  } catch {
+    throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${last ? `: ${String(last)}` : ''}`);
   }
 }

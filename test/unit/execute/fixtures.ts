@@ -1,4 +1,5 @@
 /** Paths to the executable fixture programs, and helpers to run execute() and inspect processes. */
+import { vi } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute, type ExecuteEvent, type ExecuteOptions, type ExecEndEvent } from '../../../src/execute/execute.js';
@@ -50,12 +51,14 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Polls a condition until it holds or the deadline passes. */
+/** vi.waitFor until a condition holds; false (not a throw) when it never did, for `expect(...).toBe(true)`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  try {
+    return await vi.waitFor(() => {
+      if (!condition()) throw new Error('not yet');
+      return true;
+    }, { timeout: timeoutMs, interval: 20 });
+  } catch {
+    return condition();
   }
-  return condition();
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import type { Core } from '../../../src/contracts/core.js';
 import type { KubectlRunner } from '../../../src/contracts/ports.js';
@@ -76,10 +76,12 @@ function rawRequest(url: string, options: { method?: string; path: string; heade
 
 /** Polls until the predicate holds (no fixed sleeps), failing after the deadline. */
 async function waitFor(predicate: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  try {
+    await vi.waitFor(async () => {
+      if (!(await predicate())) throw new Error('not yet');
+    }, { timeout: timeoutMs, interval: 10 });
+  } catch {
+    throw new Error(`timed out waiting for ${what}`);
   }
 }
 
