@@ -13,6 +13,7 @@ import type { Clock, KubectlRunner, NameResolver } from '../contracts/ports.js';
 import type { Resource } from '../schemas/vocabulary.js';
 import { createClusterReader } from './cluster-reader.js';
 import { ownValue } from '../own-property.js';
+import { untilAborted } from '../abortable.js';
 
 /** One object of the inventory. Pods carry their state; workloads their replicas and containers. */
 export interface InventoryObject {
@@ -65,7 +66,7 @@ export function createNameResolver(core: NameResolverCore, options: Omit<Resolve
       const pending = prefetched.get(namespace ?? '');
       if (pending) {
         prefetched.delete(namespace ?? '');
-        return signal ? raceAbort(pending, signal) : pending;
+        return signal ? untilAborted(pending, signal) : pending;
       }
       return resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey });
     },
@@ -79,17 +80,6 @@ export function createNameResolver(core: NameResolverCore, options: Omit<Resolve
   };
 }
 
-function raceAbort<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
-    );
-  });
-}
 
 /** What the resolver needs of the core. */
 export interface NameResolverCore {

@@ -14,6 +14,7 @@ import { parseDiagnosePayload } from '../diagnose/investigate.js';
 import { BATCH_READ_TIMEOUT_SECONDS } from '../diagnose/snapshot.js';
 import { k8s_diagnose } from '../tool/k8s-diagnose.js';
 import { NDJSON_MEDIA_TYPE, resultLine, wantsNdjson } from '../output/ndjson.js';
+import { untilAborted } from '../abortable.js';
 
 /** A request in progress, as the HTTP server tracks it (deadline, client gone, shutdown). */
 interface DiagnoseFlight {
@@ -37,17 +38,6 @@ function inputErrorBody(error: InputError): object {
   return { error: { code: 'INPUT_INVALID', message: issues.length > 0 ? issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') : error.message, fields: issues, ...(error.hint ? { hint: error.hint } : {}) } };
 }
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
-    );
-  });
-}
 
 /** The status code of a finished investigation: 400 for a target that does not exist, else 200 (the document says the rest). */
 function statusOf(document: DiagnoseDocument): number {

@@ -27,6 +27,7 @@ import { NDJSON_MEDIA_TYPE, eventLine, resultLine, wantsNdjson } from '../output
 import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } from './plan-queue.js';
 import { checkRequestOrigin } from './request-origin.js';
 import { registerDiagnoseRoute } from './diagnose-route.js';
+import { untilAborted } from '../abortable.js';
 
 /** How to build the HTTP server. Host, port, token and limits default to `config.server`. */
 export interface HttpServerOptions {
@@ -119,18 +120,6 @@ export function statusForDocument(document: object): number {
   return /ENOSPC|no space/i.test(error.message ?? '') ? 507 : 503;
 }
 
-/** Waits for a promise unless the signal aborts first (then rejects with the abort reason). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
-    );
-  });
-}
 
 /** Builds the server (it does not listen yet). Throws ConfigError for an exposed host without a token. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {

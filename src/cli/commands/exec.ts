@@ -2,19 +2,19 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { splitCommand } from '../../corpus/format-command.js';
-import { ExitCode, InputError } from '../../errors.js';
-import { exitCodeForExec } from '../../output/exit-codes.js';
+import { InputError } from '../../errors.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
 import { createFlagsApprover, createInteractiveApprover, type ApprovalContext, type Approver } from '../../pipeline/approvers.js';
 import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
 import { k8s_exec } from '../../tool/k8s-exec.js';
 import { createCoreDrain, type CoreDrain } from '../../lifecycle/core-drain.js';
-import { EventPrinter, printErrorEvent } from '../event-printer.js';
+import { EventPrinter } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
 import { addRequestOptions, coreFromOptions, requestFromOptions, type RequestOptions } from '../request-options.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
+import { finishExec, printExecOutcome } from '../exec-outcome.js';
 
 /** The grace period before the configuration is loaded (only a signal during loading sees it, and nothing runs then). */
 const DEFAULT_GRACE_SECONDS = 10;
@@ -154,28 +154,9 @@ export function registerExecCommand(program: Command): void {
               printer.print(event);
             },
           });
-          if (globals.json) {
-            printJson(result);
-          } else if (result.status === 'dry-run') {
-            const previewFailed = result.preview?.exit_code !== undefined && result.preview.exit_code !== 0;
-            process.stderr.write(
-              previewFailed
-                ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.preview!.exit_code}); nothing was changed\n`
-                : `${style.dim('dry run: nothing was changed')}\n`,
-            );
-          } else if (result.error && ((!result.result && !result.approval) || result.error.code === 'AUDIT_WRITE_FAILED')) {
-            printErrorEvent(result.error);
-          }
-          // Every outcome is written by now (k8s_exec returns after runApproved's last record).
-          await drain.idle();
-          // After a signal: 130 when the command had to be cancelled, else what it did (kubectl's code).
-          if (shutdown.cause !== undefined) {
-            // Stopped before kubectl ran (planning, the prompt) counts as cancelled too.
-            const cancelled = result.error?.code === 'CANCELLED' || (operation.signal.aborted && result.result === undefined);
-            shutdown.finish({ cancelled });
-            if (cancelled) return ExitCode.cancelled;
-          }
-          return exitCodeForExec(result);
+          if (globals.json) printJson(result);
+          else printExecOutcome(result);
+          return await finishExec(result, drain, shutdown, operation.signal);
         } finally {
           await core.close();
         }

@@ -1,7 +1,6 @@
 /** `rk8s undo [OPERATION_ID]`: propose the inverse of one of rk8s's own changes and run it through the exec path. */
 import type { Command } from 'commander';
-import { ExitCode, InputError } from '../../errors.js';
-import { exitCodeForExec } from '../../output/exit-codes.js';
+import { InputError } from '../../errors.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
 import { createFlagsApprover, createInteractiveApprover, type Approver } from '../../pipeline/approvers.js';
 import { OPERATION_ID_PATTERN, type UndoReady } from '../../pipeline/undo-request.js';
@@ -12,6 +11,7 @@ import { action, globalOptions, printJson } from '../output.js';
 import { coreFromOptions } from '../request-options.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
+import { finishExec, printExecOutcome } from '../exec-outcome.js';
 import { askOnTerminal } from './exec.js';
 
 /** The grace period before the configuration is loaded. */
@@ -125,23 +125,10 @@ export function registerUndoCommand(program: Command): void {
             printJson(result);
           } else if (result.undo.refused) {
             printErrorEvent({ code: result.undo.refused.code, message: `undo refused: ${result.undo.refused.message}`, ...(result.error?.hint ? { hint: result.error.hint } : {}) });
-          } else if (result.status === 'dry-run') {
-            const previewFailed = result.preview?.exit_code !== undefined && result.preview.exit_code !== 0;
-            process.stderr.write(
-              previewFailed
-                ? `${style.red('dry run failed:')} kubectl rejected the preview (exit ${result.preview!.exit_code}); nothing was changed\n`
-                : `${style.dim('dry run: nothing was changed')}\n`,
-            );
-          } else if (result.error && ((!result.result && !result.approval) || result.error.code === 'AUDIT_WRITE_FAILED')) {
-            printErrorEvent(result.error);
+          } else {
+            printExecOutcome(result);
           }
-          await drain.idle();
-          if (shutdown.cause !== undefined) {
-            const cancelled = result.error?.code === 'CANCELLED' || (operation.signal.aborted && result.result === undefined);
-            shutdown.finish({ cancelled });
-            if (cancelled) return ExitCode.cancelled;
-          }
-          return exitCodeForExec(result);
+          return await finishExec(result, drain, shutdown, operation.signal);
         } finally {
           await core.close();
         }
