@@ -15,12 +15,8 @@ import { BATCH_READ_TIMEOUT_SECONDS } from '../diagnose/snapshot.js';
 import { k8s_diagnose } from '../tool/k8s-diagnose.js';
 import { NDJSON_MEDIA_TYPE, resultLine, wantsNdjson } from '../output/ndjson.js';
 import { untilAborted } from '../abortable.js';
+import { abortAnswer, type Flight } from './request-flights.js';
 
-/** A request in progress, as the HTTP server tracks it (deadline, client gone, shutdown). */
-interface DiagnoseFlight {
-  readonly controller: AbortController;
-  readonly reason?: 'timeout' | 'client-closed' | 'shutdown';
-}
 
 /** What the route needs from the server. */
 export interface DiagnoseRouteContext {
@@ -30,7 +26,7 @@ export interface DiagnoseRouteContext {
   /** The authenticated user of a request. */
   userOf(request: FastifyRequest): string;
   /** Starts tracking a request; the server aborts it at the deadline, on disconnect and on shutdown. */
-  startFlight(reply: FastifyReply, timeoutMs: number): DiagnoseFlight;
+  startFlight(reply: FastifyReply, timeoutMs: number): Flight;
 }
 
 function inputErrorBody(error: InputError): object {
@@ -63,8 +59,8 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
       core = await untilAborted(context.core, signal);
     } catch (error) {
       if (flight.reason === 'client-closed') return reply;
-      if (flight.reason === 'timeout') return reply.code(504).send({ error: { code: 'REQUEST_TIMEOUT', message: `no answer within ${Math.round(timeoutMs / 1000)} s` } });
-      if (flight.reason === 'shutdown') return reply.code(503).send({ error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down' } });
+      const aborted = abortAnswer(flight, timeoutMs, 'the investigation');
+      if (aborted) return reply.code(aborted.code).send({ error: aborted.error });
       return reply.code(503).send({ error: { code: 'NOT_READY', message: `the server could not load: ${serializeError(error).message}` } });
     }
     const stream = wantsNdjson(request.headers.accept) ? new PassThrough() : undefined;
@@ -89,14 +85,13 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
       }
       return reply.code(error instanceof InputError ? 400 : 500).send(body);
     }
-    if (flight.reason === 'timeout') document = { ...document, error: { code: 'REQUEST_TIMEOUT', message: `no answer within ${Math.round(timeoutMs / 1000)} s` } };
-    if (flight.reason === 'shutdown') document = { ...document, error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; the investigation was cancelled' } };
+    const aborted = abortAnswer(flight, timeoutMs, 'the investigation');
+    if (aborted) document = { ...document, error: aborted.error };
     if (stream) {
       if (!stream.destroyed) stream.end(resultLine(document));
       return reply;
     }
     if (flight.reason === 'client-closed') return reply;
-    const code = flight.reason === 'timeout' ? 504 : flight.reason === 'shutdown' ? 503 : statusOf(document);
-    return reply.code(code).send(document);
+    return reply.code(aborted?.code ?? statusOf(document)).send(document);
   });
 }

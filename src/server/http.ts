@@ -10,7 +10,7 @@ import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { packageVersion } from '../config/paths.js';
-import { CancelledError, InputError, serializeError, type SerializedError } from '../errors.js';
+import { InputError, serializeError, type SerializedError } from '../errors.js';
 import type { Core } from '../contracts/core.js';
 import type { PipelineEvent } from '../contracts/events.js';
 import { parsePayload } from '../pipeline/propose.js';
@@ -28,6 +28,7 @@ import { QueueFullError, createPlanQueue, type PlanQueue, type ReleaseSlot } fro
 import { checkRequestOrigin } from './request-origin.js';
 import { registerDiagnoseRoute } from './diagnose-route.js';
 import { untilAborted } from '../abortable.js';
+import { abortAnswer, createFlights } from './request-flights.js';
 
 /** How to build the HTTP server. Host, port, token and limits default to `config.server`. */
 export interface HttpServerOptions {
@@ -80,14 +81,7 @@ export interface HttpServer {
   shutdown(options?: ShutdownOptions): Promise<ShutdownSummary>;
 }
 
-type AbortReason = 'timeout' | 'client-closed' | 'shutdown';
 
-/** One request in progress: how to stop it and why it was stopped. */
-interface Flight {
-  readonly controller: AbortController;
-  reason?: AbortReason;
-  abort(reason: AbortReason): void;
-}
 
 /** The body of every error response. */
 interface ErrorBody {
@@ -131,7 +125,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const log = options.onLog ?? (() => undefined);
   const checkBearer = createBearerCheck(token);
   const users = new WeakMap<FastifyRequest, string>();
-  const flights = new Set<Flight>();
+  const registry = createFlights();
+  const flights = registry.active;
   const startedAt = Date.now();
   let state: 'starting' | 'ready' | 'failed' | 'shutting-down' = 'starting';
   let modelLoaded = options.modelPreloaded === true;
@@ -271,34 +266,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return reply.code(ready ? 200 : 503).send(body);
   });
 
-  const startFlight = (reply: FastifyReply, timeoutMs: number): Flight => {
-    const controller = new AbortController();
-    const flight: Flight = {
-      controller,
-      abort(reason) {
-        if (controller.signal.aborted) return;
-        flight.reason = reason;
-        controller.abort(new CancelledError(reason === 'timeout' ? 'request timed out' : reason === 'shutdown' ? 'server shutting down' : 'client disconnected'));
-      },
-    };
-    const timer = setTimeout(() => flight.abort('timeout'), timeoutMs);
-    timer.unref();
-    reply.raw.on('close', () => {
-      clearTimeout(timer);
-      flights.delete(flight);
-      if (!reply.raw.writableEnded) flight.abort('client-closed');
-    });
-    flights.add(flight);
-    return flight;
-  };
-
-  /** The status and error an aborted request answers with (undefined: it was not aborted). */
-  const abortAnswer = (flight: Flight, timeoutMs: number): { code: number; error: SerializedError } | undefined => {
-    if (flight.reason === 'timeout') return { code: 504, error: { code: 'REQUEST_TIMEOUT', message: `no answer within ${Math.round(timeoutMs / 1000)} s (server.requestTimeoutSeconds)` } };
-    if (flight.reason === 'shutdown') return { code: 503, error: { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down; the request was cancelled' } };
-    return undefined;
-  };
-
   const handle = async (kind: 'exec' | 'plan', request: FastifyRequest, reply: FastifyReply) => {
     let payload: K8sExecPayload;
     try {
@@ -312,7 +279,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const execSeconds = Math.min(payload.constraints?.timeoutSeconds ?? options.config.exec.timeoutSeconds, options.config.exec.maxTimeoutSeconds);
     // The deadline covers queueing and planning; a command additionally gets its own kubectl timeout.
     const timeoutMs = (settings.requestTimeoutSeconds + (kind === 'exec' ? execSeconds : 0)) * 1000;
-    const flight = startFlight(reply, timeoutMs);
+    const flight = registry.start(reply, timeoutMs);
     const signal = flight.controller.signal;
 
     let core: Core;
@@ -365,7 +332,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.post('/k8s-exec', (request, reply) => handle('exec', request, reply));
   app.post('/plan', (request, reply) => handle('plan', request, reply));
-  registerDiagnoseRoute(app, { core: coreReady, config: options.config, userOf: (request) => users.get(request) ?? 'unknown', startFlight });
+  registerDiagnoseRoute(app, { core: coreReady, config: options.config, userOf: (request) => users.get(request) ?? 'unknown', startFlight: registry.start });
 
   let shuttingDown: Promise<ShutdownSummary> | undefined;
 
