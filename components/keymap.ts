@@ -5,6 +5,7 @@
  */
 import type { Key } from 'ink';
 import type { Screen } from './state/reducer.js';
+import { SIDE_KEYMAP, isSideKeyAction, sideApplies, type SideKeyAction, type SideKeyOptions } from './keymap-side.js';
 
 /** What a key does. */
 export type KeyAction =
@@ -22,7 +23,9 @@ export type KeyAction =
   | 'confirm-key'
   | 'confirm-typed'
   | 'decline'
-  | 'new-request';
+  | 'new-request'
+  // diagnose (#15) and approvals (#17): keymap-side.ts
+  | SideKeyAction;
 
 /** One binding. */
 export interface KeyBinding {
@@ -58,6 +61,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'new-request', keys: 'Enter', label: 'new request', screens: ['result'], dangerous: false, matches: (_input, key) => key.return },
   { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
+  // diagnose (#15) and approvals (#17): their rows, before the global keys
+  ...SIDE_KEYMAP,
   { action: 'help', keys: '?', label: 'help', screens: 'all', dangerous: false, matches: (input) => input === '?' },
   { action: 'quit', keys: 'Ctrl+C', label: 'quit', screens: 'all', dangerous: false, matches: (input, key) => key.ctrl && input === 'c' },
 ];
@@ -71,11 +76,14 @@ export interface KeymapOptions {
   hasSuggestions?: boolean;
   canRun?: boolean;
   canRetry?: boolean;
+  /** The diagnose and approvals keys (keymap-side.ts). */
+  side?: SideKeyOptions;
 }
 
 function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): boolean {
   if (binding.screens !== 'all' && !binding.screens.includes(screen)) return false;
   if (options.readOnly && binding.dangerous) return false;
+  if (isSideKeyAction(binding.action)) return sideApplies({ action: binding.action, label: binding.label }, options.side);
   if (screen === 'confirm' && (binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
     return binding.action === (options.confirmAction ?? 'confirm-key');
   }

@@ -7,6 +7,7 @@ import type { PipelineEvent, Proposal } from '../src/contracts/events.js';
 import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';
+import type { SideServices } from './diagnose-services.js';
 
 /** One card's (intent, resource) pair and which parameters it requires, for the pickers. */
 export interface CatalogEntry {
@@ -70,4 +71,7 @@ export interface TuiServices {
   getStatus(): StatusInfo;
   /** Calls back whenever a status fact changes; returns the unsubscribe function. */
   subscribeStatus(listener: (status: StatusInfo) => void): () => void;
+  // --- diagnose (#15) and approvals (#17): absent in sessions without them (the keys are hidden) ---
+  /** Investigations and the approvals inbox (components/diagnose-services.ts). */
+  readonly side?: SideServices;
 }

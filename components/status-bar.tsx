@@ -2,12 +2,15 @@
 import { Box, Text } from 'ink';
 import type { StatusInfo } from './services.js';
 import { useTheme } from './theme.js';
+import { approvalsBadgeText } from './approvals-panel.js';
 
 /** Props. */
 export interface StatusBarProps {
   status: StatusInfo;
   namespace?: string;
   width: number;
+  /** Approval requests waiting in the inbox (#17): a badge when there are any. */
+  approvalsWaiting?: number;
 }
 
 /** Shortens a path from the left so its file name stays visible. */
@@ -23,7 +26,7 @@ function plannerLabel(status: StatusInfo): string {
 }
 
 /** The bar: one line on wide terminals, two at 80 columns. */
-export function StatusBar({ status, namespace, width }: StatusBarProps) {
+export function StatusBar({ status, namespace, width, approvalsWaiting = 0 }: StatusBarProps) {
   const theme = useTheme();
   const wide = width >= 140;
   const badge = status.sandbox ? (
@@ -36,8 +39,15 @@ export function StatusBar({ status, namespace, width }: StatusBarProps) {
       {' READ-ONLY'}
     </Text>
   ) : null;
+  const approvals = approvalsWaiting > 0 ? (
+    <Text color={theme.color('warning')} bold inverse={theme.colorEnabled}>
+      {approvalsBadgeText(approvalsWaiting)}
+    </Text>
+  ) : null;
   const cluster = (
     <Text wrap="truncate-end">
+      {approvals}
+      {approvals ? ' ' : ''}
       {badge}
       {badge ? ' ' : ''}
       <Text color={theme.color('muted')}>ctx </Text>

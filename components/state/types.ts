@@ -5,6 +5,9 @@ import type { Confirmation } from '../../src/schemas/approval.js';
 import type { Plan, PlannerKind } from '../../src/schemas/plan.js';
 import type { Verdict } from '../../src/schemas/verdict.js';
 import type { Intent, Resource } from '../../src/schemas/vocabulary.js';
+import type { Remediation } from '../../src/diagnose/finding.js';
+import type { ApprovalsAction, ApprovalsScreen, ApprovalsView } from './approvals-state.js';
+import type { DiagnoseAction, DiagnoseScreen, DiagnoseView } from './diagnose-state.js';
 
 /** The screens of the flow, in order. */
 export type Screen =
@@ -18,7 +21,10 @@ export type Screen =
   | 'verdict'
   | 'confirm'
   | 'running'
-  | 'result';
+  | 'result'
+  // diagnose (#15) and the approvals inbox (#17): state/diagnose-state.ts, state/approvals-state.ts
+  | DiagnoseScreen
+  | ApprovalsScreen;
 
 /** Where the one request stream is: planning, waiting for the human, or running kubectl. */
 export type Phase = 'propose' | 'approve' | 'run';
@@ -80,6 +86,8 @@ export interface ProposalView {
   error?: SerializedError;
   /** The suggested argv the user accepted, when this proposal came from one. */
   fromSuggestion?: string[];
+  /** The remediation (its title) this proposal came from: Esc goes back to the findings. */
+  fromRemediation?: string;
 }
 
 /** The dry-run preview shown before a mutation is confirmed. */
@@ -128,6 +136,10 @@ export interface TuiState {
   transcript: TranscriptLine[];
   history: HistoryEntry[];
   helpOpen: boolean;
+  /** The diagnose screens (#15). */
+  diagnose: DiagnoseView;
+  /** The approvals inbox (#17): the badge and the panel. */
+  approvals: ApprovalsView;
 }
 
 /** UI actions and pipeline events, the only inputs of the reducer. */
@@ -150,4 +162,8 @@ export type TuiAction =
   | { type: 'pipeline-event'; event: PipelineEvent }
   | { type: 'back' }
   | { type: 'reset' }
-  | { type: 'help-toggled' };
+  | { type: 'help-toggled' }
+  /** A finding's remediation, picked on the diagnose screens: it becomes an ordinary request. */
+  | { type: 'remediation-picked'; remediation: Remediation }
+  | DiagnoseAction
+  | ApprovalsAction;

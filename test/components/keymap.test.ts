@@ -6,8 +6,13 @@ import { KEYMAP, bindingsFor, findBinding, helpBarText } from '../../components/
 const key = (patch: Partial<Key> = {}): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...patch }) as Key;
 
 describe('keymap', () => {
-  it('marks exactly the confirmation keys as dangerous', () => {
-    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed']);
+  it('marks exactly the confirmation keys as dangerous (approving an inbox request is one)', () => {
+    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => `${binding.action}:${binding.label}`).sort()).toEqual([
+      'approvals-approve:approve',
+      'approvals-submit:approve typed name',
+      'confirm-key:confirm and run',
+      'confirm-typed:confirm typed name',
+    ]);
   });
 
   it('read-only hides and disables dangerous bindings', () => {
