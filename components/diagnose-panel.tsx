@@ -71,7 +71,8 @@ export function remedyVerdict(remediation: Remediation): string {
 
 /** One evidence line as the CLI prints it: where it was read, then the fact. */
 export function evidenceLine(evidence: Evidence): string {
-  const where = evidence.type === 'field' || evidence.type === 'spec' ? evidence.path ?? evidence.type : evidence.type;
+  const label = new Map<Evidence['type'], string>([['revision', 'rollout'], ['metric', 'usage']]).get(evidence.type) ?? evidence.type;
+  const where = evidence.type === 'field' || evidence.type === 'spec' ? evidence.path ?? evidence.type : label;
   const mark = evidence.error ? '✗ ' : '';
   return `${where} ${mark}${evidence.text}`.replace(/\s+/g, ' ');
 }
@@ -179,7 +180,7 @@ function FindingsView({ view, limit, width }: { view: DiagnoseView; limit: numbe
   const used = 1 + listRows + (findings.length > listRows ? 1 : 0) + (finding ? 3 : 0) + (explanation ? 2 : 0);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">{document.summary}</Text>
+      <Text bold wrap="truncate-end">{document.summary.split('\n')[0]}</Text>
       {findings.slice(start, start + listRows).map((item, index) => {
         const selected = start + index === view.selected;
         return (
@@ -226,7 +227,7 @@ function EvidenceView({ view, limit, width }: { view: DiagnoseView; limit: numbe
       {lines.slice(offset, offset + rows).map((line, index) => (
         <Text key={`${offset + index}`} color={finding.evidence[offset + index]?.error ? theme.color('danger') : theme.color('muted')} wrap="truncate-end">{`  ${line}`}</Text>
       ))}
-      {finding.check ? <Text color={theme.color('warning')} wrap="wrap">{clip(`check: ${finding.check}`, width, 2)}</Text> : null}
+      {finding.check ? <Text color={theme.color('warning')} wrap="wrap">{clip(`check: ${finding.check}`, width - 10, 2)}</Text> : null}
       {remedies.slice(0, 4).map((remedy, index) => (
         <Text key={`${index}-${remedy.title}`} wrap="truncate-end">
           <Text color={theme.color('key')} bold>{`[${index + 1}] `}</Text>
