@@ -371,7 +371,7 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
           {isDiagnoseScreen(state.screen) || isApprovalsScreen(state.screen) ? null : <Breadcrumb state={state} />}
           {panel}
         </Box>
-        {state.helpOpen ? <HelpOverlay readOnly={state.readOnly} width={width} /> : null}
+        {state.helpOpen ? <HelpOverlay readOnly={state.readOnly} width={width} screen={state.screen} /> : null}
         {quitting ? <Text color={theme.color('muted')}>quitting…</Text> : <HelpBar bindings={bindings} />}
       </Box>
     </>

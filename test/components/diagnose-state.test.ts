@@ -133,3 +133,16 @@ describe('approvals state', () => {
     expect(state.screen).toBe('intent');
   });
 });
+
+describe('the help overlay lists the diagnose and approvals keys where they apply', () => {
+  it('on their screens, and only d / a among them on the start screen', async () => {
+    const { KEYMAP } = await import('../../components/keymap.js');
+    const { listedOn } = await import('../../components/help-overlay.js');
+    const on = (screen: Parameters<typeof listedOn>[1]) => KEYMAP.filter((binding) => listedOn(binding, screen)).map((binding) => `${binding.keys} ${binding.label}`);
+    expect(on('intent')).toEqual(expect.arrayContaining(['d diagnose', 'a inbox', 'y confirm and run']));
+    expect(on('intent')).not.toContain('1-9 remedy');
+    expect(on('diagnose-findings')).toEqual(expect.arrayContaining(['1-9 remedy', 'y approve', '? help']));
+    expect(on('diagnose-findings')).not.toContain('y confirm and run');
+    expect(on(undefined)).toHaveLength(KEYMAP.length);
+  });
+});
