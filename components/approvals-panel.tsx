@@ -55,7 +55,7 @@ function ListView({ view, limit }: { view: ApprovalsView; limit: number }) {
       </Text>
       {view.result ? <Text color={theme.color(view.result.ok ? 'success' : 'danger')} wrap="wrap">{view.result.text}</Text> : null}
       {view.error ? <Text color={theme.color('danger')} wrap="wrap">{`cannot list the inbox: ${view.error}`}</Text> : null}
-      {view.loaded && view.records.length === 0 && !view.error ? <Text color={theme.color('muted')}>nothing waits for approval (agents file requests here through MCP or HTTP)</Text> : null}
+      {view.loaded && view.records.length === 0 && !view.error ? <Text color={theme.color('muted')}>nothing waits for approval (agents file requests here through MCP, HTTP or k8s_exec)</Text> : null}
       {view.records.slice(start, start + rows).map((record, index) => {
         const selected = start + index === view.selected;
         const { proposal } = record;
