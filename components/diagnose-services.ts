@@ -27,6 +27,8 @@ export interface SideServices {
   /** One investigation (the payload as `k8s_diagnose` takes it); the explanation is added when a model is configured. */
   investigate(payload: DiagnosePayload, signal: AbortSignal): AsyncIterable<InvestigationEvent>;
   approvals: TuiApprovals;
+  /** Releases what investigations loaded (the explainer's hold on the shared model runtime). */
+  close(): Promise<void>;
 }
 
 const modules = () =>
@@ -75,6 +77,11 @@ export function createSideServices(core: Promise<Core>): SideServices {
         });
       },
       now: () => (clock ? clock() : new Date()),
+    },
+    async close() {
+      const pending = explainer;
+      explainer = undefined;
+      await (await pending?.catch(() => undefined))?.dispose?.();
     },
   };
 }

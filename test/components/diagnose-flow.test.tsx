@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { App } from '../../components/App.js';
 import { catalogFromCards, createCoreServices, createStatusStore } from '../../components/core-services.js';
+import { createSideServices } from '../../components/diagnose-services.js';
+import type { InvestigationEvent } from '../../src/diagnose/events.js';
 import { createTheme } from '../../components/theme.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Core } from '../../src/contracts/core.js';
@@ -178,4 +180,29 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
     expect(cancelled).toContain('Investigate all of staging');
     await tui.waitUntil(() => records().slice(before).some((record) => record.event === 'cancelled' && record.source === 'tui'), { message: 'no cancelled record' });
   }, 60_000);
+
+  it('with a model configured, the TUI\'s investigation asks it for an explanation (stories260K); without one it does not', async () => {
+    const stories = path.resolve(import.meta.dirname, '../fixtures/models/stories260K/stories260K.gguf');
+    const collect = async (withCore: Core) => {
+      const side = createSideServices(Promise.resolve(withCore));
+      const events: InvestigationEvent[] = [];
+      try {
+        for await (const event of side.investigate({ namespace: 'prod', target: 'deploy/payments' }, new AbortController().signal)) events.push(event);
+      } finally {
+        await side.close();
+      }
+      return events;
+    };
+    const withModel: Core = { ...core, config: { ...core.config, planner: { ...core.config.planner, model: stories } } };
+    const explained = await collect(withModel);
+    const steps = explained.filter((event) => event.type === 'investigation-step' && event.check === 'explanation');
+    expect(steps[0]).toMatchObject({ status: 'running', detail: 'model stories260K.gguf' });
+    // The toy model may write an unusable answer: then the step fails and the deterministic summary stands.
+    expect(['done', 'failed']).toContain((steps.at(-1) as { status: string }).status);
+    const end = explained.at(-1);
+    expect(end?.type === 'investigation-end' && end.document.status).toBe('findings');
+    const plain = await collect(core);
+    expect(plain.some((event) => event.type === 'investigation-step' && event.check === 'explanation')).toBe(false);
+    expect(plain.some((event) => event.type === 'notice')).toBe(false);
+  }, 120_000);
 });
