@@ -15,6 +15,7 @@ export type SideKeyAction =
   | 'diagnose-select'
   | 'diagnose-evidence'
   | 'diagnose-remedy'
+  | 'diagnose-rerun'
   | 'diagnose-cancel'
   | 'diagnose-back'
   | 'approvals-move'
@@ -66,6 +67,7 @@ export const SIDE_KEYMAP: readonly SideKeyBinding[] = [
   { action: 'diagnose-select', keys: 'Enter', label: 'investigate', screens: ['diagnose-target'], dangerous: false, matches: enter },
   { action: 'diagnose-evidence', keys: 'Enter', label: 'evidence', screens: ['diagnose-findings'], dangerous: false, matches: enter },
   { action: 'diagnose-remedy', keys: '1-9', label: 'remedy', screens: ['diagnose-findings', 'diagnose-evidence'], dangerous: false, matches: digit },
+  { action: 'diagnose-rerun', keys: 'r', label: 'rerun', screens: ['diagnose-findings', 'diagnose-evidence'], dangerous: false, matches: (input) => input === 'r' },
   { action: 'diagnose-cancel', keys: 'Esc', label: 'cancel', screens: ['diagnose-run'], dangerous: false, matches: escape },
   { action: 'diagnose-back', keys: 'Esc', label: 'back', screens: ['diagnose-namespace', 'diagnose-target', 'diagnose-findings', 'diagnose-evidence'], dangerous: false, matches: escape },
   { action: 'approvals-move', keys: '↑↓', label: 'move', screens: ['approvals'], dangerous: false, matches: arrows },

@@ -41,6 +41,10 @@ export function handleSideKey(action: SideKeyAction, input: string, down: boolea
       if (remediation) dispatch({ type: 'remediation-picked', remediation });
       return;
     }
+    case 'diagnose-rerun':
+      // The same investigation again (after a remedy ran, or to see whether it recovered).
+      if (!state.diagnose.busy) dispatch({ type: 'diagnose-target-picked', ...(state.diagnose.target ? { target: state.diagnose.target } : {}) });
+      return;
     case 'diagnose-cancel':
       if (!state.diagnose.busy) return;
       context.diagnose.cancel();

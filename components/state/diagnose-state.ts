@@ -5,6 +5,7 @@
  * `remediation-picked`), planned, validated, previewed and confirmed like any other.
  */
 import { assertNever } from '../../src/contracts/events.js';
+import { setOwnValue } from '../../src/own-property.js';
 import type { DiagnoseDocument } from '../../src/diagnose/document.js';
 import type { InvestigationEvent, InvestigationStepStatus } from '../../src/diagnose/events.js';
 import type { Finding, Remediation } from '../../src/diagnose/finding.js';
@@ -97,7 +98,7 @@ export function remediationDraft(remediation: Remediation): { draft: Draft; extr
   const { request } = remediation;
   const draft: Draft = { intent: request.intent, resource: request.resource, ...(request.namespace ? { namespace: request.namespace } : {}), ...(request.name ? { name: request.name } : {}) };
   const extraParams: Record<string, string> = {};
-  for (const [key, value] of Object.entries(request.params ?? {})) if (key !== 'namespace' && key !== 'name') extraParams[key] = String(value);
+  for (const [key, value] of Object.entries(request.params ?? {})) if (key !== 'namespace' && key !== 'name') setOwnValue(extraParams, key, String(value));
   return { draft, extraParams };
 }
 

@@ -108,6 +108,12 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
     expect(records().some((record) => record.event === 'started')).toBe(false);
     tui.press(KEYS.escape);
     await tui.waitFor('Remedies');
+    // r runs the same investigation again: a second audited investigation.
+    expect(tui.frame()).toContain('r rerun');
+    tui.press('r');
+    await tui.waitFor((frame) => !frame.includes('Remedies'));
+    await tui.waitFor('Remedies', { timeoutMs: 60_000 });
+    expect(records().filter((record) => record.event === 'investigated')).toHaveLength(2);
     tui.press(KEYS.escape);
     await tui.waitFor('Investigate all of prod, or one object?');
   }, 120_000);
