@@ -109,7 +109,7 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
     tui.press(KEYS.escape);
     await tui.waitFor('Remedies');
     // r runs the same investigation again: a second audited investigation.
-    expect(tui.frame()).toContain('r rerun');
+    expect(tui.frame()).toContain('r redo');
     tui.press('r');
     await tui.waitFor((frame) => !frame.includes('Remedies'));
     await tui.waitFor('Remedies', { timeoutMs: 60_000 });
