@@ -41,25 +41,43 @@ export function tuiDecider(user: string): string {
   return `${user} (rk8s tui approvals panel)`;
 }
 
+/** How long closing waits for investigations to write their audit records. */
+const CLOSE_WAIT_MS = 3000;
+
 /** The side services over a core promise. */
 export function createSideServices(core: Promise<Core>): SideServices {
   // One explainer per session, created on the first investigation that can use it (it loads the model).
   let explainer: Promise<Explainer | undefined> | undefined;
   let clock: (() => Date) | undefined;
   void core.then((ready) => (clock = () => ready.clock.now()), () => undefined);
+  // Investigations still finishing (an aborted one writes its `cancelled` record last): close() waits for them.
+  const active = new Set<Promise<void>>();
+
+  async function* investigation(payload: DiagnosePayload, signal: AbortSignal): AsyncGenerator<InvestigationEvent> {
+    let ready: Core;
+    let loaded: Awaited<ReturnType<typeof modules>>;
+    try {
+      [ready, loaded] = await Promise.all([core, modules()]);
+    } catch (error) {
+      yield { type: 'error', error: serializeError(error) };
+      return;
+    }
+    explainer ??= Promise.resolve(loaded.explainerFromConfig(ready.config));
+    const explain = await explainer;
+    yield* loaded.investigate({ ...payload, ...(explain ? { explain: true } : {}) }, ready, { source: 'tui', signal, ...(explain ? { explainer: explain } : {}) });
+  }
+
   return {
     async *investigate(payload, signal) {
-      let ready: Core;
-      let loaded: Awaited<ReturnType<typeof modules>>;
+      let finish!: () => void;
+      const running = new Promise<void>((resolve) => (finish = resolve));
+      active.add(running);
       try {
-        [ready, loaded] = await Promise.all([core, modules()]);
-      } catch (error) {
-        yield { type: 'error', error: serializeError(error) };
-        return;
+        yield* investigation(payload, signal);
+      } finally {
+        finish();
+        active.delete(running);
       }
-      explainer ??= Promise.resolve(loaded.explainerFromConfig(ready.config));
-      const explain = await explainer;
-      yield* loaded.investigate({ ...payload, ...(explain ? { explain: true } : {}) }, ready, { source: 'tui', signal, ...(explain ? { explainer: explain } : {}) });
     },
     approvals: {
       async list(signal) {
@@ -79,6 +97,10 @@ export function createSideServices(core: Promise<Core>): SideServices {
       now: () => (clock ? clock() : new Date()),
     },
     async close() {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...active]), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+      active.clear();
       const pending = explainer;
       explainer = undefined;
       await (await pending?.catch(() => undefined))?.dispose?.();

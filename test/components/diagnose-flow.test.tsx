@@ -3,7 +3,7 @@
  * investigate(), real runRequest): from the start screen to the payments remedy's confirmation in
  * six counted keys, the evidence of a finding, and Esc cancelling an investigation in flight.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import type { InvestigationEvent } from '../../src/diagnose/events.js';
 import { createTheme } from '../../components/theme.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Core } from '../../src/contracts/core.js';
-import type { KubectlRunner } from '../../src/contracts/ports.js';
+import type { AuditLog, KubectlRunner } from '../../src/contracts/ports.js';
 import { createCore } from '../../src/pipeline/create-core.js';
 import { describeWith } from '../helpers/prerequisites.js';
 import { KEYS, renderInk, type InkHarness } from '../helpers/render-ink.js';
@@ -51,9 +51,10 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
   });
 
   const records = () =>
-    readFileSync(auditLog, 'utf8')
+    (existsSync(auditLog) ? readFileSync(auditLog, 'utf8') : '')
       .trim()
       .split('\n')
+      .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as { operation_id: string; event: string; source: string; args: string[] | null; message?: string });
 
   function start(withCore: Core = core): InkHarness {
@@ -185,6 +186,39 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
     const cancelled = await tui.waitFor('investigation cancelled', { timeoutMs: 10_000 });
     expect(cancelled).toContain('Investigate all of staging');
     await tui.waitUntil(() => records().slice(before).some((record) => record.event === 'cancelled' && record.source === 'tui'), { message: 'no cancelled record' });
+
+    // Closing the session (quit, SIGTERM) waits for an aborted investigation's record before the core closes:
+    // the record's append is held until close() has been called.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let appended = false;
+    const heldLog: AuditLog = Object.create(core.auditLog) as AuditLog;
+    Object.defineProperty(heldLog, 'append', {
+      value: async (record: Parameters<AuditLog['append']>[0]) => {
+        if (record.event !== 'cancelled') return core.auditLog.append(record);
+        await gate;
+        const written = await core.auditLog.append(record);
+        appended = true;
+        return written;
+      },
+    });
+    const side = createSideServices(Promise.resolve({ ...slow, auditLog: heldLog }));
+    const controller = new AbortController();
+    const stream = side.investigate({ namespace: 'dev' }, controller.signal)[Symbol.asyncIterator]();
+    const reads = held.length;
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ type: 'investigation-start' });
+    const rest = (async () => {
+      while (!(await stream.next()).done);
+    })();
+    await tui.waitUntil(() => held.length > reads, { message: 'the second investigation never read' });
+    const count = records().length;
+    controller.abort();
+    const closing = side.close().then(() => appended);
+    release();
+    expect(await closing, 'close() resolved before the cancelled record was written').toBe(true);
+    expect(records().slice(count).some((record) => record.event === 'cancelled')).toBe(true);
+    await rest;
   }, 60_000);
 
   it('with a model configured, the TUI\'s investigation asks it for an explanation (stories260K); without one it does not', async () => {
