@@ -63,7 +63,7 @@ function previousScreen(state: TuiState): Screen {
     case 'running':
       return 'running';
     case 'result':
-      return 'intent';
+      return state.proposal.fromRemediation ? 'diagnose-findings' : 'intent';
     default:
       // The diagnose and approvals screens go back through their own actions (diagnose-back, approvals-back).
       return state.screen;

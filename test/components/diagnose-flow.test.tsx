@@ -150,7 +150,11 @@ describeWith(['kubectl'], 'diagnose in the TUI, real core over the sandbox', () 
     tui.press('2');
     const logs = await tui.waitFor('ALLOWED', { timeoutMs: 30_000 });
     expect(logs.replace(/\n/g, ' ')).toMatch(/\$ kubectl logs payments-\S+ -n prod --container=payments --tail=100\s+--previous/);
-    // Esc from a remedy's verdict goes back to the investigation.
+    // An allowed read runs on Enter, like any request; Esc from its result goes back to the investigation.
+    tui.press(KEYS.enter);
+    const result = await tui.waitFor('audit operation', { timeoutMs: 30_000 });
+    expect(result).toMatch(/exit code 0/);
+    expect(tui.frames().join('\n')).toContain('PAYMENTS_DB_URL');
     tui.press(KEYS.escape);
     await tui.waitFor('Remedies');
   }, 120_000);

@@ -76,6 +76,10 @@ describe('diagnose state', () => {
     // Back from the remedy's verdict returns to the findings.
     const verdict = { ...state, screen: 'verdict' as const };
     expect(run(verdict, { type: 'back' }).screen).toBe('diagnose-findings');
+    // So does Esc after the remedy ran (r there runs the investigation again); Enter still starts a new request.
+    const result = { ...state, screen: 'result' as const };
+    expect(run(result, { type: 'back' }).screen).toBe('diagnose-findings');
+    expect(run(result, { type: 'reset' }).screen).toBe('intent');
   });
 
   it('moves between findings (wrapping) and opens the evidence of the one selected', () => {
