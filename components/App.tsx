@@ -34,6 +34,15 @@ import { StatusBar } from './status-bar.js';
 import { fallbackReason, StreamingPanel } from './streaming-panel.js';
 import { ThemeContext, createTheme, useTheme, type Theme } from './theme.js';
 import { VerdictPanel } from './verdict-panel.js';
+// diagnose (#15) and the approvals inbox (#17)
+import { ApprovalsPanel } from './approvals-panel.js';
+import { DiagnosePanel } from './diagnose-panel.js';
+import { useApprovals } from './hooks/use-approvals.js';
+import { useDiagnose } from './hooks/use-diagnose.js';
+import { isSideKeyAction } from './keymap-side.js';
+import { handleSideKey } from './side-keys.js';
+import { isApprovalsScreen } from './state/approvals-state.js';
+import { isDiagnoseScreen, numberedRemediations, selectedFinding } from './state/diagnose-state.js';
 
 /** Props. */
 export interface AppProps {
@@ -48,6 +57,8 @@ export interface AppProps {
   quitGraceMs?: number;
   /** Told the exit code when the user quits: 130 when Ctrl+C cancelled a running kubectl, else 0. */
   onExitCode?(code: number): void;
+  /** How often the approvals inbox is listed for the badge (tests make it short). */
+  approvalsPollMs?: number;
 }
 
 function TranscriptRow({ line }: { line: TranscriptLine }) {
@@ -93,13 +104,15 @@ export function App(props: AppProps) {
   );
 }
 
-function Session({ services, readOnly = false, defaultNamespace, size: fixedSize, quitGraceMs = 3000, onExitCode }: AppProps) {
+function Session({ services, readOnly = false, defaultNamespace, size: fixedSize, quitGraceMs = 3000, onExitCode, approvalsPollMs }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
   const status = useStatus(services);
   const [state, dispatch] = useReducer(reducer, { readOnly, defaultNamespace }, initialState);
   const pipeline = usePipeline(dispatch);
+  const diagnose = useDiagnose(services, state.diagnose, dispatch);
+  const approvals = useApprovals(services, dispatch, approvalsPollMs);
   const [quitting, setQuitting] = useState(false);
 
   // The core's pending question to the human: answered by a key, the typed name, or Esc.
@@ -162,6 +175,13 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     canEdit: state.proposal.plan !== undefined && (waiting || !state.proposal.busy),
     hasFollowUps: followUps.length > 0 && !state.run.busy,
     hasChanges: (state.preview.changes?.length ?? 0) > 0,
+    side: {
+      canDiagnose: services.side !== undefined,
+      canApprove: services.side !== undefined,
+      hasRemedies: numberedRemediations(selectedFinding(state.diagnose)).length > 0,
+      hasRequests: state.approvals.records.length > 0,
+      approvalMode: state.approvals.mode,
+    },
   };
 
   // After a restart, scale or rollback: watch the rollout to the end, through the normal pipeline.
@@ -212,13 +232,16 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     // Ctrl+C while kubectl runs cancels it: the session exits 130, as `rk8s exec` does.
     onExitCode?.(state.run.busy ? 130 : 0);
     answer(undefined);
-    void pipeline.shutdown(quitGraceMs).then(() => exit());
-  }, [quitting, pipeline, quitGraceMs, exit, answer, onExitCode, state.run.busy]);
+    void Promise.all([pipeline.shutdown(quitGraceMs), diagnose.shutdown(quitGraceMs)]).then(() => exit());
+  }, [quitting, pipeline, diagnose, quitGraceMs, exit, answer, onExitCode, state.run.busy]);
 
   const typing =
     (state.screen === 'intent' && state.line !== '') ||
     (state.screen === 'namespace' || state.screen === 'name' || state.screen === 'query' || state.screen === 'params') ||
-    (state.screen === 'confirm' && kind === 'typed-name');
+    (state.screen === 'confirm' && kind === 'typed-name') ||
+    state.screen === 'diagnose-namespace' ||
+    state.screen === 'diagnose-target' ||
+    (state.screen === 'approval-detail' && (state.approvals.mode === 'typing-name' || state.approvals.mode === 'typing-reason'));
 
   useKeys((input, key) => {
     if (key.ctrl && input === 'c') {
@@ -232,6 +255,10 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
     }
     const binding = findBinding(state.screen, input, key, keymapOptions);
     if (!binding) return;
+    if (isSideKeyAction(binding.action)) {
+      handleSideKey(binding.action, input, key.downArrow, { state, dispatch, diagnose, approvals });
+      return;
+    }
     switch (binding.action) {
       case 'help':
         // In text fields `?` is a character: an empty field calls onHelp itself.
@@ -446,20 +473,39 @@ function Session({ services, readOnly = false, defaultNamespace, size: fixedSize
         </Box>
       );
       break;
+    default:
+      // diagnose (#15) and the approvals inbox (#17)
+      panel = isDiagnoseScreen(state.screen) ? (
+        <DiagnosePanel
+          screen={state.screen}
+          view={state.diagnose}
+          services={services}
+          active={active}
+          onHelp={openHelp}
+          limit={panelRows}
+          width={width}
+          initialNamespace={state.diagnose.namespace ?? state.lastNamespace}
+          onNamespace={(namespace) => dispatch({ type: 'diagnose-namespace-picked', namespace })}
+          onTarget={(target) => dispatch({ type: 'diagnose-target-picked', ...(target ? { target } : {}) })}
+        />
+      ) : isApprovalsScreen(state.screen) ? (
+        <ApprovalsPanel screen={state.screen} view={state.approvals} active={active} limit={panelRows} width={width} onInput={(input) => dispatch({ type: 'approval-input', input })} />
+      ) : null;
+      break;
   }
 
   return (
     <>
       <Static items={state.transcript}>{(line) => <TranscriptRow key={line.id} line={line} />}</Static>
       <Box flexDirection="column" width={width}>
-        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} fallback={fallbackReason(state.proposal, state.notices, status.planner)} />
+        <StatusBar status={status} namespace={state.draft.namespace ?? state.defaultNamespace ?? state.lastNamespace} width={width} fallback={fallbackReason(state.proposal, state.notices, status.planner)} approvalsWaiting={state.approvals.records.length} />
         <Text color={theme.color('muted')}>{'─'.repeat(Math.max(0, width))}</Text>
         <Box flexDirection="column" display={state.helpOpen ? 'none' : 'flex'}>
-          <Breadcrumb state={state} />
+          {isDiagnoseScreen(state.screen) || isApprovalsScreen(state.screen) ? null : <Breadcrumb state={state} />}
           {panel}
         </Box>
-        {state.helpOpen ? <HelpOverlay readOnly={state.readOnly} width={width} /> : null}
-        {quitting ? <Text color={theme.color('muted')}>quitting…</Text> : <HelpBar bindings={bindings} />}
+        {state.helpOpen ? <HelpOverlay readOnly={state.readOnly} width={width} screen={state.screen} /> : null}
+        {quitting ? <Text color={theme.color('muted')}>quitting…</Text> : <HelpBar bindings={bindings} width={width} />}
       </Box>
     </>
   );

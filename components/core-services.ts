@@ -11,6 +11,7 @@ import type { PipelineEvent } from '../src/contracts/events.js';
 import type { Card } from '../src/schemas/card.js';
 import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
 import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices, TuiUndo } from './services.js';
+import { createSideServices } from './diagnose-services.js';
 
 /** A tiny observable for the status bar. */
 export interface StatusStore {
@@ -194,6 +195,7 @@ export function createCoreServices(options: CoreServicesOptions): TuiServices {
     },
     getStatus: () => options.status.get(),
     subscribeStatus: (listener) => options.status.subscribe(listener),
+    side: createSideServices(options.core),
   };
 }
 

@@ -32,7 +32,7 @@ export function HistoryPanel({ history, limit, undoTarget }: HistoryPanelProps) 
             <Text color={theme.color(tone)}>{`${MARK[entry.outcome]} `}</Text>
             {entry.command}
             <Text color={theme.color('muted')}>{`  ${facts}`}</Text>
-            {undoTarget !== undefined && entry.operationId === undoTarget ? <Text color={theme.color('accent')}>{'  · Ctrl+Z: undo'}</Text> : null}
+            {undoTarget !== undefined && entry.operationId === undoTarget ? <Text color={theme.color('accent')}>{'  · ^Z: undo'}</Text> : null}
           </Text>
         );
       })}

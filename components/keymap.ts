@@ -5,6 +5,7 @@
  */
 import type { Key } from 'ink';
 import type { Screen } from './state/reducer.js';
+import { SIDE_KEYMAP, isSideKeyAction, sideApplies, type SideKeyAction, type SideKeyOptions } from './keymap-side.js';
 
 /** What a key does. */
 export type KeyAction =
@@ -27,7 +28,9 @@ export type KeyAction =
   | 'type-request'
   | 'edit-part'
   | 'follow-up'
-  | 'toggle-preview';
+  | 'toggle-preview'
+  // diagnose (#15) and approvals (#17): keymap-side.ts
+  | SideKeyAction;
 
 /** One binding. */
 export interface KeyBinding {
@@ -71,9 +74,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   // Proposes the inverse of a change (planned, previewed and confirmed like any request): a mutation, so dangerous.
   { action: 'undo', keys: 'u', label: 'undo that change', screens: ['result'], dangerous: true, matches: (input, key) => input === 'u' && !key.ctrl && !key.meta },
   // On the first screen letters open the request line ("uncordon node-1" starts with u), so undo is Ctrl+Z there.
-  { action: 'undo', keys: 'Ctrl+Z', label: 'undo the last change', screens: ['intent'], dangerous: true, matches: (input, key) => key.ctrl && (input === 'z' || input === '\x1a') },
+  { action: 'undo', keys: '^Z', label: 'undo the last change', screens: ['intent'], dangerous: true, matches: (input, key) => key.ctrl && (input === 'z' || input === '\x1a') },
   { action: 'cancel', keys: 'Esc', label: 'cancel', screens: ['proposing', 'running'], dangerous: false, matches: (_input, key) => key.escape },
   { action: 'back', keys: 'Esc', label: 'back', screens: ['resource', 'namespace', 'name', 'query', 'params', 'verdict', 'confirm', 'result'], dangerous: false, matches: (_input, key) => key.escape },
+  // diagnose (#15) and approvals (#17): their rows, before the global keys
+  ...SIDE_KEYMAP,
   { action: 'help', keys: '?', label: 'help', screens: 'all', dangerous: false, matches: (input) => input === '?' },
   { action: 'quit', keys: 'Ctrl+C', label: 'quit', screens: 'all', dangerous: false, matches: (input, key) => key.ctrl && input === 'c' },
 ];
@@ -95,11 +100,14 @@ export interface KeymapOptions {
   canRetry?: boolean;
   /** A change of this session the undo key can invert. */
   canUndo?: boolean;
+  /** The diagnose and approvals keys (keymap-side.ts). */
+  side?: SideKeyOptions;
 }
 
 function applies(binding: KeyBinding, screen: Screen, options: KeymapOptions): boolean {
   if (binding.screens !== 'all' && !binding.screens.includes(screen)) return false;
   if (options.readOnly && binding.dangerous) return false;
+  if (isSideKeyAction(binding.action)) return sideApplies({ action: binding.action, label: binding.label }, options.side);
   if (screen === 'confirm' && (binding.action === 'confirm-key' || binding.action === 'confirm-typed')) {
     return binding.action === (options.confirmAction ?? 'confirm-key');
   }

@@ -125,6 +125,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
       await Promise.race([drain.idle(), new Promise<void>((resolve) => (bound = setTimeout(resolve, initialConfig.exec.killGraceMs + 3000)))]);
       clearTimeout(bound);
     }
+    await services.side?.close();
     await ready?.close();
   }
   return exitCode;

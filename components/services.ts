@@ -8,6 +8,7 @@ import type { Confirmation } from '../src/schemas/approval.js';
 import type { K8sExecPayload } from '../src/schemas/request.js';
 import type { Intent, Resource } from '../src/schemas/vocabulary.js';
 import type { WordsScope } from '../src/plan/words-scope.js';
+import type { SideServices } from './diagnose-services.js';
 
 /** One card's (intent, resource) pair and which parameters it requires, for the pickers. */
 export interface CatalogEntry {
@@ -95,4 +96,7 @@ export interface TuiServices {
   getStatus(): StatusInfo;
   /** Calls back whenever a status fact changes; returns the unsubscribe function. */
   subscribeStatus(listener: (status: StatusInfo) => void): () => void;
+  // --- diagnose (#15) and approvals (#17): absent in sessions without them (the keys are hidden) ---
+  /** Investigations and the approvals inbox (components/diagnose-services.ts). */
+  readonly side?: SideServices;
 }

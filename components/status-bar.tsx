@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { StatusInfo } from './services.js';
 import { useTheme } from './theme.js';
+import { approvalsBadgeText } from './approvals-panel.js';
 
 /** Props. */
 export interface StatusBarProps {
@@ -10,6 +11,8 @@ export interface StatusBarProps {
   fallback?: string;
   namespace?: string;
   width: number;
+  /** Approval requests waiting in the inbox (#17): a badge when there are any. */
+  approvalsWaiting?: number;
 }
 
 /** Shortens a path from the left so its file name stays visible. */
@@ -26,7 +29,7 @@ function plannerLabel(status: StatusInfo, fallback?: string): string {
 }
 
 /** The bar: one line on wide terminals, two at 80 columns. */
-export function StatusBar({ status, namespace, width, fallback }: StatusBarProps) {
+export function StatusBar({ status, namespace, width, fallback, approvalsWaiting = 0 }: StatusBarProps) {
   const theme = useTheme();
   const wide = width >= 140;
   const badge = status.sandbox ? (
@@ -39,8 +42,15 @@ export function StatusBar({ status, namespace, width, fallback }: StatusBarProps
       {' READ-ONLY'}
     </Text>
   ) : null;
+  const approvals = approvalsWaiting > 0 ? (
+    <Text color={theme.color('warning')} bold inverse={theme.colorEnabled}>
+      {approvalsBadgeText(approvalsWaiting)}
+    </Text>
+  ) : null;
   const cluster = (
     <Text wrap="truncate-end">
+      {approvals}
+      {approvals ? ' ' : ''}
       {badge}
       {badge ? ' ' : ''}
       <Text color={theme.color('muted')}>ctx </Text>

@@ -9,6 +9,8 @@ import { CLUSTER_SCOPED_RESOURCES } from '../../src/schemas/vocabulary.js';
 import { appendLines, historyEntryOf, runSummary } from './transcript.js';
 import { draftForEdit, draftOfChoice } from './understood.js';
 import type { Draft, HistoryEntry, PreviewView, ProposalView, RunView, Screen, TuiAction, TuiState } from './types.js';
+import { emptyApprovals, isApprovalsAction, reduceApprovals } from './approvals-state.js';
+import { emptyDiagnose, isDiagnoseAction, reduceDiagnose, remediationDraft } from './diagnose-state.js';
 
 export type { Draft, ExecEnd, HistoryEntry, NoticeView, Phase, PreviewView, ProposalView, RunView, Screen, TranscriptLine, TuiAction, TuiState } from './types.js';
 export { runSummary, shownExitCode } from './transcript.js';
@@ -54,6 +56,8 @@ export function initialState(options: { readOnly?: boolean; defaultNamespace?: s
     replan: false,
     skippedResource: false,
     fullPreview: false,
+    diagnose: emptyDiagnose(),
+    approvals: emptyApprovals(),
   };
 }
 
@@ -73,13 +77,16 @@ function previousScreen(state: TuiState): Screen {
     case 'proposing':
     case 'params':
     case 'verdict':
-      return 'query';
+      return state.proposal.fromRemediation ? 'diagnose-findings' : 'query';
     case 'confirm':
       return 'verdict';
     case 'running':
       return 'running';
     case 'result':
-      return 'intent';
+      return state.proposal.fromRemediation ? 'diagnose-findings' : 'intent';
+    default:
+      // The diagnose and approvals screens go back through their own actions (diagnose-back, approvals-back).
+      return state.screen;
   }
 }
 
@@ -181,7 +188,7 @@ function finishStream(state: TuiState): TuiState {
   const proposal = { ...state.proposal, busy: false, pendingApproval: false };
   const preview: PreviewView = state.preview.status === 'loading' ? { ...state.preview, status: state.preview.message ? 'unavailable' : 'failed' } : state.preview;
   if (state.screen !== 'proposing' && state.screen !== 'confirm' && state.screen !== 'verdict') return { ...state, proposal, preview };
-  if (proposal.cancelled) return { ...state, proposal, preview, screen: 'query' };
+  if (proposal.cancelled) return { ...state, proposal, preview, screen: proposal.fromRemediation ? 'diagnose-findings' : 'query' };
   const missing = proposal.plan?.missing ?? [];
   if (missing.length > 0 && onlyMissingParams(proposal)) return { ...state, proposal, preview, missing: [...missing], screen: 'params' };
   const denied = proposal.verdict?.decision === 'deny' && proposal.plan !== undefined && state.proposal.proposal === undefined;
@@ -240,6 +247,8 @@ function afterReplanPick(state: TuiState, draft: Draft): TuiState {
 
 /** The reducer: pure, total, and exhaustive over every action and event. */
 export function reducer(state: TuiState, action: TuiAction): TuiState {
+  if (isDiagnoseAction(action)) return reduceDiagnose(state, action);
+  if (isApprovalsAction(action)) return reduceApprovals(state, action);
   switch (action.type) {
     case 'intent-picked': {
       if (state.replan) return startProposal({ ...state, draft: { ...state.draft, intent: action.intent } });
@@ -384,6 +393,12 @@ export function reducer(state: TuiState, action: TuiAction): TuiState {
       const draft: Draft = { intent: request.intent, resource: request.resource, namespace: request.namespace, name: request.name };
       const noted = appendLines(state.transcript, [{ kind: 'notice', text: `undo: ${undo.summary} — ${undo.why}` }]);
       return startProposal({ ...state, draft, extraParams: {}, transcript: noted }, undefined, { undo });
+    }
+    case 'remediation-picked': {
+      // Planned from a card and validated again like any request; never run as the investigation showed it.
+      const { draft, extraParams } = remediationDraft(action.remediation);
+      const next = startProposal({ ...state, draft, extraParams, ...(draft.namespace ? { lastNamespace: draft.namespace } : {}) });
+      return { ...next, proposal: { ...next.proposal, fromRemediation: action.remediation.title } };
     }
     default:
       return assertNever(action);

@@ -9,6 +9,9 @@ import type { WordsScope } from '../../src/plan/words-scope.js';
 import type { Intent, Resource } from '../../src/schemas/vocabulary.js';
 import type { TuiUndo } from '../services.js';
 import type { UnderstoodPart, VerdictChoice } from './understood.js';
+import type { Remediation } from '../../src/diagnose/finding.js';
+import type { ApprovalsAction, ApprovalsScreen, ApprovalsView } from './approvals-state.js';
+import type { DiagnoseAction, DiagnoseScreen, DiagnoseView } from './diagnose-state.js';
 
 /** The screens of the flow, in order. */
 export type Screen =
@@ -22,7 +25,10 @@ export type Screen =
   | 'verdict'
   | 'confirm'
   | 'running'
-  | 'result';
+  | 'result'
+  // diagnose (#15) and the approvals inbox (#17): state/diagnose-state.ts, state/approvals-state.ts
+  | DiagnoseScreen
+  | ApprovalsScreen;
 
 /** Where the one request stream is: planning, waiting for the human, or running kubectl. */
 export type Phase = 'propose' | 'approve' | 'run';
@@ -90,6 +96,8 @@ export interface ProposalView {
   fromSuggestion?: string[];
   /** Started by the TUI itself (the rollout watch): a read the core lets run without a question runs without a key. */
   auto?: boolean;
+  /** The remediation (its title) this proposal came from: Esc goes back to the findings. */
+  fromRemediation?: string;
 }
 
 /** The dry-run preview shown before a mutation is confirmed. */
@@ -150,6 +158,10 @@ export interface TuiState {
   skippedResource: boolean;
   /** The confirm screen shows the full dry-run output instead of the change summary. */
   fullPreview: boolean;
+  /** The diagnose screens (#15). */
+  diagnose: DiagnoseView;
+  /** The approvals inbox (#17): the badge and the panel. */
+  approvals: ApprovalsView;
 }
 
 /** UI actions and pipeline events, the only inputs of the reducer. */
@@ -191,3 +203,7 @@ export type TuiAction =
   | { type: 'help-toggled' }
   /** The core prepared an undo: plan it as a new request (or show why it refused). */
   | { type: 'undo-prepared'; undo: TuiUndo }
+  /** A finding's remediation, picked on the diagnose screens: it becomes an ordinary request. */
+  | { type: 'remediation-picked'; remediation: Remediation }
+  | DiagnoseAction
+  | ApprovalsAction;

@@ -6,8 +6,15 @@ import { KEYMAP, bindingsFor, findBinding, helpBarText } from '../../components/
 const key = (patch: Partial<Key> = {}): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...patch }) as Key;
 
 describe('keymap', () => {
-  it('marks exactly the keys that lead to a mutation as dangerous (the confirmations, and undo, which proposes one)', () => {
-    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => binding.action).sort()).toEqual(['confirm-key', 'confirm-typed', 'undo', 'undo']);
+  it('marks exactly the keys that lead to a mutation as dangerous (the confirmations, approving an inbox request, and undo, which proposes one)', () => {
+    expect(KEYMAP.filter((binding) => binding.dangerous).map((binding) => `${binding.action}:${binding.label}`).sort()).toEqual([
+      'approvals-approve:approve',
+      'approvals-submit:approve typed name',
+      'confirm-key:confirm and run',
+      'confirm-typed:confirm typed name',
+      'undo:undo that change',
+      'undo:undo the last change',
+    ]);
   });
 
   it('read-only hides and disables dangerous bindings', () => {

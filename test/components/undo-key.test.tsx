@@ -99,7 +99,7 @@ describe('the undo key', () => {
     await scaleThroughPickers(harness, 4);
     harness.press(KEYS.enter);
     const start1 = await harness.waitFor('This session (1)');
-    expect(start1).toMatch(/kubectl scale deployment\/api -n staging --replicas=4 .*· Ctrl\+Z: undo/);
+    expect(start1).toMatch(/kubectl scale deployment\/api -n staging --replicas=4 .*· \^Z: undo/);
     cluster.replicas = 9; // someone scaled it by hand
     // u is a letter of a typed request on this screen ("uncordon node-1"), so undo is Ctrl+Z here.
     harness.press('u');
