@@ -50,6 +50,11 @@ export function uncordon(node: string, why: string): Remediation {
   return remediation('fix', `Uncordon node ${node}`, why, { intent: 'uncordon', resource: 'node', name: node });
 }
 
+/** Resume a paused Deployment rollout (`rollout resume`). */
+export function resumeRollout(namespace: string, deployment: string, why: string): Remediation {
+  return remediation('fix', `Resume the rollout of deployment ${deployment}`, why, { intent: 'resume', resource: 'deployment', ...target(namespace, deployment) });
+}
+
 /** Run a CronJob now: a one-off Job from its template (`create job <name>-manual-1 --from=cronjob/<name>`). */
 export function triggerCronJob(namespace: string, cronJob: string, why: string): Remediation {
   return remediation('fix', `Run cronjob ${cronJob} now`, why, { intent: 'trigger', resource: 'cronjob', ...target(namespace, cronJob) });

@@ -28,12 +28,14 @@ function failedPodEvidence(index: SnapshotIndex, job: string): { evidence: Evide
       const terminated = status.state?.terminated ?? status.lastState?.terminated;
       if (!terminated || terminated.exitCode === 0) continue;
       evidence.push(fieldEvidence(ref, `status.containerStatuses[${status.name}].state.terminated`, `reason=${terminated.reason ?? 'Error'} exitCode=${terminated.exitCode}${terminated.finishedAt ? ` finishedAt=${terminated.finishedAt}` : ''}`));
-      detail ??= `pod ${podName}: container ${status.name} exited with code ${terminated.exitCode} (${terminated.reason ?? 'Error'})`;
+      const first = detail === undefined;
+      if (first) detail = `pod ${podName}: container ${status.name} exited with code ${terminated.exitCode} (${terminated.reason ?? 'Error'})`;
       const log = index.log(podName, status.name);
       if (log && !log.error) {
         evidence.push(...log.lines.map((line): Evidence => ({ type: 'log', object: ref, path: `logs -c ${status.name}`, text: line.text, ...(line.error ? { error: true } : {}) })));
+        // Only the container the detail names: the summary quotes one error line, not one per pod.
         const lastError = [...log.lines].reverse().find((line) => line.error)?.text;
-        if (lastError && detail) detail += `; its last error line: ${lastError}`;
+        if (lastError && first) detail += `; its last error line: ${lastError}`;
       }
     }
   }
@@ -80,7 +82,9 @@ function analyzeJobs(index: SnapshotIndex): Finding[] {
         jobLogs(index.namespace, name, 'what the job\'s pod printed before it failed'),
         describe('Job', index.namespace, name, 'its conditions, pods and events'),
       ]),
-      check: `fix what the pod's logs name${owner?.kind === 'CronJob' ? `, then run CronJob ${owner.name} again (the fix below) or wait for its next schedule` : ', then recreate the job'}`,
+      check: reason === 'JobDeadlineExceeded'
+        ? `the job ran longer than activeDeadlineSeconds (${job.spec?.activeDeadlineSeconds ?? '?'}s) and its pods were stopped: find why it is slow (its logs), or raise the deadline${owner?.kind === 'CronJob' ? ` in CronJob ${owner.name}'s jobTemplate` : ' and recreate the job'}`
+        : `fix what the pod's logs name${owner?.kind === 'CronJob' ? `, then run CronJob ${owner.name} again (the fix below) or wait for its next schedule` : ', then recreate the job'}`,
     });
   }
   return findings;

@@ -9,7 +9,7 @@ import { ago } from '../age.js';
 import type { Analyzer } from '../analyzer.js';
 import { eventsEvidence, fieldEvidence, noteEvidence } from '../evidence.js';
 import { findingId, type Evidence, type Finding, type ObjectRef } from '../finding.js';
-import { describe, present, rolloutHistory, type RolloutKind } from '../remediation-requests.js';
+import { describe, present, resumeRollout, rolloutHistory, type RolloutKind } from '../remediation-requests.js';
 import { describeImages, revisionsOf } from '../rollout-history.js';
 import { controllerOf, type SnapshotIndex } from '../snapshot-index.js';
 import type { ResourceQuota } from '../snapshot-types.js';
@@ -113,8 +113,11 @@ function analyzeDeployments(index: SnapshotIndex): Finding[] {
         summary: `Deployment ${name}: the rollout is paused${updated < desired ? ` with ${updated}/${desired} pods on the new template` : ''}.`,
         affected: [], blastRadius: 0,
         evidence: [fieldEvidence(workload, 'spec.paused', 'true'), ...rolloutEvidence(index, workload)],
-        remediations: present([rolloutHistory('Deployment', index.namespace, name, 'what the paused rollout would change')]),
-        check: 'resume the rollout when it is meant to continue (kubectl rollout resume; rk8s has no resume card in this tier yet)',
+        remediations: present([
+          resumeRollout(index.namespace, name, 'the rollout continues from where it stopped, with the template as it is now; leave it paused if someone is still changing it'),
+          rolloutHistory('Deployment', index.namespace, name, 'what the paused rollout would change'),
+        ]),
+        check: 'resume the rollout when it is meant to continue (rollout resume is granted in staging and dev by the shipped policy)',
       });
     }
 

@@ -2,7 +2,8 @@
  * The persistent volume controller and the external provisioner: a Pending claim whose StorageClass
  * exists gets a new bound PersistentVolume; one naming a class that does not exist stays Pending with
  * Warning ProvisioningFailed (`storageclass.storage.k8s.io "fast-ssd" not found`); one with no class
- * and no default stays Pending with FailedBinding; a WaitForFirstConsumer claim waits for a pod.
+ * and no default stays Pending with FailedBinding; a WaitForFirstConsumer claim waits for a pod; a
+ * bound claim whose volume is gone is Lost (Warning ClaimLost).
  * The controller resyncs every 15 s, so the events repeat (the spam filter thins them).
  */
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
@@ -29,8 +30,29 @@ export function defaultStorageClass(cluster: SandboxCluster): KubeObject | undef
   return cluster.store.peek(cluster.type('StorageClass')).find((entry) => entry.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
 }
 
-/** Binds or provisions pending claims; reports the ones that cannot be. */
+/**
+ * A bound claim whose PersistentVolume is gone (deleted, or never there for a claim written as bound)
+ * turns Lost, with the controller's Warning ClaimLost, as syncBoundClaim does; it never binds again.
+ */
+function markLostClaims(cluster: SandboxCluster): void {
+  const claimType = cluster.type('PersistentVolumeClaim');
+  const volumeType = cluster.type('PersistentVolume');
+  for (const stored of cluster.store.peek(claimType)) {
+    const claim = stored as unknown as PersistentVolumeClaim;
+    const volumeName = claim.spec?.volumeName;
+    const bound = claim.status?.phase === 'Bound' || stored.metadata.annotations?.['pv.kubernetes.io/bind-completed'] === 'yes';
+    if (!volumeName || !bound || claim.status?.phase === 'Lost' || stored.metadata.deletionTimestamp) continue;
+    if (cluster.store.peekOne(volumeType, undefined, volumeName)) continue;
+    const object = cloneJson(stored);
+    object['status'] = { phase: 'Lost' };
+    cluster.store.update(claimType, object);
+    claimEvent(cluster, object, 'Warning', 'ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
+  }
+}
+
+/** Binds or provisions pending claims; reports the ones that cannot be; marks bound claims whose volume is gone Lost. */
 export function reconcileVolumes(cluster: SandboxCluster): void {
+  markLostClaims(cluster);
   const claimType = cluster.type('PersistentVolumeClaim');
   const classType = cluster.type('StorageClass');
   const pendingClaims = cluster.store.peek(claimType).filter((claim) => (claim as unknown as PersistentVolumeClaim).status?.phase === 'Pending' && !claim.metadata.deletionTimestamp);
