@@ -55,7 +55,7 @@ describe('scheduler: scheduling gates', () => {
     expect(pod.spec?.nodeName).toBeUndefined();
     expect(pod.status?.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }));
     expect(eventsOf('gated').filter((event) => event.reason === 'FailedScheduling')).toEqual([]);
-    const object = structuredClone(cluster!.store.get(cluster!.type('Pod'), 'prod', 'gated'));
+    const object = structuredClone(cluster!.store.mustGet(cluster!.type('Pod'), 'prod', 'gated'));
     (object['spec'] as Record<string, unknown>)['schedulingGates'] = [];
     cluster!.store.update(cluster!.type('Pod'), object);
     cluster!.reconcileNow();
