@@ -29,6 +29,17 @@ describe('job analyzer', () => {
     expect(finding!.remediations.map((remediation) => `${remediation.request.intent} ${remediation.request.resource}`)).toEqual(['logs job', 'describe job']);
   });
 
+  it('quotes one error line however many failed pods left logs, and says what a deadline means', () => {
+    const snapshot: Partial<Snapshot> = {
+      jobs: [job('migrate', { failed: { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' } })],
+      pods: [failedPod('migrate-aaaaa', 'migrate'), failedPod('migrate-bbbbb', 'migrate')],
+      logs: ['migrate-aaaaa', 'migrate-bbbbb'].map((name) => ({ pod: name, container: 'report', previous: false, lines: [{ text: `ERROR from ${name}`, error: true }] })),
+    };
+    const [finding] = jobs(snapshot);
+    expect(finding!.summary.match(/its last error line/g)).toHaveLength(1);
+    expect(finding!.check).toContain('ran longer than activeDeadlineSeconds');
+  });
+
   it('counts only the latest run of a CronJob, and names the CronJob', () => {
     const older = job('report-100', { owner: 'report', failed: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }, scheduledAgo: 2 * DAY });
     const newer = job('report-200', { owner: 'report', scheduledAgo: DAY });

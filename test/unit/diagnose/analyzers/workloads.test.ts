@@ -45,6 +45,7 @@ describe('workload analyzer', () => {
   it('reports a paused rollout', () => {
     const [finding] = run({ deployments: [deployment('api', { paused: true, replicas: 2, updated: 1 })] });
     expect(finding).toMatchObject({ reason: 'RolloutPaused', severity: 'warning' });
+    expect(finding!.remediations[0]).toMatchObject({ kind: 'fix', request: { intent: 'resume', resource: 'deployment', name: 'api' } });
   });
 
   it('reports a StatefulSet whose update revision is not rolled out, and its unready replicas', () => {
