@@ -3,7 +3,8 @@
  * exists gets a new bound PersistentVolume; one naming a class that does not exist stays Pending with
  * Warning ProvisioningFailed (`storageclass.storage.k8s.io "fast-ssd" not found`); one with no class
  * and no default stays Pending with FailedBinding; a WaitForFirstConsumer claim waits for a pod; a
- * bound claim whose volume is gone is Lost (Warning ClaimLost).
+ * bound claim whose volume is gone is Lost (Warning ClaimLost); a block-storage driver (EBS CSI) asked for
+ * a shared access mode (ReadWriteMany) refuses it: Pending, Warning ProvisioningFailed.
  * The controller resyncs every 15 s, so the events repeat (the spam filter thins them).
  */
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
@@ -23,6 +24,28 @@ function claimEvent(cluster: SandboxCluster, claim: KubeObject, type: 'Normal' |
     return;
   }
   cluster.recordEvent(claim, type, reason, message, component);
+}
+
+/** Access modes a CSI driver can provision, for the block-storage drivers that refuse the others. */
+const DRIVER_ACCESS_MODES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['ebs.csi.aws.com', ['ReadWriteOnce', 'ReadWriteOncePod']],
+]);
+/** The CSI volume capability each access mode asks for (what a driver's refusal names). */
+const CAPABILITY: ReadonlyMap<string, string> = new Map([
+  ['ReadWriteOnce', 'SINGLE_NODE_WRITER'], ['ReadWriteOncePod', 'SINGLE_NODE_SINGLE_WRITER'], ['ReadOnlyMany', 'MULTI_NODE_READER_ONLY'], ['ReadWriteMany', 'MULTI_NODE_MULTI_WRITER'],
+]);
+
+/** The driver's CreateVolume error for an access mode it cannot serve (a block volume attaches to one node), else undefined. */
+function unsupportedAccessMode(provisioner: string, accessModes: readonly string[]): string | undefined {
+  const supported = DRIVER_ACCESS_MODES.get(provisioner);
+  const mode = supported ? accessModes.find((candidate) => !supported.includes(candidate)) : undefined;
+  if (!mode) return undefined;
+  return `rpc error: code = InvalidArgument desc = Volume capabilities ${CAPABILITY.get(mode) ?? mode} not supported. Only AccessModes[ReadWriteOnce] supported.`;
+}
+
+/** The external provisioner's event source: `<driver>_<controller pod>_<id>`. */
+function provisionerComponent(provisioner: string): string {
+  return `${provisioner}_ebs-csi-controller-7b9c6d8f5-x2k9p_${provisioner.length}a9f4c1e`;
 }
 
 /** The default StorageClass, if one is marked. */
@@ -81,10 +104,10 @@ export function reconcileVolumes(cluster: SandboxCluster): void {
       object['spec'] = { ...claim.spec, storageClassName: className } as KubeObject[string];
     }
     const due = lastReport.has(key) && (cluster.loading || Date.now() - (lastReport.get(key) ?? 0) < resyncMs);
-    const report = (type: 'Normal' | 'Warning', reason: string, message: string) => {
+    const report = (type: 'Normal' | 'Warning', reason: string, message: string, component?: string) => {
       if (due) return;
       lastReport.set(key, Date.now());
-      claimEvent(cluster, object, type, reason, message);
+      claimEvent(cluster, object, type, reason, message, component);
       cluster.wakeAt(key, Date.now() + resyncMs, () => cluster.requestReconcile());
     };
     if (!className) {
@@ -101,6 +124,11 @@ export function reconcileVolumes(cluster: SandboxCluster): void {
       continue;
     }
     const provisioner = String(storageClass['provisioner'] ?? 'sandbox');
+    const refusal = unsupportedAccessMode(provisioner, claim.spec?.accessModes ?? ['ReadWriteOnce']);
+    if (refusal) {
+      report('Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${className}": ${refusal}`, provisionerComponent(provisioner));
+      continue;
+    }
     const volumeName = `pvc-${object.metadata.uid}`;
     const storage = claim.spec?.resources?.requests?.['storage'] ?? '1Gi';
     const accessModes = claim.spec?.accessModes ?? ['ReadWriteOnce'];
@@ -124,7 +152,7 @@ export function reconcileVolumes(cluster: SandboxCluster): void {
     };
     cluster.store.update(claimType, object);
     cluster.cancelWake(key);
-    cluster.recordEvent(object, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, `${provisioner}_ebs-csi-controller-7b9c6d8f5-x2k9p_${provisioner.length}a9f4c1e`);
+    cluster.recordEvent(object, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`, provisionerComponent(provisioner));
   }
 }
 

@@ -48,6 +48,18 @@ describe('PersistentVolume controller: lost claims', () => {
   });
 });
 
+describe('external provisioner: access modes a block-storage driver cannot serve', () => {
+  it('EBS CSI refuses ReadWriteMany (Pending, ProvisioningFailed from the driver) and provisions ReadWriteOnce', () => {
+    load([standard, ...[['shared', 'ReadWriteMany'], ['single', 'ReadWriteOnce']].map(([name, mode]) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'prod' }, spec: { storageClassName: 'standard', accessModes: [mode], resources: { requests: { storage: '1Gi' } } } }))]);
+    expect(get<PersistentVolumeClaim>('PersistentVolumeClaim', 'shared').status?.phase).toBe('Pending');
+    expect(eventsOf('shared')).toContainEqual(expect.objectContaining({
+      type: 'Warning', reason: 'ProvisioningFailed', source: expect.objectContaining({ component: expect.stringMatching(/^ebs\.csi\.aws\.com_/) }),
+      message: 'failed to provision volume with StorageClass "standard": rpc error: code = InvalidArgument desc = Volume capabilities MULTI_NODE_MULTI_WRITER not supported. Only AccessModes[ReadWriteOnce] supported.',
+    }));
+    expect(get<PersistentVolumeClaim>('PersistentVolumeClaim', 'single').status?.phase).toBe('Bound');
+  });
+});
+
 describe('scheduler: scheduling gates', () => {
   it('a gated pod stays Pending with SchedulingGated and no event; removing the gate schedules it', async () => {
     load([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gated', namespace: 'prod' }, spec: { schedulingGates: [{ name: 'example.com/wait' }], containers: [{ name: 'app', image: 'app:1' }] } }]);
