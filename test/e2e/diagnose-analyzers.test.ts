@@ -79,6 +79,7 @@ const CASES: Case[] = [
   // volume claims
   { namespace: 'prod', kind: 'PersistentVolumeClaim', name: 'fast-claim', reason: 'StorageClassNotFound', fixes: [], inspect: 'kubectl describe pvc fast-claim -n prod', summary: 'StorageClass fast-ssd does not exist', check: 'one of standard' },
   { namespace: 'prod', kind: 'PersistentVolumeClaim', name: 'shared-claim', reason: 'ProvisioningFailed', fixes: [], inspect: 'kubectl describe pvc shared-claim -n prod', summary: 'Volume capabilities MULTI_NODE_MULTI_WRITER not supported' },
+  { namespace: 'prod', kind: 'PersistentVolumeClaim', name: 'static-claim', reason: 'PVCPending', fixes: [], summary: 'waiting for PersistentVolume pv-nfs-reports, which does not exist', check: 'create that volume, or recreate the claim without volumeName' },
   { namespace: 'prod', kind: 'PersistentVolumeClaim', name: 'lost-claim', reason: 'PVCLost', fixes: [], inspect: 'kubectl get events -n prod --field-selector=involvedObject.kind=PersistentVolumeClaim,involvedObject.name=lost-claim --sort-by=.lastTimestamp', summary: 'lost its volume pvc-0b1c2d3e-gone' },
   // jobs and cronjobs
   { namespace: 'prod', kind: 'Job', name: 'migrate', reason: 'BackoffLimitExceeded', fixes: [], inspect: 'kubectl logs job/migrate -n prod --tail=200', summary: 'container migrate exited with code 1 (Error)' },
@@ -110,7 +111,6 @@ const CASES: Case[] = [
 const NOT_FROM_MANIFESTS: ReadonlyMap<ReasonCode, string> = new Map<ReasonCode, string>([
   ['PodSandboxFailed', 'a broken CNI plugin or container runtime on the node'],
   ['RunContainerError', 'the runtime failing to start a container (a missing executable in the image)'],
-  ['PVCPending', 'an external provisioner that never answers; the sandbox\'s provisioner always does'],
   ['ProgressDeadlineExceeded', 'a symptom: it folds into the root cause of its pods (tested as evidence in diagnose-cli)'],
   ['RolloutStuck', 'a symptom: it folds into the root cause of its pods'],
 ]);

@@ -4,7 +4,8 @@
  * Warning ProvisioningFailed (`storageclass.storage.k8s.io "fast-ssd" not found`); one with no class
  * and no default stays Pending with FailedBinding; a WaitForFirstConsumer claim waits for a pod; a
  * bound claim whose volume is gone is Lost (Warning ClaimLost); a block-storage driver (EBS CSI) asked for
- * a shared access mode (ReadWriteMany) refuses it: Pending, Warning ProvisioningFailed.
+ * a shared access mode (ReadWriteMany) refuses it: Pending, Warning ProvisioningFailed. A claim that
+ * names its volume (spec.volumeName) is never provisioned: it binds to that volume or waits for it.
  * The controller resyncs every 15 s, so the events repeat (the spam filter thins them).
  */
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
@@ -73,6 +74,24 @@ function markLostClaims(cluster: SandboxCluster): void {
   }
 }
 
+/** Binds a claim that names its volume (spec.volumeName) to it, when the volume exists and is free. */
+function bindPreBound(cluster: SandboxCluster, object: KubeObject): void {
+  const claim = object as unknown as PersistentVolumeClaim;
+  const volumeType = cluster.type('PersistentVolume');
+  const stored = cluster.store.peekOne(volumeType, undefined, claim.spec?.volumeName ?? '');
+  const claimRef = (stored?.['spec'] as { claimRef?: { namespace?: string; name?: string } } | undefined)?.claimRef;
+  if (!stored || stored.metadata.deletionTimestamp) return;
+  if (claimRef && (claimRef.namespace !== object.metadata.namespace || claimRef.name !== object.metadata.name)) return;
+  const volume = cloneJson(stored);
+  const spec = (volume['spec'] ?? {}) as { accessModes?: string[]; capacity?: Record<string, string>; storageClassName?: string };
+  volume['spec'] = { ...spec, claimRef: { kind: 'PersistentVolumeClaim', namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid, apiVersion: 'v1' } } as KubeObject[string];
+  volume['status'] = { phase: 'Bound' };
+  cluster.store.update(volumeType, volume);
+  object['status'] = { phase: 'Bound', accessModes: spec.accessModes ?? claim.spec?.accessModes, capacity: spec.capacity ?? {} };
+  object.metadata.annotations = { ...object.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes' };
+  cluster.store.update(cluster.type('PersistentVolumeClaim'), object);
+}
+
 /** Binds or provisions pending claims; reports the ones that cannot be; marks bound claims whose volume is gone Lost. */
 export function reconcileVolumes(cluster: SandboxCluster): void {
   markLostClaims(cluster);
@@ -110,6 +129,12 @@ export function reconcileVolumes(cluster: SandboxCluster): void {
       claimEvent(cluster, object, type, reason, message, component);
       cluster.wakeAt(key, Date.now() + resyncMs, () => cluster.requestReconcile());
     };
+    if (claim.spec?.volumeName) {
+      // Pre-bound to a named volume: never provisioned; bound when that volume exists and is free,
+      // else it waits without an event ("volume requested and not found, will try again").
+      bindPreBound(cluster, object);
+      continue;
+    }
     if (!className) {
       report('Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       continue;

@@ -60,6 +60,25 @@ describe('external provisioner: access modes a block-storage driver cannot serve
   });
 });
 
+describe('PersistentVolume controller: claims that name their volume', () => {
+  const volume = (name: string) => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: { capacity: { storage: '50Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', nfs: { server: '10.0.0.5', path: '/reports' } } });
+  const claim = (name: string, volumeName: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'prod' }, spec: { storageClassName: '', volumeName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } });
+
+  it('binds to the named volume, and never provisions another one', () => {
+    load([standard, volume('pv-reports'), claim('reports', 'pv-reports')]);
+    expect(get<PersistentVolumeClaim>('PersistentVolumeClaim', 'reports')).toMatchObject({ spec: { volumeName: 'pv-reports' }, status: { phase: 'Bound', capacity: { storage: '50Gi' } } });
+    expect(get<{ spec: { claimRef?: { name: string } }; status: { phase: string } }>('PersistentVolume', 'pv-reports', undefined)).toMatchObject({ spec: { claimRef: { name: 'reports' } }, status: { phase: 'Bound' } });
+    expect(cluster!.store.list(cluster!.type('PersistentVolume')).map((entry) => entry.metadata.name)).toEqual(['pv-reports']);
+  });
+
+  it('waits, Pending and without an event, for a named volume that does not exist', () => {
+    load([standard, claim('reports', 'pv-missing')]);
+    expect(get<PersistentVolumeClaim>('PersistentVolumeClaim', 'reports')).toMatchObject({ spec: { volumeName: 'pv-missing' }, status: { phase: 'Pending' } });
+    expect(eventsOf('reports')).toEqual([]);
+    expect(cluster!.store.list(cluster!.type('PersistentVolume'))).toEqual([]);
+  });
+});
+
 describe('scheduler: scheduling gates', () => {
   it('a gated pod stays Pending with SchedulingGated and no event; removing the gate schedules it', async () => {
     load([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gated', namespace: 'prod' }, spec: { schedulingGates: [{ name: 'example.com/wait' }], containers: [{ name: 'app', image: 'app:1' }] } }]);
