@@ -254,6 +254,15 @@ function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus,
           check: `raise the memory limit of ${label}${memory.limit ? ` (now ${memory.limit})` : ''} in the workload's manifest, or find what uses the memory; rk8s has no card that changes resources`,
         });
       }
+      if (last && RUN_ERRORS.has(last.reason ?? '')) {
+        // The process never ran (StartError, exit 128: a missing executable, a bad mount): the back-off
+        // is the runtime's refusal, not a crash of the app; its message says why, the logs are empty.
+        const why = last.message?.trim() || last.reason!;
+        evidence.push(...warnings());
+        return base('RunContainerError', `${label} cannot be started by the runtime (${last.reason}, exit code ${last.exitCode})${restartText}: ${why}`, {
+          evidence, check: `the runtime cannot start ${label}: ${why}; fix the command, image or security settings`,
+        });
+      }
       const logs = logEvidence(index, name, container, ref);
       evidence.push(...logs.evidence, ...warnings());
       const exit = last ? `exits with code ${last.exitCode} (${last.reason ?? 'Error'})` : 'keeps exiting';

@@ -151,6 +151,16 @@ describe('pod analyzer', () => {
     expect(finding.check).toContain('taints the pod does not tolerate (dedicated): add a toleration');
   });
 
+  it('reads a back-off after StartError (the process never ran) as RunContainerError, with the runtime\'s message', () => {
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "migrate": executable file not found in $PATH: unknown';
+    const status = crashLooping('app', 128, 'StartError', 6);
+    status.lastState!.terminated!.message = message;
+    const finding = only(pods({ pods: [pod('api-1', { statuses: [status], ready: false })] }));
+    expect(finding).toMatchObject({ reason: 'RunContainerError' });
+    expect(finding.summary).toContain('cannot be started by the runtime (StartError, exit code 128)');
+    expect(finding.check).toContain('exec: "migrate": executable file not found in $PATH');
+  });
+
   it('names the scheduling gates a long-Pending pod waits for', () => {
     const gated = pod('batch-1', { node: null, phase: 'Pending', age: HOUR, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastTransitionTime: ago(HOUR) }] });
     gated.spec!.schedulingGates = [{ name: 'example.com/quota' }];
