@@ -58,6 +58,7 @@ const CASES: Case[] = [
   { namespace: 'prod', kind: 'Deployment', name: 'oom-app', reason: 'OOMKilled', fixes: [], inspect: 'kubectl top pod oom-app-1b2c3d4e5-ggggg -n prod --containers', summary: 'memory limit (256Mi)', check: 'raise the memory limit of container oom-app (now 256Mi)' },
   { namespace: 'prod', kind: 'Deployment', name: 'huge-app', reason: 'Unschedulable', fixes: [], inspect: 'kubectl describe pod huge-app-2c3d4e5f6-hhhhh -n prod', summary: 'Insufficient cpu', check: 'node(s) node-6 are cordoned, but too small for the pod\'s requests' },
   { namespace: 'prod', kind: 'Deployment', name: 'ready-app', reason: 'NotReady', fixes: [], inspect: 'kubectl logs ready-app-3d4e5f6a7-iiiii -n prod --container=ready-app --tail=100', summary: 'HTTP probe failed with statuscode: 503' },
+  { namespace: 'prod', kind: 'Deployment', name: 'start-app', reason: 'RunContainerError', fixes: [], inspect: podEvents('start-app-6b7c8d9e1-yyyyy'), summary: 'cannot be started by the runtime (StartError, exit code 128)', check: 'exec: "/app/start-app": executable file not found in $PATH' },
   { namespace: 'prod', kind: 'Deployment', name: 'flaky-app', reason: 'Restarting', fixes: [], inspect: 'kubectl logs flaky-app-4e5f6a7b8-jjjjj -n prod --container=flaky-app --tail=100 --previous', summary: 'restarted 20m ago' },
   { namespace: 'prod', kind: 'Deployment', name: 'gated-app', reason: 'Pending', fixes: [], inspect: 'kubectl describe pod gated-app-5f6a7b8c9-kkkkk -n prod', summary: 'scheduling gate(s) example.com/quota-check', check: 'has not removed them' },
   { namespace: 'prod', kind: 'Pod', name: 'one-shot', reason: 'PodFailed', fixes: [], inspect: 'kubectl logs one-shot -n prod --container=one-shot --tail=100', summary: 'exited with code 3' },
@@ -110,7 +111,6 @@ const CASES: Case[] = [
  */
 const NOT_FROM_MANIFESTS: ReadonlyMap<ReasonCode, string> = new Map<ReasonCode, string>([
   ['PodSandboxFailed', 'a broken CNI plugin or container runtime on the node'],
-  ['RunContainerError', 'the runtime failing to start a container (a missing executable in the image)'],
   ['ProgressDeadlineExceeded', 'a symptom: it folds into the root cause of its pods (tested as evidence in diagnose-cli)'],
   ['RolloutStuck', 'a symptom: it folds into the root cause of its pods'],
 ]);

@@ -119,6 +119,19 @@ describe('job controller: podFailurePolicy', () => {
   });
 });
 
+describe('kubelet: a process the runtime cannot start (StartError fault)', () => {
+  it('never runs: exit 128 StartError with containerd\'s message, Failed events instead of Started, back-off', () => {
+    load([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'starter', namespace: 'prod' }, spec: { containers: [{ name: 'app', image: 'app:1', command: ['/app/run'] }] }, sandbox: { age: '1h', node: 'node-1' } }], { faults: [{ type: 'StartError', namespace: 'prod', pod: 'starter' }] });
+    const status = get<Pod>('Pod', 'starter').status!.containerStatuses![0]!;
+    expect(status.state?.running).toBeUndefined();
+    expect(status.restartCount).toBeGreaterThan(5);
+    expect(status.lastState?.terminated).toMatchObject({ exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/app/run": executable file not found in $PATH: unknown' });
+    const reasons = eventsOf('starter').map((event) => event.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Created', 'Failed', 'BackOff']));
+    expect(reasons).not.toContain('Started');
+  });
+});
+
 describe('HPA controller: targets without a scale subresource', () => {
   it('an autoscaler on a DaemonSet is AbleToScale=False FailedGetScale, with the event', () => {
     load([
