@@ -112,7 +112,6 @@ const CASES: Case[] = [
 const NOT_FROM_MANIFESTS: ReadonlyMap<ReasonCode, string> = new Map<ReasonCode, string>([
   ['PodSandboxFailed', 'a broken CNI plugin or container runtime on the node'],
   ['ProgressDeadlineExceeded', 'a symptom: it folds into the root cause of its pods (tested as evidence in diagnose-cli)'],
-  ['RolloutStuck', 'a symptom: it folds into the root cause of its pods'],
 ]);
 
 describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('every analyzer against manifests in the sandbox (real kubectl)', () => {
@@ -186,8 +185,8 @@ describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('every an
   });
 
   it('covers every reason code: each is a case above or listed with why no manifest produces it', () => {
-    // TLSSecretMissing needs a policy grant: its own test below.
-    const covered = new Set<ReasonCode>([...CASES.map((entry) => entry.reason), 'TLSSecretMissing']);
+    // TLSSecretMissing needs a policy grant, RolloutStuck a template change: their own tests below.
+    const covered = new Set<ReasonCode>([...CASES.map((entry) => entry.reason), 'TLSSecretMissing', 'RolloutStuck']);
     expect(REASON_CODES.filter((code) => !covered.has(code) && !NOT_FROM_MANIFESTS.has(code))).toEqual([]);
     expect([...NOT_FROM_MANIFESTS.keys()].filter((code) => covered.has(code))).toEqual([]);
     // docs/diagnose.md says the same, in its coverage section.
@@ -215,6 +214,19 @@ describe.runIf(kubectlPath !== undefined || process.env.CI === 'true')('every an
     } finally {
       await granted.close();
     }
+  });
+
+  it('RolloutStuck: an OnDelete StatefulSet whose template changed keeps every pod on the old revision', async () => {
+    const changed = await harness.kubectl(['set', 'image', 'statefulset/ledger-db', 'postgres=postgres:16.4', '-n', 'prod']);
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    const stuck = await waitFor(async () => {
+      const document = await k8s_diagnose({ namespace: 'prod', target: 'sts/ledger-db' }, { core });
+      return topFor(document, 'StatefulSet', 'ledger-db');
+    }, { what: 'the StatefulSet to report its stuck rollout', timeoutMs: 20_000, intervalMs: 500 });
+    expect(stuck).toMatchObject({ reason: 'RolloutStuck', severity: 'warning' });
+    expect(stuck.summary).toContain('0/2 pods run the update revision');
+    expect(stuck.check).toContain('with updateStrategy OnDelete a pod takes the new revision only when it is deleted');
+    expect((await planned(stuck, 'inspect')).map((result) => result.command)).toContain('kubectl rollout history statefulset/ledger-db -n prod');
   });
 
   describe('the fixes, run as offered through rk8s exec, clear their findings', () => {

@@ -169,10 +169,13 @@ function analyzeStatefulSets(index: SnapshotIndex): Finding[] {
       extra.push(fieldEvidence(workload, 'status', `currentRevision=${current} updateRevision=${update} updatedReplicas=${set.status?.updatedReplicas ?? 0}`));
       findings.push({
         id: findingId(workload, 'RolloutStuck'), severity: 'warning', object: workload, owner: null, reason: 'RolloutStuck',
-        summary: `StatefulSet ${name}: ${set.status?.updatedReplicas ?? 0}/${desired} pods run the update revision ${update}.`,
+        summary: `StatefulSet ${name}: ${set.status?.updatedReplicas ?? 0}/${desired} pods run the update revision ${update}${set.spec?.updateStrategy?.type === 'OnDelete' ? ' (updateStrategy OnDelete: the controller replaces no pod by itself)' : ''}.`,
         affected: [], blastRadius: Math.max(0, desired - (set.status?.updatedReplicas ?? 0)),
-        evidence: [...extra, ...rolloutEvidence(index, workload)],
+        evidence: [...extra, ...(set.spec?.updateStrategy?.type ? [fieldEvidence(workload, 'spec.updateStrategy.type', set.spec.updateStrategy.type, 'spec')] : []), ...rolloutEvidence(index, workload)],
         remediations: present([rolloutHistory('StatefulSet', index.namespace, name, 'the revisions the rollout moves between'), describe('StatefulSet', index.namespace, name, 'conditions and events')]),
+        ...(set.spec?.updateStrategy?.type === 'OnDelete'
+          ? { check: 'with updateStrategy OnDelete a pod takes the new revision only when it is deleted: delete the pods one at a time, highest ordinal first, waiting for each to be Ready (or switch to RollingUpdate)' }
+          : {}),
       });
     }
     if (ready < desired) findings.push(notReady(index, workload, desired, ready, extra));
