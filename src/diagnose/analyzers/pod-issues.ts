@@ -312,7 +312,10 @@ function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus,
           evidence, logs: 'previous', check: `raise the memory limit of ${label}${memory.limit ? ` (now ${memory.limit})` : ''}, or find what uses the memory`,
         });
       }
-      return base('Restarting', `${label} restarted ${ago(last.finishedAt, index.now)} after exiting with code ${last.exitCode} (${last.reason ?? 'Error'})${restartText}`, { evidence, logs: 'previous' });
+      return base('Restarting', `${label} restarted ${ago(last.finishedAt, index.now)} after exiting with code ${last.exitCode} (${last.reason ?? 'Error'})${restartText}`, {
+        evidence, logs: 'previous',
+        check: `it runs again now; the previous logs of ${label} say why it exited with code ${last.exitCode}; if it keeps happening, treat it as a crash loop`,
+      });
     }
     if (status.ready === false) {
       const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
@@ -360,6 +363,7 @@ export function podIssues(index: SnapshotIndex, pod: Pod): PodIssue[] {
         ...eventsEvidence(index.warningsFor('Pod', name), index.now),
       ],
       logs: 'current',
+      check: `the pod is not restarted (restartPolicy ${pod.spec?.restartPolicy ?? 'Never'}): read ${failed ? `the logs of container ${failed.name}` : 'its events'} for why it failed, fix that, then create the pod again (a Job would retry it for you)`,
     }];
   }
 
