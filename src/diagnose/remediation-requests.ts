@@ -50,6 +50,21 @@ export function uncordon(node: string, why: string): Remediation {
   return remediation('fix', `Uncordon node ${node}`, why, { intent: 'uncordon', resource: 'node', name: node });
 }
 
+/** Resume a paused Deployment rollout (`rollout resume`). */
+export function resumeRollout(namespace: string, deployment: string, why: string): Remediation {
+  return remediation('fix', `Resume the rollout of deployment ${deployment}`, why, { intent: 'resume', resource: 'deployment', ...target(namespace, deployment) });
+}
+
+/** Run a CronJob now: a one-off Job from its template (`create job <name>-manual-1 --from=cronjob/<name>`). */
+export function triggerCronJob(namespace: string, cronJob: string, why: string): Remediation {
+  return remediation('fix', `Run cronjob ${cronJob} now`, why, { intent: 'trigger', resource: 'cronjob', ...target(namespace, cronJob) });
+}
+
+/** Resume a suspended CronJob (spec.suspend: false). */
+export function resumeCronJob(namespace: string, cronJob: string, why: string): Remediation {
+  return remediation('fix', `Resume cronjob ${cronJob}`, why, { intent: 'resume', resource: 'cronjob', ...target(namespace, cronJob) });
+}
+
 /** A container's previous (or current) log lines. */
 export function containerLogs(namespace: string, pod: string, container: string, previous: boolean, why: string): Remediation {
   return remediation('inspect', `${previous ? 'Previous logs' : 'Logs'} of ${pod} (${container})`, why, {

@@ -82,7 +82,7 @@ const KIND_PREFERENCE: Readonly<Partial<Record<Intent, readonly Resource[]>>> = 
   status: ['deployment', 'statefulset', 'daemonset'],
   history: ['deployment', 'statefulset', 'daemonset'],
   pause: ['deployment'],
-  resume: ['deployment'],
+  resume: ['deployment', 'cronjob'],
   scale: ['deployment', 'statefulset', 'replicaset', 'daemonset', 'hpa'],
   logs: ['pod', 'deployment', 'statefulset', 'daemonset', 'job'],
   top: ['pod', 'deployment', 'statefulset', 'node'],
@@ -710,8 +710,12 @@ function resolveObject(input: {
     }
     const exact = pool.find((object) => object.kind === target);
     if (exact) return resolvedFor(exact, target, intent, text, objects, catalog, podsOf, explicitResource);
-    // "logs of the nightly-report job": a cronjob named where its job is wanted: its latest job.
     const cronjob = pool.find((object) => object.kind === 'cronjob');
+    // "rerun the nightly-report job": a Job runs again only as a new Job from its CronJob.
+    if (target === 'job' && cronjob && intent !== undefined && !hasCard(catalog, intent, 'job') && hasCard(catalog, intent, 'cronjob')) {
+      return { object: cronjob, resource: 'cronjob', note: `"${mention.token} job" read as cronjob ${cronjob.name} (no card does ${intent} to jobs; a new run comes from the cronjob)` };
+    }
+    // "logs of the nightly-report job": a cronjob named where its job is wanted: its latest job.
     if (target === 'job' && cronjob) {
       const jobs = objects.filter((object) => object.kind === 'job' && object.owner?.kind === 'cronjob' && object.owner.name === cronjob.name).sort((a, b) => a.name.localeCompare(b.name));
       const latest = jobs[jobs.length - 1];

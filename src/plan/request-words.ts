@@ -103,7 +103,7 @@ const CUE_RULES: readonly CueRule[] = [
   cue('pause', 3, /\brollout pause\b/),
   cue('resume', 3, /\brollout resume\b/),
   // changes
-  cue('restart', 3, /\b(?:restart|bounce|recycle|reboot|kick|cycle|redeploy|respawn)\b(?!\s*(?:count|counts|loop)\b)|\broll (?:the )?pods\b|\bfresh (?:set of |batch of )?pods\b|\bturn it off and on\b/),
+  cue('restart', 3, /\b(?:restart|bounce|recycle|reboot|kick(?!\s+off\b)|cycle|redeploy|respawn)\b(?!\s*(?:count|counts|loop)\b)|\broll (?:the )?pods\b|\bfresh (?:set of |batch of )?pods\b|\bturn it off and on\b/),
   cue('scale', 3, /\bscale\b|\b(?:re)?size\b|\bset (?:the )?replicas\b|\bbump\b|\b(?:increase|decrease|reduce|raise|lower) (?:the )?(?:replicas?|replica count|instances|pods)\b|\b(?:add|remove) \d+ (?:more )?(?:replicas?|pods|instances)\b|\bspin (?:up|down)\b|\bmore replicas\b|\bfewer replicas\b/),
   cue('rollback', 3, /\broll ?back\b|\broll [a-z0-9][a-z0-9.-]* back\b|\brevert\b|\bundo\b|\bdowngrade\b|\bgo back to (?:the )?(?:previous|last|old|prior)\b/),
   cue('drain', 3, /\bdrain\b|\bevacuate\b|\bevict (?:all|everything|the pods|pods|every)\b|\bempty (?:out )?node\b/),
@@ -111,7 +111,7 @@ const CUE_RULES: readonly CueRule[] = [
   cue('cordon', 3, /(?<!un)\bcordon\b|\b(?:make|mark)(?: [a-z0-9.-]+)? unschedulable\b|\b(?:stop|disable|prevent) (?:new )?(?:pods? )?(?:from )?scheduling\b|\bno new pods on\b/),
   cue('delete', 3, /\bdelete\b|\bremove\b(?! \d)|\bkill\b|\bnuke\b|\bget rid of\b|\bclean ?up\b|\bdestroy\b|\bterminate\b|\brm\b/),
   cue('pause', 3, /\bpause\b|\bfreeze (?:the )?rollout\b|\bhold (?:the )?rollout\b/),
-  cue('resume', 3, /\bresume\b|\bunpause\b|\bcontinue (?:the )?rollout\b|\bunfreeze\b/),
+  cue('resume', 3, /\bresume\b|\bunpause\b|\bcontinue (?:the )?rollout\b|\bunfreeze\b|\bun-?suspend\b|\bre-?enable (?:the )?(?:[a-z0-9-]+ )?cron/),
   cue('suspend', 3, /\bsuspend\b|\bdisable (?:the )?cron/),
   cue('trigger', 3, /\bre-?run\b|\btrigger\b|\bkick off\b|\brun (?:the )?(?:[a-z0-9-]+ )?(?:cron ?job )?now\b|\bfire (?:off )?(?:the )?(?:[a-z0-9-]+ )?cron/),
   // reads

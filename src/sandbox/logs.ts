@@ -89,14 +89,14 @@ function failureLines(instance: LogInstance): string[] {
       'level=info msg="building report" rows=1843211',
     ];
   }
-  if (fault.type === 'LivenessFailure') return [];
+  if (fault.type === 'LivenessFailure' || fault.type === 'StartError') return [];
   const message = fault.message ?? 'config: required key "DATABASE_URL" is not set';
   return [`ERROR ${message}`, `FATAL unable to start: ${message}`];
 }
 
 /** True when the instance dies at start-up: it logs only the lines before the failure, never "ready" lines. */
 function diesAtStartup(instance: LogInstance): boolean {
-  return instance.endedAt !== undefined && (instance.fault?.type === 'CrashLoopBackOff' || instance.fault?.type === 'Error');
+  return instance.endedAt !== undefined && (instance.fault?.type === 'CrashLoopBackOff' || instance.fault?.type === 'Error' || instance.fault?.type === 'StartError');
 }
 
 /** Log style from the container name and image (api, nginx, postgres, envoy…). */

@@ -21,6 +21,7 @@ const follows = (example: { args: string[] }) => example.args.includes('--follow
 /** Mutations that need a state first (resume needs a paused rollout): the setup argv. */
 const SETUP: Readonly<Record<string, (args: readonly string[]) => string[]>> = {
   'resume-deployment': (args) => ['rollout', 'pause', ...args.slice(2)],
+  'resume-cronjob': (args) => args.map((argument) => (argument === '{"spec":{"suspend":false}}' ? '{"spec":{"suspend":true}}' : argument)),
 };
 /** The kubectl resource name of a read's type (get/describe X ...), to ask the sandbox whether it serves it. */
 const typeOf = (args: readonly string[]) => (args[0] === 'get' || args[0] === 'describe' ? args[1]?.split('/')[0] : undefined);

@@ -1,8 +1,9 @@
 /**
  * Scenarios built from ordinary manifests in the sandbox's scenario format, diagnosed with the real
- * kubectl through k8s_diagnose: the root cause is the top finding. (States today's sandbox cannot
- * produce from manifests, such as a missing Secret, are covered by the unit tests over hand-built
- * 1.32 objects until the sandbox grows them.)
+ * kubectl through k8s_diagnose: the root cause is the top finding, where several findings chain (a
+ * crashing new revision while the old one serves, a crash loop behind a Service and an Ingress). One
+ * case per reason code is in diagnose-analyzers.test.ts; the few codes no manifest can produce are
+ * listed with why in docs/diagnose.md ("Coverage").
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

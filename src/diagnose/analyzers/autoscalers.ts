@@ -23,6 +23,9 @@ function targetTemplate(index: SnapshotIndex, kind: string, name: string): PodTe
   return null; // a kind the snapshot does not hold (a CRD with a scale subresource): cannot tell
 }
 
+/** Kinds without a scale subresource: an autoscaler pointed at one can never scale it. */
+const UNSCALABLE_KINDS: ReadonlySet<string> = new Set(['DaemonSet', 'Job', 'CronJob', 'Pod']);
+
 function utilizationResources(hpa: HorizontalPodAutoscaler): string[] {
   return (hpa.spec?.metrics ?? [])
     .filter((metric) => metric.type === 'Resource' && metric.resource?.target?.type === 'Utilization' && typeof metric.resource.name === 'string')
@@ -37,12 +40,13 @@ function analyzeAutoscalers(index: SnapshotIndex): Finding[] {
     const target = hpa.spec?.scaleTargetRef;
     const targetRef = index.ref(target?.kind ?? 'Deployment', target?.name ?? '');
     const events = index.warningsFor('HorizontalPodAutoscaler', name);
-    const remediations = present([describe('HorizontalPodAutoscaler', index.namespace, name, 'its metrics, conditions and events'), describe(targetRef.kind, index.namespace, targetRef.name, 'the workload it scales')]);
+    const template = targetTemplate(index, targetRef.kind, targetRef.name);
+    // A target that does not exist has nothing to describe.
+    const remediations = present([describe('HorizontalPodAutoscaler', index.namespace, name, 'its metrics, conditions and events'), ...(template === undefined ? [] : [describe(targetRef.kind, index.namespace, targetRef.name, 'the workload it scales')])]);
     const build = (reason: ReasonCode, summary: string, evidence: Evidence[], check?: string): Finding => ({
       id: findingId(ref, reason), severity: 'warning', object: ref, owner: null, reason, summary, affected: [targetRef], blastRadius: 1,
       evidence: [...evidence, ...eventsEvidence(events, index.now)], remediations, ...(check ? { check } : {}),
     });
-    const template = targetTemplate(index, targetRef.kind, targetRef.name);
     if (template === undefined) {
       findings.push(build('HPATargetMissing', `HorizontalPodAutoscaler ${name} scales ${targetRef.kind} ${targetRef.name}, which does not exist.`,
         [fieldEvidence(ref, 'spec.scaleTargetRef', `${target?.apiVersion ?? ''} ${targetRef.kind}/${targetRef.name}`.trim(), 'spec')],
@@ -67,7 +71,10 @@ function analyzeAutoscalers(index: SnapshotIndex): Finding[] {
     const ableToScale = conditions.find((condition) => condition.type === 'AbleToScale' && condition.status === 'False');
     if (ableToScale) {
       findings.push(build('HPAUnableToScale', `HorizontalPodAutoscaler ${name} cannot scale ${targetRef.kind} ${targetRef.name}: ${ableToScale.reason ?? ''} ${ableToScale.message ?? ''}`.trim() + '.',
-        [fieldEvidence(ref, 'status.conditions[AbleToScale]', `status=False reason=${ableToScale.reason ?? ''} message=${JSON.stringify(ableToScale.message ?? '')}`)]));
+        [fieldEvidence(ref, 'status.conditions[AbleToScale]', `status=False reason=${ableToScale.reason ?? ''} message=${JSON.stringify(ableToScale.message ?? '')}`)],
+        UNSCALABLE_KINDS.has(targetRef.kind)
+          ? `a ${targetRef.kind} has no replica count (no scale subresource), so no autoscaler can scale it: point spec.scaleTargetRef at a Deployment or StatefulSet, or delete the autoscaler`
+          : `the autoscaler cannot read or set the scale of ${targetRef.kind} ${targetRef.name} (${ableToScale.reason ?? 'AbleToScale=False'}): check the target and the autoscaler's events`));
     }
     const active = conditions.find((condition) => condition.type === 'ScalingActive' && condition.status === 'False');
     if (active) {

@@ -75,11 +75,22 @@ function analyzeClaims(index: SnapshotIndex): Finding[] {
         `fix what the provisioner reports: ${provisioningFailed.message ?? ''}`));
       continue;
     }
-    const storageClass = className ? index.storageClass(className) : index.defaultStorageClass();
+    // "" asks for no class at all (static volumes); only an unset class means the default one.
+    const storageClass = className === '' ? undefined : className ? index.storageClass(className) : index.defaultStorageClass();
     if (storageClass?.volumeBindingMode === 'WaitForFirstConsumer' && pods.length === 0) continue;
     if (age >= PENDING_GRACE_MS) {
-      findings.push(build('PVCPending', `PersistentVolumeClaim ${name} has been Pending ${ago(claim.metadata?.creationTimestamp, index.now).replace(' ago', '')}${usedBy}.`,
-        [phaseEvidence, fieldEvidence(ref, 'spec.storageClassName', className ?? '(default)', 'spec')]));
+      // A claim that names its volume waits for exactly that PersistentVolume: say whether it exists.
+      const wanted = claim.spec?.volumeName;
+      const volumes = index.snapshot.persistentVolumes;
+      const volume = wanted && volumes ? volumes.find((candidate) => candidate.metadata?.name === wanted) : undefined;
+      const boundElsewhere = volume?.spec?.claimRef && (volume.spec.claimRef.name !== name || volume.spec.claimRef.namespace !== index.namespace);
+      const check = !wanted ? undefined
+        : volumes === undefined ? `the claim waits for PersistentVolume ${wanted} (spec.volumeName): check that it exists and is free`
+        : !volume ? `the claim waits for PersistentVolume ${wanted} (spec.volumeName), which does not exist: create that volume, or recreate the claim without volumeName so that its class provisions one`
+        : boundElsewhere ? `the claim waits for PersistentVolume ${wanted}, which is bound to ${volume.spec!.claimRef!.namespace}/${volume.spec!.claimRef!.name}: free it or name another volume`
+        : undefined;
+      findings.push(build('PVCPending', `PersistentVolumeClaim ${name} has been Pending ${ago(claim.metadata?.creationTimestamp, index.now).replace(' ago', '')}${wanted ? ` waiting for PersistentVolume ${wanted}${volumes !== undefined && !volume ? ', which does not exist' : ''}` : ''}${usedBy}.`,
+        [phaseEvidence, fieldEvidence(ref, 'spec.storageClassName', className ?? '(default)', 'spec'), ...(wanted ? [fieldEvidence(ref, 'spec.volumeName', wanted, 'spec')] : [])], check));
     }
   }
   return findings;

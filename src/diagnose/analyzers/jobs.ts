@@ -10,7 +10,7 @@ import { scheduleProblem } from '../cron-schedule.js';
 import { eventsEvidence, fieldEvidence, noteEvidence } from '../evidence.js';
 import { findingId, type Evidence, type Finding } from '../finding.js';
 import type { ReasonCode } from '../reasons.js';
-import { describe, jobLogs, present } from '../remediation-requests.js';
+import { describe, jobLogs, present, resumeCronJob, triggerCronJob } from '../remediation-requests.js';
 import { controllerOf, type SnapshotIndex } from '../snapshot-index.js';
 
 function startedAt(job: Job): number {
@@ -28,16 +28,22 @@ function failedPodEvidence(index: SnapshotIndex, job: string): { evidence: Evide
       const terminated = status.state?.terminated ?? status.lastState?.terminated;
       if (!terminated || terminated.exitCode === 0) continue;
       evidence.push(fieldEvidence(ref, `status.containerStatuses[${status.name}].state.terminated`, `reason=${terminated.reason ?? 'Error'} exitCode=${terminated.exitCode}${terminated.finishedAt ? ` finishedAt=${terminated.finishedAt}` : ''}`));
-      detail ??= `pod ${podName}: container ${status.name} exited with code ${terminated.exitCode} (${terminated.reason ?? 'Error'})`;
+      const first = detail === undefined;
+      if (first) detail = `pod ${podName}: container ${status.name} exited with code ${terminated.exitCode} (${terminated.reason ?? 'Error'})`;
       const log = index.log(podName, status.name);
       if (log && !log.error) {
         evidence.push(...log.lines.map((line): Evidence => ({ type: 'log', object: ref, path: `logs -c ${status.name}`, text: line.text, ...(line.error ? { error: true } : {}) })));
+        // Only the container the detail names: the summary quotes one error line, not one per pod.
         const lastError = [...log.lines].reverse().find((line) => line.error)?.text;
-        if (lastError && detail) detail += `; its last error line: ${lastError}`;
+        if (lastError && first) detail += `; its last error line: ${lastError}`;
       }
     }
   }
   return { evidence, ...(detail ? { detail } : {}) };
+}
+
+function cronJobExists(index: SnapshotIndex, name: string): boolean {
+  return index.cronJobs.some((cronJob) => cronJob.metadata?.name === name);
 }
 
 function analyzeJobs(index: SnapshotIndex): Finding[] {
@@ -70,8 +76,15 @@ function analyzeJobs(index: SnapshotIndex): Finding[] {
         ...pods.evidence,
         ...eventsEvidence(index.warningsFor('Job', name), index.now),
       ],
-      remediations: present([jobLogs(index.namespace, name, 'what the job\'s pod printed before it failed'), describe('Job', index.namespace, name, 'its conditions, pods and events')]),
-      check: `fix what the pod's logs name${owner?.kind === 'CronJob' ? `, then run the job again (kubectl create job --from=cronjob/${owner.name}; rk8s has no card for that yet) or wait for the next schedule` : ', then recreate the job'}`,
+      remediations: present([
+        // A CronJob's failed run is re-run as a new Job from the CronJob; a bare Job has no template to re-run from.
+        ...(owner?.kind === 'CronJob' && cronJobExists(index, owner.name) ? [triggerCronJob(index.namespace, owner.name, 'after fixing what the pod\'s logs name, a new Job from the CronJob\'s template runs now instead of at the next schedule; running it again unchanged fails the same way')] : []),
+        jobLogs(index.namespace, name, 'what the job\'s pod printed before it failed'),
+        describe('Job', index.namespace, name, 'its conditions, pods and events'),
+      ]),
+      check: reason === 'JobDeadlineExceeded'
+        ? `the job ran longer than activeDeadlineSeconds (${job.spec?.activeDeadlineSeconds ?? '?'}s) and its pods were stopped: find why it is slow (its logs), or raise the deadline${owner?.kind === 'CronJob' ? ` in CronJob ${owner.name}'s jobTemplate` : ' and recreate the job'}`
+        : `fix what the pod's logs name${owner?.kind === 'CronJob' ? `, then run CronJob ${owner.name} again (the fix below) or wait for its next schedule` : ', then recreate the job'}`,
     });
   }
   return findings;
@@ -88,7 +101,8 @@ function analyzeCronJobs(index: SnapshotIndex): Finding[] {
         id: findingId(ref, 'CronJobSuspended'), severity: 'info', object: ref, owner: null, reason: 'CronJobSuspended',
         summary: `CronJob ${name} is suspended: it does not run on its schedule (${cronJob.spec.schedule}).`, affected: [], blastRadius: 0,
         evidence: [fieldEvidence(ref, 'spec.suspend', 'true', 'spec'), ...(cronJob.status?.lastScheduleTime ? [fieldEvidence(ref, 'status.lastScheduleTime', `${cronJob.status.lastScheduleTime} (${ago(cronJob.status.lastScheduleTime, index.now)})`)] : [])],
-        remediations, check: 'resume it when it should run again (spec.suspend: false)',
+        remediations: [resumeCronJob(index.namespace, name, 'spec.suspend: false schedules runs again from the next scheduled time; leave it suspended if that was on purpose (an incident, a migration)'), ...remediations],
+        check: 'resume it when it should run again (spec.suspend: false); a run missed while suspended starts only if startingDeadlineSeconds still covers it',
       });
     }
     const problem = scheduleProblem(cronJob.spec?.schedule);
@@ -113,7 +127,8 @@ function analyzeCronJobs(index: SnapshotIndex): Finding[] {
           noteEvidence('no Job of this CronJob is left (failedJobsHistoryLimit) to show why'),
           ...eventsEvidence(index.warningsFor('CronJob', name), index.now),
         ],
-        remediations, check: 'keep a failed Job for inspection (failedJobsHistoryLimit >= 1) and read its logs on the next failure',
+        remediations: [triggerCronJob(index.namespace, name, 'a run now, outside the schedule, shows whether it still fails, and keeps its Job (and its logs) to read'), ...remediations],
+        check: 'keep a failed Job for inspection (failedJobsHistoryLimit >= 1) and read its logs on the next failure',
       });
     }
   }

@@ -39,7 +39,7 @@ function analyzeNodes(index: SnapshotIndex): Finding[] {
     if (ready && ready.status !== 'True') {
       findings.push({
         ...base, id: findingId(ref, 'NodeNotReady'), severity: hosts ? 'critical' : 'warning', reason: 'NodeNotReady',
-        summary: `Node ${name} is NotReady (${ready.status}${ready.reason ? `, ${ready.reason}` : ''}) since ${ago(ready.lastTransitionTime, index.now).replace(' ago', '')}${ready.message ? `: ${ready.message}` : ''}${here}.`,
+        summary: `Node ${name} is NotReady (${ready.status}${ready.reason ? `, ${ready.reason}` : ''}) since ${ago(ready.lastTransitionTime, index.now).replace(' ago', '')}${ready.message ? `: ${ready.message.replace(/\.$/, '')}` : ''}${here}.`,
         evidence: [fieldEvidence(ref, 'status.conditions[Ready]', `status=${ready.status} reason=${ready.reason ?? ''} message=${JSON.stringify(ready.message ?? '')} lastHeartbeatTime=${ready.lastHeartbeatTime ?? ''}`), ...taints, ...eventsEvidence(index.warningsFor('Node', name), index.now)],
         remediations: describeNode,
         check: `check the node's kubelet and machine (power, network, disk); its pods are not served; if it does not come back, cordon and drain ${name}`,

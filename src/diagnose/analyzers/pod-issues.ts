@@ -165,15 +165,29 @@ function schedulingIssue(index: SnapshotIndex, pod: Pod, ref: ObjectRef, message
       checks.push(`lower the pod's ${resource} request (${format(requested)}) or add capacity`);
     }
   }
-  if (/untolerated taint|had taint/i.test(message)) checks.push('the nodes have taints the pod does not tolerate: add a toleration or remove the taint');
+  if (/untolerated taint|had taint/i.test(message)) {
+    // node.kubernetes.io/* taints come from the node's own conditions (not-ready, memory-pressure...): a
+    // toleration would place the pod on a sick node; other taints are someone's choice (dedicated=gpu).
+    const keys = [...message.matchAll(/taint \{([^:}]+):/g)].map((match) => match[1]!.trim());
+    const condition = keys.filter((key) => key.startsWith('node.kubernetes.io/'));
+    const chosen = keys.filter((key) => !key.startsWith('node.kubernetes.io/'));
+    if (condition.length > 0) checks.push(`some nodes are tainted by their own condition (${[...new Set(condition)].join(', ')}): they take pods again once healthy; do not tolerate these taints`);
+    if (chosen.length > 0 || keys.length === 0) checks.push(`the nodes have taints the pod does not tolerate${chosen.length > 0 ? ` (${[...new Set(chosen)].join(', ')})` : ''}: add a toleration or remove the taint`);
+  }
   if (/didn't match Pod's node affinity|node\(s\) didn't match node selector|node affinity\/selector/i.test(message)) checks.push('no node matches the pod\'s nodeSelector/affinity: fix the selector or label a node');
   if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim "[^"]+" not found/i.test(message)) {
     for (const volume of pod.spec?.volumes ?? []) if (volume.persistentVolumeClaim?.claimName) claims.push(volume.persistentVolumeClaim.claimName);
     checks.push(`the pod waits for its claim(s) ${claims.join(', ') || '(see volumes)'}: fix the claim first`);
   }
   if (/node\(s\) were unschedulable/i.test(message)) {
-    for (const node of index.nodes) if (node.spec?.unschedulable) nodes.push(node.metadata?.name ?? '');
-    checks.push(`node(s) ${nodes.join(', ') || '(cordoned)'} are cordoned: uncordon them if their maintenance is over`);
+    // Uncordoning helps only where the pod would fit: a cordoned node smaller than the request is no fix.
+    const cordoned = index.nodes.filter((node) => node.spec?.unschedulable);
+    const fits = (node: (typeof cordoned)[number]) => [...new Set(insufficient)].every((resource) =>
+      podRequest(pod, resource) <= ((resource === 'cpu' ? parseMillicores : parseQuantity)(ownValue(node.status?.allocatable, resource)) ?? 0));
+    for (const node of cordoned) if (fits(node)) nodes.push(node.metadata?.name ?? '');
+    const tooSmall = cordoned.filter((node) => !fits(node)).map((node) => node.metadata?.name ?? '');
+    if (nodes.length > 0 || tooSmall.length === 0) checks.push(`node(s) ${nodes.join(', ') || '(cordoned)'} are cordoned: uncordon them if their maintenance is over`);
+    if (tooSmall.length > 0) checks.push(`node(s) ${tooSmall.join(', ')} are cordoned, but too small for the pod's requests: uncordoning them would not help`);
   }
   evidence.push(...eventsEvidence(index.warningsFor('Pod', name), index.now));
   const detail = message.split('. preemption:')[0]!.replace(/\.$/, '');
@@ -240,6 +254,15 @@ function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus,
           check: `raise the memory limit of ${label}${memory.limit ? ` (now ${memory.limit})` : ''} in the workload's manifest, or find what uses the memory; rk8s has no card that changes resources`,
         });
       }
+      if (last && RUN_ERRORS.has(last.reason ?? '')) {
+        // The process never ran (StartError, exit 128: a missing executable, a bad mount): the back-off
+        // is the runtime's refusal, not a crash of the app; its message says why, the logs are empty.
+        const why = last.message?.trim() || last.reason!;
+        evidence.push(...warnings());
+        return base('RunContainerError', `${label} cannot be started by the runtime (${last.reason}, exit code ${last.exitCode})${restartText}: ${why}`, {
+          evidence, check: `the runtime cannot start ${label}: ${why}; fix the command, image or security settings`,
+        });
+      }
       const logs = logEvidence(index, name, container, ref);
       evidence.push(...logs.evidence, ...warnings());
       const exit = last ? `exits with code ${last.exitCode} (${last.reason ?? 'Error'})` : 'keeps exiting';
@@ -289,7 +312,10 @@ function containerIssue(index: SnapshotIndex, pod: Pod, status: ContainerStatus,
           evidence, logs: 'previous', check: `raise the memory limit of ${label}${memory.limit ? ` (now ${memory.limit})` : ''}, or find what uses the memory`,
         });
       }
-      return base('Restarting', `${label} restarted ${ago(last.finishedAt, index.now)} after exiting with code ${last.exitCode} (${last.reason ?? 'Error'})${restartText}`, { evidence, logs: 'previous' });
+      return base('Restarting', `${label} restarted ${ago(last.finishedAt, index.now)} after exiting with code ${last.exitCode} (${last.reason ?? 'Error'})${restartText}`, {
+        evidence, logs: 'previous',
+        check: `it runs again now; the previous logs of ${label} say why it exited with code ${last.exitCode}; if it keeps happening, treat it as a crash loop`,
+      });
     }
     if (status.ready === false) {
       const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
@@ -337,6 +363,7 @@ export function podIssues(index: SnapshotIndex, pod: Pod): PodIssue[] {
         ...eventsEvidence(index.warningsFor('Pod', name), index.now),
       ],
       logs: 'current',
+      check: `the pod is not restarted (restartPolicy ${pod.spec?.restartPolicy ?? 'Never'}): read ${failed ? `the logs of container ${failed.name}` : 'its events'} for why it failed, fix that, then create the pod again (a Job would retry it for you)`,
     }];
   }
 
@@ -383,6 +410,20 @@ export function podIssues(index: SnapshotIndex, pod: Pod): PodIssue[] {
     }];
   }
   if (stuck) {
+    const gates = (pod.spec?.schedulingGates ?? []).map((gate) => gate.name);
+    if (gates.length > 0 || scheduled?.reason === 'SchedulingGated') {
+      // Scheduling readiness: the scheduler does not look at the pod until every gate is removed.
+      return [{
+        pod, container: '', init: false, reason: 'Pending',
+        detail: `Pending for ${ago(pod.metadata?.creationTimestamp, index.now).replace(' ago', '')}: the scheduler waits for its scheduling gate(s) ${gates.join(', ') || '(see spec.schedulingGates)'} to be removed`,
+        evidence: [
+          fieldEvidence(ref, 'status.conditions[PodScheduled]', `status=False reason=SchedulingGated message=${JSON.stringify(scheduled?.message ?? '')}`),
+          ...(gates.length > 0 ? [fieldEvidence(ref, 'spec.schedulingGates', gates.join(', '), 'spec')] : []),
+          ...eventsEvidence(warnings, index.now),
+        ],
+        check: `whatever added the scheduling gate(s) ${gates.join(', ') || ''} (a controller or admission webhook) has not removed them: check that component; gates are removed by it, never by the scheduler`.replace('  ', ' '),
+      }];
+    }
     return [{
       pod, container: '', init: false, reason: 'Pending', detail: `Pending for ${ago(pod.metadata?.creationTimestamp, index.now).replace(' ago', '')}${scheduled?.status === 'True' ? ' after being scheduled' : ''}`,
       evidence: [fieldEvidence(ref, 'status', `phase=Pending${scheduled ? ` PodScheduled=${scheduled.status}${scheduled.reason ? ` (${scheduled.reason})` : ''}` : ''}`), ...eventsEvidence(warnings, index.now)],

@@ -9,7 +9,7 @@ import { ago } from '../age.js';
 import type { Analyzer } from '../analyzer.js';
 import { eventsEvidence, fieldEvidence, noteEvidence } from '../evidence.js';
 import { findingId, type Evidence, type Finding, type ObjectRef } from '../finding.js';
-import { describe, present, rolloutHistory, type RolloutKind } from '../remediation-requests.js';
+import { describe, present, resumeRollout, rolloutHistory, type RolloutKind } from '../remediation-requests.js';
 import { describeImages, revisionsOf } from '../rollout-history.js';
 import { controllerOf, type SnapshotIndex } from '../snapshot-index.js';
 import type { ResourceQuota } from '../snapshot-types.js';
@@ -113,8 +113,11 @@ function analyzeDeployments(index: SnapshotIndex): Finding[] {
         summary: `Deployment ${name}: the rollout is paused${updated < desired ? ` with ${updated}/${desired} pods on the new template` : ''}.`,
         affected: [], blastRadius: 0,
         evidence: [fieldEvidence(workload, 'spec.paused', 'true'), ...rolloutEvidence(index, workload)],
-        remediations: present([rolloutHistory('Deployment', index.namespace, name, 'what the paused rollout would change')]),
-        check: 'resume the rollout when it is meant to continue (kubectl rollout resume; rk8s has no resume card in this tier yet)',
+        remediations: present([
+          resumeRollout(index.namespace, name, 'the rollout continues from where it stopped, with the template as it is now; leave it paused if someone is still changing it'),
+          rolloutHistory('Deployment', index.namespace, name, 'what the paused rollout would change'),
+        ]),
+        check: 'resume the rollout when it is meant to continue (rollout resume is granted in staging and dev by the shipped policy)',
       });
     }
 
@@ -166,10 +169,13 @@ function analyzeStatefulSets(index: SnapshotIndex): Finding[] {
       extra.push(fieldEvidence(workload, 'status', `currentRevision=${current} updateRevision=${update} updatedReplicas=${set.status?.updatedReplicas ?? 0}`));
       findings.push({
         id: findingId(workload, 'RolloutStuck'), severity: 'warning', object: workload, owner: null, reason: 'RolloutStuck',
-        summary: `StatefulSet ${name}: ${set.status?.updatedReplicas ?? 0}/${desired} pods run the update revision ${update}.`,
+        summary: `StatefulSet ${name}: ${set.status?.updatedReplicas ?? 0}/${desired} pods run the update revision ${update}${set.spec?.updateStrategy?.type === 'OnDelete' ? ' (updateStrategy OnDelete: the controller replaces no pod by itself)' : ''}.`,
         affected: [], blastRadius: Math.max(0, desired - (set.status?.updatedReplicas ?? 0)),
-        evidence: [...extra, ...rolloutEvidence(index, workload)],
+        evidence: [...extra, ...(set.spec?.updateStrategy?.type ? [fieldEvidence(workload, 'spec.updateStrategy.type', set.spec.updateStrategy.type, 'spec')] : []), ...rolloutEvidence(index, workload)],
         remediations: present([rolloutHistory('StatefulSet', index.namespace, name, 'the revisions the rollout moves between'), describe('StatefulSet', index.namespace, name, 'conditions and events')]),
+        ...(set.spec?.updateStrategy?.type === 'OnDelete'
+          ? { check: 'with updateStrategy OnDelete a pod takes the new revision only when it is deleted: delete the pods one at a time, highest ordinal first, waiting for each to be Ready (or switch to RollingUpdate)' }
+          : {}),
       });
     }
     if (ready < desired) findings.push(notReady(index, workload, desired, ready, extra));

@@ -2,7 +2,8 @@
  * The HorizontalPodAutoscaler controller (autoscaling/v2), every 15 s: reads the target's scale,
  * the pods' resource metrics (metrics.k8s.io, as the sandbox reports them) and requests, computes
  * the replica count, scales within min/max, and writes the conditions and events the real
- * controller writes: AbleToScale=False FailedGetScale for a missing target, ScalingActive=False
+ * controller writes: AbleToScale=False FailedGetScale for a missing target or one without a scale
+ * subresource (a DaemonSet), ScalingActive=False
  * FailedGetResourceMetric for a pod without a request or without metrics, ScalingLimited=True
  * TooManyReplicas when pinned at the maximum. A status the scenario wrote is kept as written.
  */
@@ -155,6 +156,13 @@ function syncHpa(cluster: SandboxCluster, object: KubeObject, state: { recommend
   };
   if (!target) {
     const message = `${plural}/scale${group.includes('.') || group === 'apps' ? `.${group}` : ''} "${reference.name}" not found`;
+    event('Warning', 'FailedGetScale', message);
+    write({ currentReplicas: 0, desiredReplicas: 0, conditions: [condition('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${message}`)] });
+    return;
+  }
+  if (!targetType?.subresources?.some((subresource) => subresource.name === 'scale')) {
+    // The scale client asks for <kind>/scale, which only scalable kinds serve (a DaemonSet has none): 404.
+    const message = 'the server could not find the requested resource';
     event('Warning', 'FailedGetScale', message);
     write({ currentReplicas: 0, desiredReplicas: 0, conditions: [condition('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${message}`)] });
     return;

@@ -3,7 +3,9 @@
  * the controller's back-off (10 s doubling, at most 6 min), and fails the Job with the controller's
  * conditions and events once failures pass `backoffLimit` (BackoffLimitExceeded: "Job has reached
  * the specified backoff limit") or it runs past `activeDeadlineSeconds` (DeadlineExceeded: "Job was
- * active longer than specified deadline"). Failed pods are kept; active ones are deleted.
+ * active longer than specified deadline"), or a failed pod matches a podFailurePolicy FailJob rule
+ * (PodFailurePolicy: "Container x for pod ns/y failed with exit code 42 matching FailJob rule at
+ * index 0"; Ignore rules keep a failure off the backoff count). Failed pods are kept; active ones are deleted.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
@@ -36,6 +38,28 @@ function failJob(cluster: SandboxCluster, object: KubeObject, status: Record<str
   } else cluster.recordEvent(object, 'Warning', reason, message, 'job-controller');
 }
 
+/** The first podFailurePolicy rule a failed pod matches, with the container and exit code that matched. */
+function matchingRule(job: Job, pod: Pod): { action: string; index: number; container?: string; exitCode?: number; condition?: string } | undefined {
+  const rules = job.spec?.podFailurePolicy?.rules ?? [];
+  for (const [index, rule] of rules.entries()) {
+    if (rule.onExitCodes) {
+      const { containerName, operator, values } = rule.onExitCodes;
+      // Only containers that terminated with a non-zero code count (exit 0 never matches a rule).
+      const hit = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((status) => {
+        const code = status.state?.terminated?.exitCode;
+        if (code === undefined || code === 0 || (containerName && status.name !== containerName)) return false;
+        return operator === 'In' ? values.includes(code) : !values.includes(code);
+      });
+      if (hit) return { action: rule.action, index, container: hit.name, exitCode: hit.state!.terminated!.exitCode };
+    }
+    if (rule.onPodConditions?.length) {
+      const matched = rule.onPodConditions.find((wanted) => (pod.status?.conditions ?? []).some((condition) => condition.type === wanted.type && condition.status === (wanted.status ?? 'True')));
+      if (matched) return { action: rule.action, index, condition: matched.type };
+    }
+  }
+  return undefined;
+}
+
 /** Job controller pass. */
 export function reconcileJobs(cluster: SandboxCluster): void {
   const type = cluster.type('Job');
@@ -53,7 +77,10 @@ export function reconcileJobs(cluster: SandboxCluster): void {
     const failedPods = pods.filter((pod) => pod.status?.phase === 'Failed');
     const restarts = job.spec?.template.spec?.restartPolicy === 'OnFailure'
       ? active.reduce((sum, pod) => sum + (pod.status?.containerStatuses ?? []).reduce((total, container) => total + container.restartCount, 0), 0) : 0;
-    const failures = failedPods.length + restarts;
+    // podFailurePolicy: a FailJob rule fails the Job at once; Ignore keeps a failure off backoffLimit.
+    const ruled = failedPods.map((pod) => ({ pod, rule: matchingRule(job, pod) }));
+    const failJobRule = ruled.filter((entry) => entry.rule?.action === 'FailJob').sort((left, right) => finishedAt(left.pod) - finishedAt(right.pod))[0];
+    const failures = ruled.filter((entry) => entry.rule?.action !== 'Ignore').length + restarts;
     const completions = job.spec?.completions ?? 1;
     const parallelism = job.spec?.parallelism ?? 1;
     const created = Date.parse(object.metadata.creationTimestamp ?? '') || now;
@@ -95,6 +122,12 @@ export function reconcileJobs(cluster: SandboxCluster): void {
         continue;
       }
       cluster.wakeAt(`job-deadline/${object.metadata.uid}`, due, () => cluster.requestReconcile());
+    }
+    if (failJobRule) {
+      const { pod, rule } = failJobRule;
+      const what = rule!.container !== undefined ? `Container ${rule!.container} for pod ${pod.metadata?.namespace}/${pod.metadata?.name} failed with exit code ${rule!.exitCode}` : `Pod ${pod.metadata?.namespace}/${pod.metadata?.name} has condition ${rule!.condition ?? ''}`;
+      failJob(cluster, object, status, 'PodFailurePolicy', `${what} matching FailJob rule at index ${rule!.index}`, cluster.loading ? finishedAt(pod) : now, active as unknown as KubeObject[]);
+      continue;
     }
     const backoffLimit = job.spec?.backoffLimit ?? 6;
     if (failures > backoffLimit) {

@@ -132,7 +132,7 @@ export interface ContainerFaults {
 export function containerFaults(cluster: SandboxCluster, pod: Pod, container: Container, index: number, init = false): ContainerFaults {
   const result: ContainerFaults = {};
   for (const fault of faultsFor(cluster, pod, container, index, init)) {
-    if (['CrashLoopBackOff', 'Error', 'OOMKilled', 'LivenessFailure'].includes(fault.type)) result.crash ??= fault;
+    if (['CrashLoopBackOff', 'Error', 'StartError', 'OOMKilled', 'LivenessFailure'].includes(fault.type)) result.crash ??= fault;
     else if (fault.type === 'ReadinessFailure' || fault.type === 'Unhealthy') result.readiness ??= fault;
     else if (fault.type === 'HighUsage') result.usage ??= fault;
     else if (fault.type === 'ImagePullBackOff') result.image ??= fault;

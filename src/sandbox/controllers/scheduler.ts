@@ -4,6 +4,7 @@
  * binding as a PreFilter), and when no node fits writes the PodScheduled=False condition and a
  * FailedScheduling event (events.k8s.io series) in the scheduler's exact words:
  * `0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.`
+ * A pod with scheduling gates waits, PodScheduled=False reason SchedulingGated, until they are removed.
  */
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodAffinityTerm, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
@@ -296,6 +297,10 @@ export function reconcileScheduler(cluster: SandboxCluster, allocator?: PodIpAll
     || String(left.metadata.creationTimestamp).localeCompare(String(right.metadata.creationTimestamp)));
   const now = Date.now();
   for (const stored of pending) {
+    if (((stored as unknown as Pod).spec?.schedulingGates ?? []).length > 0) {
+      markGated(cluster, stored);
+      continue;
+    }
     const object = cloneJson(stored);
     const pod = object as unknown as Pod;
     const result = schedulePod(cluster, pod, nodes, usage);
@@ -310,6 +315,23 @@ export function reconcileScheduler(cluster: SandboxCluster, allocator?: PodIpAll
     }
     markUnschedulable(cluster, object, result.message, now);
   }
+}
+
+/**
+ * A pod with scheduling gates is not scheduled until every gate is removed (PodSchedulingReadiness):
+ * PodScheduled=False reason SchedulingGated, and no event, as kube-scheduler does.
+ */
+function markGated(cluster: SandboxCluster, stored: KubeObject): void {
+  const pod = stored as unknown as Pod;
+  const previous = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
+  if (previous?.reason === 'SchedulingGated') return;
+  const object = cloneJson(stored);
+  const since = cluster.loading ? Date.parse(stored.metadata.creationTimestamp ?? '') || Date.now() : Date.now();
+  object['status'] = {
+    phase: 'Pending', qosClass: pod.status?.qosClass,
+    conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: cluster.timestamp(since), reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }],
+  };
+  cluster.store.update(cluster.type('Pod'), object);
 }
 
 function markUnschedulable(cluster: SandboxCluster, object: KubeObject, message: string, now: number): void {

@@ -12,7 +12,7 @@ import { spamLimitedCount, type EventHistory } from '../events/event-recorder.js
 import { cloneJson, jsonEqual, type KubeObject } from '../types.js';
 import { missingPullSecrets, pullImage } from './image-pull.js';
 import { probeFailureMessage, probeTiming } from './probes.js';
-import { evaluatePod, kubeletScale, newPodRuntime, pullAttemptsUntil, type ContainerView, type PodRuntime, type PodView } from './pod-runtime.js';
+import { evaluatePod, kubeletScale, newPodRuntime, pullAttemptsUntil, startErrorMessage, type ContainerView, type PodRuntime, type PodView } from './pod-runtime.js';
 
 const eventTtlMs = 3_600_000;
 
@@ -126,6 +126,11 @@ function recordTransitions(cluster: SandboxCluster, pod: KubeObject, before: Pod
         event('Normal', 'Created', `Created container ${container.name}`, path);
         event('Normal', 'Started', `Started container ${container.name}`, path);
       }
+      if (died && container.faults.crash?.type === 'StartError') {
+        // The runtime refused to start the process: created, never started.
+        event('Normal', 'Created', `Created container ${container.name}`, path);
+        event('Warning', 'Failed', `Error: ${startErrorMessage(container.container, container.faults)}`, path);
+      }
       if (container.stage === 'backoff' && (died || tick)) {
         event('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, path);
       }
@@ -214,7 +219,8 @@ function synthesizeHistory(cluster: SandboxCluster, pod: KubeObject, runtime: Po
       const firstStart = state.anchor ? Math.min(latestStart, runtime.boundAt + runtime.startDelayMs) : state.startedAt;
       record('Normal', 'Pulled', `Container image "${image}" already present on machine`, firstStart, latestStart, starts, path);
       record('Normal', 'Created', `Created container ${container.name}`, firstStart, latestStart, starts, path);
-      record('Normal', 'Started', `Started container ${container.name}`, firstStart, latestStart, starts, path);
+      if (container.faults.crash?.type === 'StartError') record('Warning', 'Failed', `Error: ${startErrorMessage(container.container, container.faults)}`, firstStart, latestStart, starts, path);
+      else record('Normal', 'Started', `Started container ${container.name}`, firstStart, latestStart, starts, path);
       const crash = container.faults.crash;
       if (crash && timeline.restartCount >= 1) {
         const deaths = timeline.restartCount + (container.stage === 'backoff' || container.stage === 'terminated' ? 1 : 0);

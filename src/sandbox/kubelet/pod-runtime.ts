@@ -176,6 +176,8 @@ function timelineInput(cluster: SandboxCluster, pod: Pod, container: Container, 
   const crash = faults.crash;
   const common = { firstStart: state.startedAt ?? 0, restartPolicy: policy, backOffMs: base, maxBackOffMs: base * 30, immediateRestartMs: Math.min(1_000, base / 10), ...(state.anchor ? { anchor: state.anchor } : {}) };
   if (crash?.type === 'OOMKilled') return { ...common, runMs: crash.runFor !== undefined ? parseDuration(crash.runFor) : 60_000, termination: { exitCode: 137, reason: 'OOMKilled' } };
+  // The process never runs: the runtime refuses to start it (exit 128, StartError), then back-off.
+  if (crash?.type === 'StartError') return { ...common, runMs: 0, termination: { exitCode: 128, reason: 'StartError' } };
   if (crash?.type === 'CrashLoopBackOff' || crash?.type === 'Error') {
     return { ...common, runMs: crash.runFor !== undefined ? parseDuration(crash.runFor) : 2_000, termination: { exitCode: crash.exitCode ?? 1, reason: 'Error' } };
   }
@@ -202,8 +204,16 @@ function terminated(cluster: SandboxCluster, uid: string, name: string, instance
   };
 }
 
-/** The termination message a FallbackToLogsOnError container leaves (its last log lines). */
+/** What containerd says when it cannot start a container's process (the kubelet passes it on). */
+export function startErrorMessage(container: Container, faults: ContainerFaults): string {
+  const executable = container.command?.[0] ?? container.args?.[0] ?? container.name;
+  const why = faults.crash?.message ?? `exec: "${executable}": executable file not found in $PATH`;
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${why}: unknown`;
+}
+
+/** The termination message a FallbackToLogsOnError container leaves (its last log lines), or the runtime's StartError. */
 function terminationMessage(container: Container, faults: ContainerFaults, finished: FinishedInstance): string | undefined {
+  if (finished.reason === 'StartError') return startErrorMessage(container, faults);
   if (container.terminationMessagePolicy !== 'FallbackToLogsOnError' || finished.exitCode === 0 || finished.reason === 'OOMKilled') return undefined;
   const message = faults.crash?.message;
   return message ? `ERROR ${message}\nFATAL unable to start: ${message}\n` : undefined;

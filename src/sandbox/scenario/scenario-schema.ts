@@ -29,13 +29,13 @@ export const RbacRuleSchema = z.strictObject({
 });
 
 /** The failure kinds a fault can inject into matching containers. */
-export const faultTypes = ['CrashLoopBackOff', 'Error', 'OOMKilled', 'ImagePullBackOff', 'ReadinessFailure', 'Unhealthy', 'LivenessFailure', 'HighUsage'] as const;
+export const faultTypes = ['CrashLoopBackOff', 'Error', 'StartError', 'OOMKilled', 'ImagePullBackOff', 'ReadinessFailure', 'Unhealthy', 'LivenessFailure', 'HighUsage'] as const;
 
 /** A failure the scenario injects into matching containers (what no manifest can say: that an image crashes). */
 export const FaultSchema = z
   .strictObject({
     type: z.enum(faultTypes, { error: `must be one of ${faultTypes.join(', ')}` }).describe(
-      'CrashLoopBackOff/Error: the container exits (exitCode, after runFor); OOMKilled: killed at its memory limit; ImagePullBackOff: its image does not exist; '
+      'CrashLoopBackOff/Error: the container exits (exitCode, after runFor); StartError: the runtime cannot start its process (message: why, default the command is not in the image); OOMKilled: killed at its memory limit; ImagePullBackOff: its image does not exist; '
       + 'ReadinessFailure (alias Unhealthy): the readiness probe fails; LivenessFailure: the liveness probe fails and the kubelet restarts it; HighUsage: metrics report cpu/memory.',
     ),
     namespace: z.string().optional().describe('Only pods in this namespace.'),

@@ -8,6 +8,8 @@ import { formatProblem } from '../../../src/config/problems.js';
 import { loadCards } from '../../../src/corpus/load-cards.js';
 import { placeholdersOf, renderCard } from '../../../src/corpus/render.js';
 import type { Card } from '../../../src/schemas/card.js';
+import { parseKubectlArgs } from '../../../src/validate/kubectl-argv.js';
+import { narrowFormViolations } from '../../../src/validate/narrow-forms.js';
 import { CLUSTER_SCOPED_RESOURCES, INTENTS, MUTATING_INTENTS, RESOURCES, type Intent } from '../../../src/schemas/vocabulary.js';
 import { describeWith } from '../../helpers/prerequisites.js';
 
@@ -32,10 +34,7 @@ describe('card corpus', () => {
     expect(corpus.cards.length).toBeGreaterThanOrEqual(110);
   });
 
-  // suspend and trigger are cronjob changes the validator cannot allow yet (patch / create job --from):
-  // their cards come with that validator work, so they are the only intents without a card here.
-  const PENDING_VALIDATOR_SUPPORT: ReadonlySet<Intent> = new Set<Intent>(['suspend', 'trigger']);
-  it.each(INTENTS.filter((intent) => !PENDING_VALIDATOR_SUPPORT.has(intent)).map((intent) => [intent]))('has a card for intent %s', (intent) => {
+  it.each(INTENTS.map((intent) => [intent]))('has a card for intent %s', (intent) => {
     expect(corpus.cards.filter((card) => card.intent === intent).length).toBeGreaterThan(0);
   });
 
@@ -62,6 +61,9 @@ describe('card corpus', () => {
     ['uncordon', ['node']],
     ['drain', ['node']],
     ['delete', ['pod', 'job']],
+    ['trigger', ['cronjob']],
+    ['suspend', ['cronjob']],
+    ['resume', ['deployment', 'cronjob']],
   ] as const)('covers %s for %j', (intent, resources) => {
     const covered = new Set(corpus.cards.filter((card) => card.intent === intent).map((card) => card.resource));
     expect(resources.filter((resource) => !covered.has(resource))).toEqual([]);
@@ -77,8 +79,8 @@ describe('card examples', () => {
   });
 });
 
-/** Verbs (first argv element) a card may use, and the rollout subcommands. */
-const ALLOWED_VERBS = new Set(['get', 'describe', 'logs', 'rollout', 'scale', 'top', 'cordon', 'uncordon', 'drain', 'delete', 'events']);
+/** Verbs (first argv element) a card may use, and the rollout subcommands; create and patch only in their narrow forms. */
+const ALLOWED_VERBS = new Set(['get', 'describe', 'logs', 'rollout', 'scale', 'top', 'cordon', 'uncordon', 'drain', 'delete', 'events', 'create', 'patch']);
 const ALLOWED_ROLLOUT = new Set(['restart', 'status', 'history', 'undo', 'pause', 'resume']);
 /** Flags that must never appear in a template: target switching, cluster-wide or forced mutations. */
 const FORBIDDEN_FLAG = /^(-A|--all-namespaces|--all|--force|--grace-period|--now|--kubeconfig|--token|--server|-s|--as|--as-group|--as-uid|--context|--cluster|--user|--insecure-skip-tls-verify|--raw)(=|$)/;
@@ -120,6 +122,10 @@ describe.each(corpus.cards.map((card) => ({ id: card.id, card })))('card $id', (
     const [verb, subcommand] = card.command_template;
     expect(ALLOWED_VERBS.has(verb!)).toBe(true);
     if (verb === 'rollout') expect(ALLOWED_ROLLOUT.has(subcommand!)).toBe(true);
+    // The validator's narrow forms (src/validate/narrow-forms.ts): every example must pass them.
+    if (verb === 'create' || verb === 'patch') {
+      for (const example of card.examples) expect(narrowFormViolations(parseKubectlArgs(renderCard(card, example.params).args))).toEqual([]);
+    }
     for (const element of card.command_template) {
       expect(element).not.toMatch(FORBIDDEN_FLAG);
       expect(element).not.toMatch(/\s|[\u0000-\u001f]/);
@@ -146,7 +152,9 @@ describe.each(corpus.cards.map((card) => ({ id: card.id, card })))('card $id', (
   });
 
   it('has the risk level, dry-run mode and RBAC verbs its intent implies', () => {
-    expect({ risk: card.risk_level, dryRun: card.dry_run }).toEqual(EXPECTED_RISK[card.intent]);
+    // A patch has a server-side dry-run even where the intent's rollout form (resume deployment) has none.
+    const expected = card.command_template[0] === 'patch' ? { ...EXPECTED_RISK[card.intent], dryRun: 'server' } : EXPECTED_RISK[card.intent];
+    expect({ risk: card.risk_level, dryRun: card.dry_run }).toEqual(expected);
     const mutatingVerbs = card.verbs.filter((verb) => !READ_VERBS.has(verb));
     if (MUTATING_INTENTS.has(card.intent)) expect(mutatingVerbs.length).toBeGreaterThan(0);
     else expect(mutatingVerbs).toEqual([]);
@@ -183,6 +191,9 @@ describe('mutating cards follow up with a check', () => {
     ['restart-daemonset', 'status-daemonset'],
     ['drain-node', 'uncordon-node'],
     ['cordon-node', 'uncordon-node'],
+    ['trigger-cronjob', 'get-job'],
+    ['suspend-cronjob', 'resume-cronjob'],
+    ['resume-cronjob', 'get-cronjob'],
   ])('%s -> %s', (from, to) => {
     expect(cardById.get(from)?.follow_up).toContain(to);
   });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/diagnose/analyze.js';
 import type { Remediation } from '../../../src/diagnose/finding.js';
 import {
-  claimEvents, containerLogs, describe as describeObject, jobLogs, podEvents, podUsage, restart, rollbackTo, rolloutHistory, serviceEndpoints, uncordon,
+  claimEvents, containerLogs, describe as describeObject, jobLogs, podEvents, podUsage, restart, resumeCronJob, rollbackTo, rolloutHistory, serviceEndpoints, triggerCronJob, uncordon,
 } from '../../../src/diagnose/remediation-requests.js';
 import { propose } from '../../../src/pipeline/propose.js';
 import type { Core } from '../../../src/contracts/core.js';
@@ -41,6 +41,10 @@ describe('remediation requests render through propose() with the real corpus and
     ['restart a statefulset', restart('StatefulSet', 'prod', 'db', 'why'), 'kubectl rollout restart statefulset/db -n prod', 'confirm'],
     ['restart a daemonset', restart('DaemonSet', 'staging', 'agent', 'why'), 'kubectl rollout restart daemonset/agent -n staging', 'confirm'],
     ['uncordon a node', uncordon('node-1', 'why'), 'kubectl uncordon node-1', 'confirm'],
+    ['run a cronjob now', triggerCronJob('prod', 'nightly-report', 'why'), 'kubectl create job nightly-report-manual-1 --from=cronjob/nightly-report -n prod', 'confirm'],
+    ['resume a cronjob (staging)', resumeCronJob('staging', 'cleanup', 'why'), 'kubectl patch cronjob cleanup -n staging --type=merge -p \'{"spec":{"suspend":false}}\'', 'confirm'],
+    // The shipped policy does not grant the suspend/resume patch in prod: the preview says so.
+    ['resume a cronjob (prod)', resumeCronJob('prod', 'cleanup', 'why'), 'kubectl patch cronjob cleanup -n prod --type=merge -p \'{"spec":{"suspend":false}}\'', 'deny'],
     ['previous logs', containerLogs('prod', 'payments-6b7c8d9f4-lk2jd', 'payments', true, 'why'), 'kubectl logs payments-6b7c8d9f4-lk2jd -n prod --container=payments --tail=100 --previous', 'allow'],
     ['current logs', containerLogs('prod', 'api-1', 'api', false, 'why'), 'kubectl logs api-1 -n prod --container=api --tail=100', 'allow'],
     ['job logs', jobLogs('prod', 'report-1', 'why'), 'kubectl logs job/report-1 -n prod --tail=200', 'allow'],

@@ -16,6 +16,14 @@ describe('autoscaler analyzer', () => {
     const [finding] = run({ horizontalPodAutoscalers: [hpa('api', target)] });
     expect(finding).toMatchObject({ reason: 'HPATargetMissing' });
     expect(finding!.summary).toBe('HorizontalPodAutoscaler api scales Deployment api, which does not exist.');
+    // Nothing to describe for a target that is not there: only the autoscaler itself.
+    expect(finding!.remediations.map((remediation) => `${remediation.request.intent} ${remediation.request.resource}`)).toEqual(['describe hpa']);
+  });
+
+  it('says a DaemonSet cannot be autoscaled when the autoscaler cannot get its scale', () => {
+    const [finding] = run({ horizontalPodAutoscalers: [hpa('agent', { kind: 'DaemonSet', name: 'agent' }, { conditions: [{ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message: 'the HPA controller was unable to get the target\'s current scale: the server could not find the requested resource' }] })] });
+    expect(finding).toMatchObject({ reason: 'HPAUnableToScale' });
+    expect(finding!.check).toContain('a DaemonSet has no replica count (no scale subresource)');
   });
 
   it('reports scaling on CPU utilization without CPU requests, naming the containers', () => {

@@ -29,6 +29,17 @@ describe('job analyzer', () => {
     expect(finding!.remediations.map((remediation) => `${remediation.request.intent} ${remediation.request.resource}`)).toEqual(['logs job', 'describe job']);
   });
 
+  it('quotes one error line however many failed pods left logs, and says what a deadline means', () => {
+    const snapshot: Partial<Snapshot> = {
+      jobs: [job('migrate', { failed: { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' } })],
+      pods: [failedPod('migrate-aaaaa', 'migrate'), failedPod('migrate-bbbbb', 'migrate')],
+      logs: ['migrate-aaaaa', 'migrate-bbbbb'].map((name) => ({ pod: name, container: 'report', previous: false, lines: [{ text: `ERROR from ${name}`, error: true }] })),
+    };
+    const [finding] = jobs(snapshot);
+    expect(finding!.summary.match(/its last error line/g)).toHaveLength(1);
+    expect(finding!.check).toContain('ran longer than activeDeadlineSeconds');
+  });
+
   it('counts only the latest run of a CronJob, and names the CronJob', () => {
     const older = job('report-100', { owner: 'report', failed: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }, scheduledAgo: 2 * DAY });
     const newer = job('report-200', { owner: 'report', scheduledAgo: DAY });
@@ -37,7 +48,12 @@ describe('job analyzer', () => {
     const [finding] = jobs({ jobs: [older, newer, failedLatest], cronJobs: [cronJob('report')] });
     expect(finding).toMatchObject({ object: { kind: 'Job', name: 'report-300' }, owner: { kind: 'CronJob', name: 'report', namespace: 'prod' } });
     expect(finding!.summary).toMatch(/^The last run of CronJob report \(job report-300\) failed/);
-    expect(finding!.check).toContain('kubectl create job --from=cronjob/report');
+    expect(finding!.check).toContain('then run CronJob report again');
+    // The re-run is a fix through the trigger card; a bare Job (above) has none.
+    expect(finding!.remediations.map((remediation) => `${remediation.kind} ${remediation.request.intent} ${remediation.request.resource}/${remediation.request.name}`)).toEqual(['fix trigger cronjob/report', 'inspect logs job/report-300', 'inspect describe job/report-300']);
+    // A Job whose CronJob is gone has no template to run again.
+    const [orphan] = jobs({ jobs: [failedLatest], cronJobs: [] });
+    expect(orphan!.remediations.map((remediation) => remediation.request.intent)).toEqual(['logs', 'describe']);
   });
 });
 
@@ -49,6 +65,7 @@ describe('cronjob analyzer', () => {
   it('reports a suspended cronjob as information', () => {
     const [finding] = cronJobs({ cronJobs: [cronJob('report', { suspend: true })] });
     expect(finding).toMatchObject({ reason: 'CronJobSuspended', severity: 'info' });
+    expect(finding!.remediations[0]).toMatchObject({ kind: 'fix', request: { intent: 'resume', resource: 'cronjob', name: 'report' } });
   });
 
   it('reports an invalid schedule and says why', () => {
@@ -61,5 +78,6 @@ describe('cronjob analyzer', () => {
     const [finding] = cronJobs({ cronJobs: [cronJob('report', { lastSchedule: 2 * HOUR, lastSuccess: 26 * HOUR })] });
     expect(finding).toMatchObject({ reason: 'CronJobLastRunFailed' });
     expect(finding!.summary).toContain('the run scheduled 2h ago did not succeed (last success 26h ago)');
+    expect(finding!.remediations[0]).toMatchObject({ kind: 'fix', request: { intent: 'trigger', resource: 'cronjob' } });
   });
 });

@@ -15,7 +15,7 @@ describe('node analyzer', () => {
     const [finding] = run({ nodes: [node('node-1', { ready: 'Unknown' })], pods: [pod('api-1', { node: 'node-1' })] });
     expect(finding).toMatchObject({ reason: 'NodeNotReady', severity: 'critical', object: { kind: 'Node', name: 'node-1' }, affected: [{ kind: 'Pod', name: 'api-1', namespace: 'prod' }] });
     expect(finding!.object.namespace).toBeUndefined();
-    expect(finding!.summary).toContain('Kubelet stopped posting node status.');
+    expect(finding!.summary).toContain('Kubelet stopped posting node status; 1 pod(s) of prod run there.');
     expect(finding!.evidence.map((evidence) => evidence.text)).toContain('node.kubernetes.io/unreachable:NoExecute');
     expect(run({ nodes: [node('node-1', { ready: 'False' })] })[0]!.severity).toBe('warning');
   });

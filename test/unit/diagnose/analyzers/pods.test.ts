@@ -133,6 +133,43 @@ describe('pod analyzer', () => {
     expect(finding.remediations[0]!.request.namespace).toBeUndefined();
   });
 
+  it('does not offer to uncordon a node too small for the pod, and says why', () => {
+    const big = container('app', { resources: { requests: { cpu: '8' } } });
+    const pending = unschedulablePod('api-1', '0/2 nodes are available: 1 node(s) were unschedulable, 1 Insufficient cpu.', { containers: [big] });
+    const finding = only(pods({ pods: [pending], nodes: [node('node-1', { unschedulable: true, cpu: '4' }), node('node-2', { cpu: '4' })] }));
+    expect(finding.remediations.filter((remediation) => remediation.kind === 'fix')).toEqual([]);
+    expect(finding.check).toContain('node(s) node-1 are cordoned, but too small for the pod\'s requests');
+    // The same cordoned node with room for the pod is the fix.
+    const roomy = only(pods({ pods: [pending], nodes: [node('node-1', { unschedulable: true, cpu: '16' }), node('node-2', { cpu: '4' })] }));
+    expect(roomy.remediations[0]).toMatchObject({ kind: 'fix', request: { intent: 'uncordon', name: 'node-1' } });
+  });
+
+  it('tells condition taints (never to be tolerated) from chosen ones', () => {
+    const pending = unschedulablePod('api-1', '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 node(s) had untolerated taint {dedicated: gpu}.');
+    const finding = only(pods({ pods: [pending], nodes: [node('node-1'), node('node-2'), node('node-3')] }));
+    expect(finding.check).toContain('tainted by their own condition (node.kubernetes.io/not-ready)');
+    expect(finding.check).toContain('taints the pod does not tolerate (dedicated): add a toleration');
+  });
+
+  it('reads a back-off after StartError (the process never ran) as RunContainerError, with the runtime\'s message', () => {
+    const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "migrate": executable file not found in $PATH: unknown';
+    const status = crashLooping('app', 128, 'StartError', 6);
+    status.lastState!.terminated!.message = message;
+    const finding = only(pods({ pods: [pod('api-1', { statuses: [status], ready: false })] }));
+    expect(finding).toMatchObject({ reason: 'RunContainerError' });
+    expect(finding.summary).toContain('cannot be started by the runtime (StartError, exit code 128)');
+    expect(finding.check).toContain('exec: "migrate": executable file not found in $PATH');
+  });
+
+  it('names the scheduling gates a long-Pending pod waits for', () => {
+    const gated = pod('batch-1', { node: null, phase: 'Pending', age: HOUR, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastTransitionTime: ago(HOUR) }] });
+    gated.spec!.schedulingGates = [{ name: 'example.com/quota' }];
+    const finding = only(pods({ pods: [gated] }));
+    expect(finding).toMatchObject({ reason: 'Pending' });
+    expect(finding.summary).toContain('the scheduler waits for its scheduling gate(s) example.com/quota to be removed');
+    expect(finding.check).toContain('has not removed them');
+  });
+
   it('reports an evicted pod, informational when its workload is back to full strength', () => {
     const evicted = pod('api-5d8f7c9b6-old', { owner: 'ReplicaSet/api-5d8f7c9b6', labels: { app: 'api' }, phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 82Mi.', statuses: [] });
     const replacement = pod('api-5d8f7c9b6-new', { owner: 'ReplicaSet/api-5d8f7c9b6', labels: { app: 'api' } });

@@ -45,6 +45,16 @@ describe('workload analyzer', () => {
   it('reports a paused rollout', () => {
     const [finding] = run({ deployments: [deployment('api', { paused: true, replicas: 2, updated: 1 })] });
     expect(finding).toMatchObject({ reason: 'RolloutPaused', severity: 'warning' });
+    expect(finding!.remediations[0]).toMatchObject({ kind: 'fix', request: { intent: 'resume', resource: 'deployment', name: 'api' } });
+  });
+
+  it('says how an OnDelete StatefulSet takes its new revision', () => {
+    const set = statefulSet('db', { replicas: 2, ready: 2, currentRevision: 'db-old', updateRevision: 'db-new', updated: 0 });
+    set.spec!.updateStrategy = { type: 'OnDelete' };
+    const [finding] = run({ statefulSets: [set] });
+    expect(finding).toMatchObject({ reason: 'RolloutStuck' });
+    expect(finding!.summary).toContain('(updateStrategy OnDelete: the controller replaces no pod by itself)');
+    expect(finding!.check).toContain('delete the pods one at a time, highest ordinal first');
   });
 
   it('reports a StatefulSet whose update revision is not rolled out, and its unready replicas', () => {
