@@ -9,7 +9,7 @@ import type { ApprovalRecord } from '../src/approvals/approval-store.js';
 import { DryRunPreview } from './dry-run-preview.js';
 import { RiskBadge } from './risk-badge.js';
 import type { ApprovalsScreen, ApprovalsView } from './state/approvals-state.js';
-import { TextInput } from './text-input.js';
+import { PromptLine } from './prompt-line.js';
 import { useTheme } from './theme.js';
 
 /** Props. */
@@ -140,19 +140,13 @@ function DetailView({ view, active, limit, onInput }: { view: ApprovalsView; act
             <Text bold>{word}</Text>
             {' and press Enter to approve; Esc cancels.'}
           </Text>
-          <Box>
-            <Text color={theme.color('danger')}>{'name › '}</Text>
-            <TextInput value={view.input} onChange={onInput} active={active} maxLength={253} />
-          </Box>
+          <PromptLine label="name › " tone="danger" value={view.input} onChange={onInput} active={active} maxLength={253} />
         </Box>
       ) : null}
       {view.mode === 'typing-reason' ? (
         <Box flexDirection="column">
           <Text color={theme.color('warning')}>Why deny it? The agent is shown the reason (optional). Enter denies; Esc cancels.</Text>
-          <Box>
-            <Text color={theme.color('warning')}>{'reason › '}</Text>
-            <TextInput value={view.input} onChange={onInput} active={active} maxLength={500} />
-          </Box>
+          <PromptLine label="reason › " tone="warning" value={view.input} onChange={onInput} active={active} maxLength={500} />
         </Box>
       ) : null}
       {view.mode === 'deciding' ? <Text color={theme.color('muted')}>deciding…</Text> : null}

@@ -1,7 +1,7 @@
 /** The confirmation the core asks for: `y` for medium risk, the typed name for high risk; Esc cancels. */
 import { Box, Text } from 'ink';
 import type { Confirmation } from '../src/schemas/approval.js';
-import { TextInput } from './text-input.js';
+import { PromptLine } from './prompt-line.js';
 import { useTheme } from './theme.js';
 
 /** Props. */
@@ -41,10 +41,7 @@ export function ConfirmationPanel(props: ConfirmationPanelProps) {
             <Text bold>{confirmation.word ?? ''}</Text>
             {' and press Enter to run it; Esc cancels.'}
           </Text>
-          <Box>
-            <Text color={theme.color('danger')}>{'name › '}</Text>
-            <TextInput value={props.input} onChange={props.onInput} active={props.active} maxLength={253} />
-          </Box>
+          <PromptLine label="name › " tone="danger" value={props.input} onChange={props.onInput} active={props.active} maxLength={253} />
         </Box>
       ) : null}
       {props.refusal ? <Text color={theme.color('danger')}>{props.refusal}</Text> : null}

@@ -5,13 +5,13 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { serializeError } from '../src/errors.js';
 import type { Core } from '../src/contracts/core.js';
 import type { PipelineEvent } from '../src/contracts/events.js';
 import type { Card } from '../src/schemas/card.js';
 import { isIntent, normalizeResource } from '../src/schemas/vocabulary.js';
 import type { CatalogEntry, NamespaceItem, ObjectItem, StatusInfo, TuiServices, TuiUndo } from './services.js';
 import { createSideServices } from './diagnose-services.js';
+import { loadBoth } from './load-both.js';
 
 /** A tiny observable for the status bar. */
 export interface StatusStore {
@@ -122,15 +122,12 @@ export interface CoreServicesOptions {
 }
 
 async function* guarded(core: Promise<Core>, open: (core: Core, modules: Awaited<ReturnType<typeof pipelineModules>>) => AsyncIterable<PipelineEvent>): AsyncGenerator<PipelineEvent> {
-  let ready: Core;
-  let modules: Awaited<ReturnType<typeof pipelineModules>>;
-  try {
-    [ready, modules] = await Promise.all([core, pipelineModules()]);
-  } catch (error) {
-    yield { type: 'error', error: serializeError(error) };
+  const loaded = await loadBoth(core, pipelineModules());
+  if ('error' in loaded) {
+    yield { type: 'error', error: loaded.error };
     return;
   }
-  yield* open(ready, modules);
+  yield* open(...loaded.values);
 }
 
 /** Services over a (possibly starting) core. */

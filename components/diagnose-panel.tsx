@@ -6,7 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import type { Evidence, Finding, Remediation } from '../src/diagnose/finding.js';
-import { FilterList, type FilterItem } from './filter-list.js';
+import { FilterList, pickerListProps, type FilterItem } from './filter-list.js';
 import { useAsyncList } from './hooks/use-async-list.js';
 import { NamespacePicker } from './namespace-picker.js';
 import { objectRow } from './name-picker.js';
@@ -91,14 +91,9 @@ function TargetPicker(props: DiagnosePanelProps) {
       {props.view.message ? <Text color={theme.color('warning')}>{props.view.message}</Text> : null}
       <FilterList
         items={items}
-        loading={list.loading}
+        {...pickerListProps(list, props)}
         loadingLabel="listing workloads…"
-        error={list.error}
-        active={props.active}
-        onHelp={props.onHelp}
         limit={props.limit - 3}
-        width={props.width}
-        allowFreeEntry
         noneLabel={`(the whole namespace ${namespace})`}
         emptyLabel="no workloads found; type KIND/NAME (po/x, svc/web, pvc/data)"
         validateFreeEntry={(text) => (/^[A-Za-z0-9.]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(text) && text.length <= 300 ? undefined : 'type KIND/NAME (deploy/payments, po/x) or a workload name')}

@@ -8,9 +8,9 @@ import type { Core } from '../src/contracts/core.js';
 import type { DiagnosePayload } from '../src/diagnose/document.js';
 import type { InvestigationEvent } from '../src/diagnose/events.js';
 import type { Explainer } from '../src/diagnose/explain.js';
-import { serializeError } from '../src/errors.js';
 import type { ConfirmationAnswer } from '../src/pipeline/confirmation.js';
 import type { DecisionResult } from '../src/pipeline/decide-approval.js';
+import { loadBoth } from './load-both.js';
 
 /** What the approvals panel asks of the inbox. */
 export interface TuiApprovals {
@@ -54,14 +54,12 @@ export function createSideServices(core: Promise<Core>): SideServices {
   const active = new Set<Promise<void>>();
 
   async function* investigation(payload: DiagnosePayload, signal: AbortSignal): AsyncGenerator<InvestigationEvent> {
-    let ready: Core;
-    let loaded: Awaited<ReturnType<typeof modules>>;
-    try {
-      [ready, loaded] = await Promise.all([core, modules()]);
-    } catch (error) {
-      yield { type: 'error', error: serializeError(error) };
+    const both = await loadBoth(core, modules());
+    if ('error' in both) {
+      yield { type: 'error', error: both.error };
       return;
     }
+    const [ready, loaded] = both.values;
     explainer ??= Promise.resolve(loaded.explainerFromConfig(ready.config));
     const explain = await explainer;
     yield* loaded.investigate({ ...payload, ...(explain ? { explain: true } : {}) }, ready, { source: 'tui', signal, ...(explain ? { explainer: explain } : {}) });

@@ -40,6 +40,22 @@ export interface FilterListProps {
   initialValue?: string;
 }
 
+/** The props every picker passes the same way: the async list's state and the screen's own. */
+export function pickerListProps(
+  list: { loading: boolean; error?: string },
+  screen: { active: boolean; onHelp?(): void; width: number },
+): Pick<FilterListProps, 'loading' | 'error' | 'active' | 'onHelp' | 'width' | 'allowFreeEntry'> {
+  return { loading: list.loading, ...(list.error !== undefined ? { error: list.error } : {}), active: screen.active, ...(screen.onHelp ? { onHelp: screen.onHelp } : {}), width: screen.width, allowFreeEntry: true };
+}
+
+/** A free-entry check from a zod schema: "<what> <its first issue>", or undefined when valid. */
+export function entryCheck(schema: { safeParse(text: string): { success: true } | { success: false; error: { issues: Array<{ message: string }> } } }, what: string): (text: string) => string | undefined {
+  return (text) => {
+    const parsed = schema.safeParse(text);
+    return parsed.success ? undefined : `${what} ${parsed.error.issues[0]?.message ?? 'is invalid'}`;
+  };
+}
+
 type Row = { kind: 'item'; item: FilterItem } | { kind: 'free'; text: string } | { kind: 'none' };
 
 /** Items whose label (or, with `matchDetail`, the status column: "crash", "oom", "pending") contains the typed text, case-insensitive. */

@@ -1,7 +1,7 @@
 /** Step 4: which object? The live objects of that resource in that namespace, with status; free entry allowed. */
 import { Box, Text } from 'ink';
 import { ObjectNameSchema, type Resource } from '../src/schemas/vocabulary.js';
-import { FilterList, type FilterItem } from './filter-list.js';
+import { FilterList, entryCheck, pickerListProps, type FilterItem } from './filter-list.js';
 import { useAsyncList } from './hooks/use-async-list.js';
 import type { ObjectItem, TuiServices } from './services.js';
 
@@ -39,21 +39,13 @@ export function NamePicker(props: NamePickerProps) {
       <Text bold>{`Which ${props.resource}${where}?`}</Text>
       <FilterList
         items={list.items.map(objectRow)}
-        loading={list.loading}
+        {...pickerListProps(list, props)}
         loadingLabel={`listing ${props.resource}s…`}
-        error={list.error}
-        active={props.active}
-        onHelp={props.onHelp}
         limit={props.limit - 2}
-        width={props.width}
-        allowFreeEntry
         matchDetail
         noneLabel={props.nameRequired ? undefined : `(no name: all ${props.resource}s)`}
         emptyLabel={`no ${props.resource}s found${where}; type a name`}
-        validateFreeEntry={(text) => {
-          const parsed = ObjectNameSchema.safeParse(text);
-          return parsed.success ? undefined : `name ${parsed.error.issues[0]?.message ?? 'is invalid'}`;
-        }}
+        validateFreeEntry={entryCheck(ObjectNameSchema, 'name')}
         onSelect={props.onSelect}
       />
     </Box>

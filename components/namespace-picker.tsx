@@ -1,7 +1,7 @@
 /** Step 3: which namespace? The cluster's namespaces with their policy tier; typing filters. */
 import { Box, Text } from 'ink';
 import { NamespaceNameSchema } from '../src/schemas/vocabulary.js';
-import { FilterList, type FilterItem } from './filter-list.js';
+import { FilterList, entryCheck, pickerListProps, type FilterItem } from './filter-list.js';
 import { useAsyncList } from './hooks/use-async-list.js';
 import type { NamespaceItem, TuiServices } from './services.js';
 
@@ -39,19 +39,11 @@ export function NamespacePicker(props: NamespacePickerProps) {
       <Text bold>In which namespace?</Text>
       <FilterList
         items={list.items.map(namespaceRow)}
-        loading={list.loading}
+        {...pickerListProps(list, props)}
         loadingLabel="listing namespaces…"
-        error={list.error}
-        active={props.active}
-        onHelp={props.onHelp}
         limit={props.limit - 2}
-        width={props.width}
-        allowFreeEntry
         initialValue={props.initialValue}
-        validateFreeEntry={(text) => {
-          const parsed = NamespaceNameSchema.safeParse(text);
-          return parsed.success ? undefined : `namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`;
-        }}
+        validateFreeEntry={entryCheck(NamespaceNameSchema, 'namespace')}
         onSelect={(value) => {
           if (value) props.onSelect(value);
         }}

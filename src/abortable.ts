@@ -1,7 +1,11 @@
 /** Waiting on a promise that cannot itself be cancelled, as long as a signal allows. */
 
-/** Resolves or rejects like `promise`, unless `signal` aborts first: then rejects with the abort reason. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/**
+ * Resolves or rejects like `promise`, unless `signal` aborts first: then rejects with the abort reason
+ * (the promise keeps running). Without a signal, the promise itself.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

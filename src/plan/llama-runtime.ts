@@ -16,6 +16,7 @@ import type {
   LlamaCompletion,
 } from 'node-llama-cpp';
 import { ModelError } from '../errors.js';
+import { untilAborted } from '../abortable.js';
 
 /** How to open a model. */
 export interface LlamaRuntimeOptions {
@@ -116,24 +117,7 @@ function createLock(): (signal?: AbortSignal) => Promise<() => void> {
 }
 
 /** Resolves with the promise, or rejects as soon as the signal aborts (the promise keeps running). */
-export function raceAbort<Value>(promise: Promise<Value>, signal?: AbortSignal): Promise<Value> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<Value>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}
+export const raceAbort = untilAborted;
 
 async function openRuntime(options: LlamaRuntimeOptions, key: string): Promise<LlamaRuntime> {
   const llama = await loadLlama();

@@ -4,20 +4,16 @@ import type { Command } from 'commander';
 import { splitCommand } from '../../corpus/format-command.js';
 import { InputError } from '../../errors.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
-import { createFlagsApprover, createInteractiveApprover, type ApprovalContext, type Approver } from '../../pipeline/approvers.js';
+import type { ApprovalContext } from '../../pipeline/approvers.js';
 import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
 import { k8s_exec } from '../../tool/k8s-exec.js';
-import { createCoreDrain, type CoreDrain } from '../../lifecycle/core-drain.js';
 import { EventPrinter } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
 import { addRequestOptions, coreFromOptions, requestFromOptions, type RequestOptions } from '../request-options.js';
-import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
-import { finishExec, printExecOutcome } from '../exec-outcome.js';
+import { cliApprover, finishExec, printExecOutcome, startExecLifecycle } from '../exec-lifecycle.js';
 
-/** The grace period before the configuration is loaded (only a signal during loading sees it, and nothing runs then). */
-const DEFAULT_GRACE_SECONDS = 10;
 
 /** Flags of `rk8s exec`. */
 interface ExecOptions extends RequestOptions {
@@ -114,33 +110,10 @@ export function registerExecCommand(program: Command): void {
           ...(options.timeout !== undefined ? { timeoutSeconds: parseTimeout(options.timeout) } : {}),
         };
         const request = requestFromOptions(words, options, constraints, 'exec');
-        // SIGTERM/SIGINT: what has not started kubectl stops at once; a running kubectl gets the
-        // grace period, then is cancelled; the outcome is recorded either way (src/cli/shutdown.ts).
-        let drain: CoreDrain | undefined = undefined;
-        const operation = new AbortController();
-        const shutdown = installShutdown({
-          graceSeconds: () => drain?.core.config.shutdownGraceSeconds ?? DEFAULT_GRACE_SECONDS,
-          forceExitSeconds: () => (drain ? forceExitSeconds(drain.core.config) : 5),
-          log: (message) => process.stderr.write(`${style.yellow('rk8s:')} ${message}\n`),
-        });
-        shutdown.requested.addEventListener('abort', () => {
-          drain?.close();
-          if (drain === undefined || drain.runningCommands === 0) operation.abort(shutdown.requested.reason);
-        });
-        shutdown.cancel.addEventListener('abort', () => operation.abort(shutdown.cancel.reason));
-        drain = createCoreDrain(await coreFromOptions(globals, options, {}, operation.signal, request), { cancel: shutdown.cancel });
-        if (shutdown.requested.aborted) drain.close();
+        const { drain, operation, shutdown } = await startExecLifecycle((signal) => coreFromOptions(globals, options, {}, signal, request));
         const core = drain.core;
-        const interactive = !globals.json && !options.confirm && process.stdin.isTTY === true && process.stderr.isTTY === true;
         const user = defaultUser();
-        const approver: Approver = interactive
-          ? createInteractiveApprover({ kind: 'terminal', by: `${user} (terminal)`, ask: (context) => askOnTerminal(context, operation.signal) })
-          : createFlagsApprover({
-              confirm: options.confirm === true,
-              by: `${user} (rk8s exec --confirm)`,
-              ...(options.confirmName === undefined ? {} : { confirmName: options.confirmName }),
-              ...(expectArgs === undefined ? {} : { expectArgs }),
-            });
+        const approver = cliApprover({ json: globals.json === true, confirm: options.confirm, ...(options.confirmName === undefined ? {} : { confirmName: options.confirmName }), ...(expectArgs === undefined ? {} : { expectArgs }), command: 'exec', signal: operation.signal });
         try {
           const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet, fullPreview: options.fullPreview === true });
           const result = await k8s_exec(request, {

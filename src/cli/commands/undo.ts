@@ -2,20 +2,14 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { defaultUser } from '../../pipeline/audit-fields.js';
-import { createFlagsApprover, createInteractiveApprover, type Approver } from '../../pipeline/approvers.js';
 import { OPERATION_ID_PATTERN, type UndoReady } from '../../pipeline/undo-request.js';
-import { createCoreDrain, type CoreDrain } from '../../lifecycle/core-drain.js';
 import { k8s_undo } from '../../tool/k8s-undo.js';
 import { EventPrinter, printErrorEvent } from '../event-printer.js';
 import { action, globalOptions, printJson } from '../output.js';
 import { coreFromOptions } from '../request-options.js';
-import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
-import { finishExec, printExecOutcome } from '../exec-outcome.js';
-import { askOnTerminal } from './exec.js';
+import { cliApprover, finishExec, printExecOutcome, startExecLifecycle } from '../exec-lifecycle.js';
 
-/** The grace period before the configuration is loaded. */
-const DEFAULT_GRACE_SECONDS = 10;
 
 /** Flags of `rk8s undo`. */
 interface UndoOptions {
@@ -80,30 +74,10 @@ export function registerUndoCommand(program: Command): void {
           throw new InputError('--confirm-name goes with --confirm: it is the name a high-risk confirmation types', { hint: 'add --confirm, or drop --confirm-name' });
         }
         const operationId = operationIdOf(idArgument);
-        let drain: CoreDrain | undefined = undefined;
-        const operation = new AbortController();
-        const shutdown = installShutdown({
-          graceSeconds: () => drain?.core.config.shutdownGraceSeconds ?? DEFAULT_GRACE_SECONDS,
-          forceExitSeconds: () => (drain ? forceExitSeconds(drain.core.config) : 5),
-          log: (message) => process.stderr.write(`${style.yellow('rk8s:')} ${message}\n`),
-        });
-        shutdown.requested.addEventListener('abort', () => {
-          drain?.close();
-          if (drain === undefined || drain.runningCommands === 0) operation.abort(shutdown.requested.reason);
-        });
-        shutdown.cancel.addEventListener('abort', () => operation.abort(shutdown.cancel.reason));
-        drain = createCoreDrain(await coreFromOptions(globals, { ...(options.model !== undefined ? { model: options.model } : {}) }, {}, operation.signal), { cancel: shutdown.cancel });
-        if (shutdown.requested.aborted) drain.close();
+        const { drain, operation, shutdown } = await startExecLifecycle((signal) => coreFromOptions(globals, { ...(options.model !== undefined ? { model: options.model } : {}) }, {}, signal));
         const core = drain.core;
-        const interactive = !globals.json && !options.confirm && process.stdin.isTTY === true && process.stderr.isTTY === true;
         const user = defaultUser();
-        const approver: Approver = interactive
-          ? createInteractiveApprover({ kind: 'terminal', by: `${user} (terminal)`, ask: (context) => askOnTerminal(context, operation.signal) })
-          : createFlagsApprover({
-              confirm: options.confirm === true,
-              by: `${user} (rk8s undo --confirm)`,
-              ...(options.confirmName === undefined ? {} : { confirmName: options.confirmName }),
-            });
+        const approver = cliApprover({ json: globals.json === true, confirm: options.confirm, ...(options.confirmName === undefined ? {} : { confirmName: options.confirmName }), command: 'undo', signal: operation.signal });
         try {
           const printer = new EventPrinter((text) => process.stderr.write(text), { quiet: options.quiet });
           const result = await k8s_undo(operationId, {
