@@ -164,9 +164,11 @@ describe('signal listeners (class guard)', () => {
   });
 
   it('every long-running front-end installs the shared shutdown', () => {
-    for (const command of ['serve', 'mcp', 'exec', 'tui']) {
+    // exec and undo install it through startExecLifecycle (src/cli/exec-lifecycle.ts).
+    expect(readFileSync(path.join(root, 'src', 'cli', 'exec-lifecycle.ts'), 'utf8')).toMatch(/installShutdown\(/);
+    for (const command of ['serve', 'mcp', 'exec', 'undo', 'tui']) {
       const text = readFileSync(path.join(root, 'src', 'cli', 'commands', `${command}.ts`), 'utf8');
-      expect(text, `${command}.ts`).toMatch(/installShutdown\(/);
+      expect(text, `${command}.ts`).toMatch(command === 'exec' || command === 'undo' ? /startExecLifecycle\(/ : /installShutdown\(/);
       expect(text, `${command}.ts`).not.toMatch(/process\.(on|addListener)\(\s*['"`]SIG/);
     }
   });
