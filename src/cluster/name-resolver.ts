@@ -187,11 +187,15 @@ export function parseInventory(text: string, namespace: string | undefined): Clu
 
 interface CacheEntry {
   at: number;
-  inventory: ClusterInventory;
+  /** Undefined when the read failed: the failure is reused too, so a cluster that cannot be read is not read again for every request. */
+  inventory?: ClusterInventory;
+  notice?: string;
   command: string;
 }
 
 const caches = new WeakMap<object, Map<string, CacheEntry>>();
+/** Reads in flight, shared by concurrent resolutions of one namespace (a diagnose run plans its remedies at once). */
+const inFlight = new WeakMap<object, Map<string, Promise<NameResolution>>>();
 
 /**
  * Reads (or reuses) the inventory for the request's namespace. Never throws for a cluster problem:
@@ -205,23 +209,38 @@ export async function resolveNames(core: NameResolverCore, namespace: string | u
   let cache = caches.get(owner);
   const cached = cache?.get(key);
   if (cached && ttl > 0 && now - cached.at >= 0 && now - cached.at < ttl) {
-    return { inventory: cached.inventory, reads: [`${cached.command} (cached)`] };
+    return { ...(cached.inventory ? { inventory: cached.inventory } : {}), reads: [`${cached.command} (cached)`], ...(cached.notice ? { notice: cached.notice } : {}) };
   }
+  let pending = ttl > 0 ? inFlight.get(owner)?.get(key) : undefined;
+  if (pending) return untilAborted(pending, options.signal).then((shared) => ({ ...shared, reads: shared.reads.map((read) => `${read} (cached)`) }));
+  const remember = (entry: Omit<CacheEntry, 'at'>) => {
+    if (ttl <= 0) return;
+    if (!cache) caches.set(owner, (cache = new Map()));
+    cache.set(key, { at: now, ...entry });
+  };
   const reader = createClusterReader(core, { maxReads: 1, timeoutSeconds: options.timeoutSeconds ?? 5, ...(options.signal ? { signal: options.signal } : {}) });
   const args = inventoryReadArgs(namespace);
-  try {
-    const text = await reader.text(args, { maxBytes: 8 * 1024 * 1024 });
-    const inventory = parseInventory(text, namespace);
-    const command = reader.reads[0]?.command ?? args.join(' ');
-    if (ttl > 0) {
-      if (!cache) caches.set(owner, (cache = new Map()));
-      cache.set(key, { at: now, inventory, command });
+  pending = (async (): Promise<NameResolution> => {
+    try {
+      const text = await reader.text(args, { maxBytes: 8 * 1024 * 1024 });
+      const inventory = parseInventory(text, namespace);
+      const command = reader.reads[0]?.command ?? args.join(' ');
+      remember({ inventory, command });
+      return { inventory, reads: [command] };
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      const reads = reader.reads.map((read) => read.command);
+      const why = error instanceof PolicyDeniedError || error instanceof KubectlError ? error.message : (error as Error).message;
+      const notice = `names not checked against the cluster (${why.split('\n')[0]}); planning from the words alone`;
+      remember({ notice, command: reads[0] ?? args.join(' ') });
+      return { reads, notice };
     }
-    return { inventory, reads: [command] };
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    const reads = reader.reads.map((read) => read.command);
-    const why = error instanceof PolicyDeniedError || error instanceof KubectlError ? error.message : (error as Error).message;
-    return { reads, notice: `names not checked against the cluster (${why.split('\n')[0]}); planning from the words alone` };
+  })();
+  if (ttl > 0) {
+    let flights = inFlight.get(owner);
+    if (!flights) inFlight.set(owner, (flights = new Map()));
+    flights.set(key, pending);
+    void pending.finally(() => flights!.delete(key)).catch(() => undefined);
   }
+  return pending;
 }

@@ -52,6 +52,27 @@ describe('resolveNames', () => {
     expect(result.notice).toMatch(/names not checked against the cluster .*planning from the words alone/);
   });
 
+  it('reuses a failed read for a few seconds too, and shares one read between concurrent resolutions', async () => {
+    let now = 1_000;
+    const failing = createFakeKubectl(() => ({ stderr: ['error: stream error: too big'], exitCode: 1 }));
+    const core = { validator: validator(), kubectl: failing, clock: { now: () => new Date(now) } };
+    const first = await resolveNames(core, 'prod');
+    const second = await resolveNames(core, 'prod');
+    expect(first.notice).toMatch(/names not checked against the cluster/);
+    expect(second.notice).toBe(first.notice);
+    expect(second.reads[0]).toMatch(/\(cached\)$/);
+    expect(failing.calls).toHaveLength(1);
+    now += 10_000;
+    await resolveNames(core, 'prod');
+    expect(failing.calls).toHaveLength(2);
+
+    const kubectl = createFakeKubectl(() => ({ stdout: text.trimEnd().split('\n') }));
+    const shared = { validator: validator(), kubectl, clock: { now: () => new Date(now) } };
+    const answers = await Promise.all([resolveNames(shared, 'prod'), resolveNames(shared, 'prod'), resolveNames(shared, 'prod')]);
+    expect(kubectl.calls).toHaveLength(1);
+    expect(answers.every((answer) => answer.inventory?.objects.some((object) => object.name === 'payments-6b7c8d9f4-lk2jd'))).toBe(true);
+  });
+
   it('never runs a read the policy does not allow', async () => {
     const kubectl = createFakeKubectl(() => ({ stdout: ['x'] }));
     const denied: Verdict = { ...allow, decision: 'deny', violations: [{ code: 'VERB_NOT_ALLOWED', message: 'no' }] };
