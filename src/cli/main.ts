@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
 import { ownValue } from '../own-property.js';
+import { exitCodesHelp } from './exit-help.js';
 
 type Register = (program: Command) => void;
 
@@ -94,7 +95,7 @@ function createRootProgram(): Command {
         '  rk8s validate -- kubectl delete pod api-123 -n prod\n' +
         '  rk8s diagnose -n prod                     what is broken in prod, with evidence and fixes\n' +
         '  rk8s check                               validate cards and policy files\n' +
-        '\nExit codes: 0 ok, 1 failure, 2 usage, 3 needs confirmation, 4 denied, 5 config, 6 kubectl, 7 audit log not written, 130 cancelled.',
+        exitCodesHelp({ ok: 'ok', failure: 'failure', needsConfirmation: 'needs confirmation', denied: 'denied', usage: 'usage', config: 'config', kubectl: 'kubectl', auditWriteFailed: 'audit log not written', cancelled: 'cancelled' }),
     );
   program.exitOverride((error: CommanderError) => {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {

@@ -67,16 +67,20 @@ export function reportError(error: unknown, json = false): number {
   return error instanceof Rk8sError ? error.exitCode : ExitCode.failure;
 }
 
-/** Wraps an async command action: sets colour, runs it, and maps errors to exit codes. */
+/**
+ * Wraps an async command action: reads the global options (given to the action first), sets colour,
+ * runs it, and maps errors to exit codes. commander passes the Command last; an action that needs it
+ * declares it as its last parameter.
+ */
 export function action<Arguments extends unknown[]>(
-  run: (...parameters: Arguments) => Promise<number | void>,
+  run: (globals: GlobalOptions, ...parameters: Arguments) => Promise<number | void>,
 ): (...parameters: Arguments) => Promise<void> {
   return async (...parameters: Arguments) => {
     const command = parameters[parameters.length - 1] as Command;
     const options = globalOptions(command);
     if (options.color === false) setColor(false);
     try {
-      const code = await run(...parameters);
+      const code = await run(options, ...parameters);
       process.exitCode = code ?? ExitCode.ok;
     } catch (error) {
       process.exitCode = reportError(error, options.json === true);

@@ -13,8 +13,9 @@ import type { Core } from '../../contracts/core.js';
 import { createCore } from '../../pipeline/create-core.js';
 import { decideApproval, pendingApprovals } from '../../pipeline/decide-approval.js';
 import { exitCodeForError } from '../../output/exit-codes.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, type GlobalOptions, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 function ago(from: string, now: Date): string {
   const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(from)) / 1000));
@@ -66,8 +67,8 @@ function printRequest(record: ApprovalRecord, now: Date, write: (text: string) =
   if (record.decision) write(`  ${record.decision.outcome} by ${record.decision.by}${record.decision.reason ? `: ${record.decision.reason}` : ''}\n`);
 }
 
-async function coreFor(command: Command): Promise<Core> {
-  return createCore(configFromOptions(globalOptions(command), { model: null }));
+async function coreFor(globals: GlobalOptions): Promise<Core> {
+  return createCore(configFromOptions(globals, { model: null }));
 }
 
 function requireTerminal(verb: 'approve' | 'deny'): void {
@@ -107,13 +108,12 @@ export function registerApprovalsCommand(program: Command): void {
         '  rk8s approvals k3f9x2ab        one request with its command, verdict and preview\n' +
         '  rk8s approve k3f9x2ab          on a terminal: y for medium risk, the object name for high risk\n' +
         '  rk8s deny k3f9x2ab --reason "not during the freeze"\n' +
-        '\nExit codes: 0 ok, 2 bad id, 5 config.',
+        exitCodesHelp({ ok: 'ok', usage: 'bad id', config: 'config' }),
     )
     .action(
-      action(async (id: string | undefined, options: { all?: boolean }, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, id: string | undefined, options: { all?: boolean }) => {
         if (id !== undefined) checkId(id);
-        const core = await coreFor(command);
+        const core = await coreFor(globals);
         try {
           const now = core.clock.now();
           if (id !== undefined) {
@@ -169,13 +169,13 @@ function registerDecision(program: Command, verb: 'approve' | 'deny'): void {
         `\nNeeds an interactive terminal. Shows the request first; ${verb === 'approve' ? 'a medium-risk one asks y/N, a high-risk one asks you to type the object name' : 'then asks y/N'}.\n` +
           'The decision is recorded in the audit log with your OS account.\n' +
           `\nExample:\n  rk8s ${verb} k3f9x2ab${verb === 'deny' ? ' --reason "use a canary first"' : ''}\n` +
-          '\nExit codes: 0 decided, 2 no terminal or bad id, 3 not confirmed, 4 cannot be decided (expired, already decided, denied by policy).',
+          exitCodesHelp({ ok: 'decided', needsConfirmation: 'not confirmed', denied: 'cannot be decided (expired, already decided, denied by policy)', usage: 'no terminal or bad id' }),
       )
       .action(
-        action(async (id: string, options: { reason?: string }, command: Command) => {
+        action(async (globals, id: string, options: { reason?: string }) => {
           checkId(id);
           requireTerminal(verb);
-          const core = await coreFor(command);
+          const core = await coreFor(globals);
           try {
             const record = await core.approvalStore.get(id);
             if (!record || record.kind !== 'inbox') throw new InputError(`no approval request ${id}`, { hint: 'rk8s approvals lists the pending ones' });

@@ -7,7 +7,7 @@ import { readPendingGap, verifyAuditLog } from '../../audit/verify.js';
 import { describeGap, gapFilePath } from '../../audit/write-gap.js';
 import { ExitCode, InputError } from '../../errors.js';
 import type { AuditRecord } from '../../schemas/audit.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, type GlobalOptions, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';
 
 function parseCount(value: string): number {
@@ -18,9 +18,9 @@ function parseCount(value: string): number {
 }
 
 /** The log to read: the FILE argument, else --audit-log / RK8S_AUDIT_LOG / logs/agent.log. */
-function logPath(file: string | undefined, command: Command): string {
+function logPath(file: string | undefined, globals: GlobalOptions): string {
   if (file !== undefined) return path.resolve(file);
-  return configFromOptions(globalOptions(command)).audit.path;
+  return configFromOptions(globals).audit.path;
 }
 
 function eventStyle(event: string): (text: string) => string {
@@ -74,8 +74,8 @@ export function registerAuditCommand(program: Command): void {
     .addOption(new Option('-n, --lines <count>', 'how many records').default(20).argParser(parseCount))
     .option('--json', 'one JSON record per line (JSONL), exactly as stored')
     .action(
-      action(async (file: string | undefined, options: { lines: number }, command: Command) => {
-        const logFile = logPath(file, command);
+      action(async (globals, file: string | undefined, options: { lines: number }) => {
+        const logFile = logPath(file, globals);
         if (!existsSync(logFile)) {
           throw new InputError(`audit log ${logFile}: file not found`, {
             hint: 'rk8s writes it on the first plan or run; pass the right file, --audit-log or RK8S_AUDIT_LOG (rk8s check prints where it is)',
@@ -84,7 +84,7 @@ export function registerAuditCommand(program: Command): void {
         const records = await readAuditRecords(logFile, { limit: options.lines });
         const warnings: string[] = [];
         const pendingGap = await readPendingGap(logFile, warnings);
-        if (globalOptions(command).json) {
+        if (globals.json) {
           // Records only on stdout (JSONL as stored, with their `gap` fields); the pending gap goes to stderr.
           for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
         } else if (records.length === 0) {
@@ -108,10 +108,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--no-rotated', 'check only FILE (its first record must still link to FILE.1), not FILE.N ... FILE.1 too')
     .option('--json', 'print the verification result as JSON')
     .action(
-      action(async (file: string | undefined, options: { rotated: boolean }, command: Command) => {
-        const target = logPath(file, command);
+      action(async (globals, file: string | undefined, options: { rotated: boolean }) => {
+        const target = logPath(file, globals);
         const result = await verifyAuditLog(target, { includeRotated: options.rotated });
-        if (globalOptions(command).json) {
+        if (globals.json) {
           printJson(result);
         } else {
           for (const problem of result.problems) process.stdout.write(`${style.red('✗')} ${problem.file}:${problem.line}: ${problem.message}\n`);

@@ -6,7 +6,7 @@ import { loadApprovalsPolicy } from '../../approvals/door-policy.js';
 import { findExecutable } from '../../config/find-executable.js';
 import { formatProblem, type LoadProblem } from '../../config/problems.js';
 import { ExitCode } from '../../errors.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { style } from '../style.js';
 
 /** Adds `rk8s check` to the program. */
@@ -16,8 +16,7 @@ export function registerCheckCommand(program: Command): void {
     .description('validate the command cards and the org policy files; exit non-zero listing every problem')
     .addHelpText('after', '\nExamples:\n  rk8s check\n  rk8s check --cards ./my-cards --org ./my-org --json')
     .action(
-      action(async (_options: unknown, command: Command) => {
-        const options = globalOptions(command);
+      action(async (options, _options: unknown) => {
         const config = configFromOptions(options);
         const corpus = loadCards(config.cardsDir);
         const policy = loadPolicy(config.orgDir);

@@ -8,11 +8,12 @@ import { explainerFromConfig } from '../../diagnose/explain.js';
 import type { Evidence, Finding, Remediation, RemediationRequest } from '../../diagnose/finding.js';
 import { assertNever } from '../../contracts/events.js';
 import { k8s_diagnose } from '../../tool/k8s-diagnose.js';
-import { action, globalOptions, printJson } from '../output.js';
+import { action, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';
 import { exitCodeForError } from '../../output/exit-codes.js';
 import { printErrorEvent } from '../event-printer.js';
 import { coreFromOptions, interruptSignal } from '../request-options.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 /** Flags of `rk8s diagnose`. */
 interface DiagnoseOptions {
@@ -179,11 +180,10 @@ export function registerDiagnoseCommand(program: Command): void {
         '  rk8s exec -n staging --intent rollback --resource deployment --name web --param revision=1   (a fix it suggests)\n' +
         '\nEvery read is a validated read-only kubectl command, listed in the document and in one audit record.\n' +
         'Reason codes and the document shape: docs/diagnose.md.\n' +
-        '\nExit codes: 0 healthy, 1 findings, 2 usage (bad flags, unknown object), 4 denied by policy, 5 config, 6 kubectl failed or cluster unreachable, 130 cancelled.',
+        exitCodesHelp({ ok: 'healthy', failure: 'findings', denied: 'denied by policy', usage: 'usage (bad flags, unknown object)', config: 'config', kubectl: 'kubectl failed or cluster unreachable', cancelled: 'cancelled' }),
     )
     .action(
-      action(async (target: string | undefined, options: DiagnoseOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, target: string | undefined, options: DiagnoseOptions) => {
         const payload = {
           ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
           ...(target !== undefined ? { target } : {}),

@@ -15,8 +15,9 @@ import { createCore } from '../../pipeline/create-core.js';
 import { loadEvalSet, type EvalItem } from '../../eval/eval-set.js';
 import { formatReport, runEval } from '../../eval/run-eval.js';
 import { startSandbox } from '../../sandbox/index.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { interruptSignal } from '../request-options.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 interface EvalOptions {
   set?: string[];
@@ -50,11 +51,11 @@ export function registerEvalCommand(program: Command): void {
         '  rk8s eval                                   the bundled sets, template planner\n' +
         '  rk8s eval --model ~/models/qwen2.5-3b-instruct-q4_k_m.gguf --floor 0.8\n' +
         '  rk8s eval --set my-requests.yaml --json > report.json\n' +
-        '\nSet format: docs/planner.md ("Scoring a planner"). Exit codes: 0 at or above the floor with no wrong mutation, 1 otherwise, 2 bad flags.',
+        '\nSet format: docs/planner.md ("Scoring a planner").' +
+        exitCodesHelp({ ok: 'at or above the floor with no wrong mutation', failure: 'otherwise', usage: 'bad flags' }),
     )
     .action(
-      action(async (options: EvalOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, options: EvalOptions) => {
         const floor = Number(options.floor ?? '0.95');
         if (!Number.isFinite(floor) || floor < 0 || floor > 1) throw new InputError(`--floor ${options.floor}: expected a fraction between 0 and 1, e.g. 0.95`);
         const files = options.set && options.set.length > 0 ? options.set : defaultEvalSets();

@@ -9,10 +9,11 @@ import { confirmationPrompt } from '../../pipeline/confirmation.js';
 import { MAX_TIMEOUT_SECONDS, type Constraints } from '../../schemas/request.js';
 import { k8s_exec } from '../../tool/k8s-exec.js';
 import { EventPrinter } from '../event-printer.js';
-import { action, globalOptions, printJson } from '../output.js';
+import { action, printJson } from '../output.js';
 import { addRequestOptions, coreFromOptions, requestFromOptions, type RequestOptions } from '../request-options.js';
 import { style } from '../style.js';
 import { cliApprover, finishExec, printExecOutcome, startExecLifecycle } from '../exec-lifecycle.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 
 /** Flags of `rk8s exec`. */
@@ -93,11 +94,10 @@ export function registerExecCommand(program: Command): void {
         'kubectl\'s output goes to stdout/stderr as it comes; the plan and verdict go to stderr.\n' +
         '\nOn SIGTERM/SIGINT a running kubectl gets RK8S_SHUTDOWN_GRACE_SECONDS (10) to finish, then is stopped;\n' +
         'the outcome is recorded either way (a second signal stops it at once).\n' +
-        '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 7 audit log not written, 130 cancelled.',
+        exitCodesHelp({ kubectlOwn: true, needsConfirmation: 'needs confirmation', denied: 'denied or incomplete', usage: 'bad flags', auditWriteFailed: 'audit log not written', cancelled: 'cancelled' }),
     )
     .action(
-      action(async (words: string[], options: ExecOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, words: string[], options: ExecOptions) => {
         if (options.expect !== undefined && !options.confirm) {
           throw new InputError('--expect goes with --confirm: it pins the command that --confirm approves', { hint: 'add --confirm, or drop --expect' });
         }

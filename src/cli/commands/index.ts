@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ensureCardIndex } from '../../retrieve/create-retriever.js';
 import type { IndexProgress } from '../../retrieve/card-index.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { style } from '../style.js';
 
 interface IndexBuildOptions {
@@ -18,8 +18,7 @@ export function registerIndexCommand(program: Command): void {
     .option('--if-stale', 'keep the persisted index when it is already current (what postinstall does)')
     .addHelpText('after', '\nExamples:\n  rk8s index build\n  rk8s index build --if-stale --json\n  RK8S_EMBEDDER=transformers rk8s index build')
     .action(
-      action(async (options: IndexBuildOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, options: IndexBuildOptions) => {
         const config = configFromOptions(globals);
         const controller = new AbortController();
         const onInterrupt = () => controller.abort();

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { createCore } from '../../pipeline/create-core.js';
 import { startMcpStdioSession } from '../../server/mcp-stdio-session.js';
-import { action, configFromOptions, globalOptions } from '../output.js';
+import { action, configFromOptions } from '../output.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 
 /** Flags of `rk8s mcp`. */
@@ -45,9 +45,8 @@ export function registerMcpCommand(program: Command): void {
         '  claude mcp add rk8s -e KUBECONFIG=$HOME/.kube/config -- rk8s mcp',
     )
     .action(
-      action(async (options: McpOptions, command: Command) => {
+      action(async (globals, options: McpOptions) => {
         keepStdoutForTheProtocol();
-        const globals = globalOptions(command);
         const modelOverride = options.model === false ? { model: null } : typeof options.model === 'string' ? { model: options.model } : {};
         const config = configFromOptions(globals, modelOverride);
         const shutdown = installShutdown({ graceSeconds: config.shutdownGraceSeconds, forceExitSeconds: forceExitSeconds(config), log });

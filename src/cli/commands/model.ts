@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { listModels, pullModel, RECOMMENDED_MODELS, resolveModelUri } from '../../plan/model-store.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { style } from '../style.js';
 
 function formatBytes(bytes: number | undefined): string {
@@ -34,8 +34,7 @@ export function registerModelCommand(program: Command): void {
     .description('show the configured model and the models cached in the models directory, with sizes and which is active')
     .addHelpText('after', '\nExamples:\n  rk8s model list\n  RK8S_MODEL=./models/llama-3.2-3b-instruct-q4_k_m.gguf rk8s model list --json')
     .action(
-      action(async (_options: unknown, command: Command) => {
-        const options = globalOptions(command);
+      action(async (options, _options: unknown) => {
         const config = configFromOptions(options);
         const models = listModels(config);
         const active = models.find((entry) => entry.active);
@@ -74,8 +73,7 @@ export function registerModelCommand(program: Command): void {
         '\nThen: RK8S_MODEL=<the printed path> rk8s plan ...',
     )
     .action(
-      action(async (reference: string, _options: unknown, command: Command) => {
-        const options = globalOptions(command);
+      action(async (options, reference: string, _options: unknown) => {
         const config = configFromOptions(options);
         const controller = new AbortController();
         const onSignal = () => controller.abort();

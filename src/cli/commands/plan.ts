@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { exitCodeForPlan } from '../../output/exit-codes.js';
 import { k8s_plan } from '../../tool/k8s-plan.js';
 import { EventPrinter, printErrorEvent } from '../event-printer.js';
-import { action, globalOptions, printJson } from '../output.js';
+import { action, printJson } from '../output.js';
 import { addRequestOptions, coreFromOptions, interruptSignal, requestFromOptions, type RequestOptions } from '../request-options.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 /** Adds `rk8s plan` to the program. */
 export function registerPlanCommand(program: Command): void {
@@ -17,11 +18,10 @@ export function registerPlanCommand(program: Command): void {
         '  rk8s plan -n prod why is api-7d9f-x2 crashing\n' +
         '  rk8s plan -n prod --intent logs --resource pod --name api-7d9f-x2 --param tail=50\n' +
         '  rk8s plan -n prod --intent logs --resource pod --name api-7d9f-x2 --json\n' +
-        '\nExit codes: 0 allowed, 3 needs confirmation, 4 denied or incomplete, 2 bad flags, 5 config.',
+        exitCodesHelp({ ok: 'allowed', needsConfirmation: 'needs confirmation', denied: 'denied or incomplete', usage: 'bad flags', config: 'config' }),
     )
     .action(
-      action(async (words: string[], options: RequestOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, words: string[], options: RequestOptions) => {
         const request = requestFromOptions(words, options);
         const interrupt = interruptSignal();
         const core = await coreFromOptions(globals, options, {}, interrupt.signal, request);

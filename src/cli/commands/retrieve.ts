@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { ensureCardIndex } from '../../retrieve/create-retriever.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../retrieve/retrieve.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { style } from '../style.js';
 
 interface RetrieveOptions {
@@ -51,8 +51,7 @@ export function registerRetrieveCommand(program: Command): void {
         '\nThe embedder is chosen by RK8S_EMBEDDER (lexical, the default, or transformers).',
     )
     .action(
-      action(async (words: string[], options: RetrieveOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, words: string[], options: RetrieveOptions) => {
         const query = [options.query, ...words].filter((part) => part !== undefined && part.trim() !== '').join(' ');
         const limit = parseLimit(options.k);
         const config = configFromOptions(globals);

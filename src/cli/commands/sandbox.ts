@@ -1,7 +1,7 @@
 /** `rk8s sandbox`: runs the simulated cluster in the foreground and prints how to point kubectl at it. */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { action, globalOptions, printJson } from '../output.js';
+import { action, printJson } from '../output.js';
 import { style } from '../style.js';
 
 /** Flags of `rk8s sandbox` (--kubeconfig is the global flag, read through optsWithGlobals). */
@@ -27,8 +27,7 @@ export function registerSandboxCommand(program: Command): void {
         '  rk8s sandbox --scenario ./my-incident.yaml',
     )
     .action(
-      action(async (options: SandboxCommandOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, options: SandboxCommandOptions) => {
         let port = 0;
         if (options.port !== undefined) {
           port = Number(options.port);

@@ -5,7 +5,7 @@ import type { Core } from '../../contracts/core.js';
 import { createCore } from '../../pipeline/create-core.js';
 import { assertServerExposure } from '../../server/auth.js';
 import { createHttpServer } from '../../server/http.js';
-import { action, configFromOptions, globalOptions } from '../output.js';
+import { action, configFromOptions } from '../output.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 import { style } from '../style.js';
 
@@ -52,8 +52,7 @@ export function registerServeCommand(program: Command): void {
         `  curl -s localhost:8000/plan -H 'content-type: application/json' -d '{"intent":"restart","resource":"deployment","namespace":"prod","name":"api"}'`,
     )
     .action(
-      action(async (options: ServeOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, options: ServeOptions) => {
         const modelOverride = options.model === false ? { model: null } : typeof options.model === 'string' ? { model: options.model } : {};
         const config = configFromOptions(globals, modelOverride);
         const host = options.host ?? config.server.host;

@@ -8,11 +8,12 @@ import { ExitCode, InputError } from '../../errors.js';
 import { createKubectlRunner } from '../../execute/kubectl-runner.js';
 import { loadPolicyOrThrow } from '../../pipeline/create-core.js';
 import { createPolicyValidator } from '../../pipeline/policy-validator.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { style } from '../style.js';
 import { exitCodeForError } from '../../output/exit-codes.js';
 import { printErrorEvent } from '../event-printer.js';
 import { interruptSignal } from '../request-options.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 function parseLimit(value: string): number {
   const limit = Number(value);
@@ -49,11 +50,10 @@ export function registerTimelineCommand(program: Command): void {
         '  rk8s timeline -n prod\n' +
         '  rk8s timeline -n staging deploy/web\n' +
         '  rk8s timeline -n prod payments --json\n' +
-        '\nExit codes: 0 ok, 2 usage (bad flags, unknown object), 4 denied by policy, 5 config, 6 kubectl failed, 130 cancelled.',
+        exitCodesHelp({ ok: 'ok', denied: 'denied by policy', usage: 'usage (bad flags, unknown object)', config: 'config', kubectl: 'kubectl failed', cancelled: 'cancelled' }),
     )
     .action(
-      action(async (target: string | undefined, options: { namespace?: string; limit: number }, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, target: string | undefined, options: { namespace?: string; limit: number }) => {
         if (options.namespace === undefined) throw new InputError('--namespace is required, e.g. -n prod', { hint: 'rk8s timeline -n prod [deploy/payments]' });
         const interrupt = interruptSignal();
         try {

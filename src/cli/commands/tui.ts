@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { NamespaceNameSchema } from '../../schemas/vocabulary.js';
-import { action, configFromOptions, globalOptions } from '../output.js';
+import { action, configFromOptions, type GlobalOptions } from '../output.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 
 /** Flags of `rk8s tui`. */
@@ -104,9 +104,9 @@ export function registerTuiCommand(program: Command): void {
         '  rk8s tui --context staging --no-model   a real cluster, template planner',
     )
     .action(
-      action(async (options: TuiOptions, command: Command) => {
+      action(async (globals, options: TuiOptions) => {
         try {
-          return await runTuiCommand(options, command);
+          return await runTuiCommand(globals, options);
         } finally {
           // Before the error (if any) is printed: Ink has left raw mode already when it ran.
           restoreTerminal();
@@ -116,7 +116,7 @@ export function registerTuiCommand(program: Command): void {
 }
 
 /** The body of `rk8s tui`. */
-async function runTuiCommand(options: TuiOptions, command: Command): Promise<number> {
+async function runTuiCommand(globals: GlobalOptions, options: TuiOptions): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new InputError('rk8s tui needs an interactive terminal (stdin and stdout must be a TTY)', {
       hint: 'run it in a terminal; for scripts use rk8s plan / rk8s exec (add --json for machine-readable output)',
@@ -126,7 +126,6 @@ async function runTuiCommand(options: TuiOptions, command: Command): Promise<num
     const parsed = NamespaceNameSchema.safeParse(options.namespace);
     if (!parsed.success) throw new InputError(`--namespace ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { hint: 'e.g. --namespace prod' });
   }
-  const globals = globalOptions(command);
   const overrides = {
     ...(options.model === false ? { model: null } : options.model ? { model: options.model } : {}),
     ...(options.readOnly || globals.readOnly ? { readOnly: true } : {}),

@@ -5,10 +5,11 @@ import { defaultUser } from '../../pipeline/audit-fields.js';
 import { OPERATION_ID_PATTERN, type UndoReady } from '../../pipeline/undo-request.js';
 import { k8s_undo } from '../../tool/k8s-undo.js';
 import { EventPrinter, printErrorEvent } from '../event-printer.js';
-import { action, globalOptions, printJson } from '../output.js';
+import { action, printJson } from '../output.js';
 import { coreFromOptions } from '../request-options.js';
 import { style } from '../style.js';
 import { cliApprover, finishExec, printExecOutcome, startExecLifecycle } from '../exec-lifecycle.js';
+import { exitCodesHelp } from '../exit-help.js';
 
 
 /** Flags of `rk8s undo`. */
@@ -64,12 +65,10 @@ export function registerUndoCommand(program: Command): void {
         'walks back through your changes; undo an undo by its id to redo the change.\n' +
         '\nThe inverse is planned, validated, previewed and confirmed exactly like rk8s exec: on a terminal it asks;\n' +
         'without one (or with --json) it runs only with --confirm (a high-risk one also with --confirm-name NAME).\n' +
-        '\nExit codes: kubectl\'s own when it ran; 3 needs confirmation, 4 refused or denied, 2 bad arguments,\n' +
-        '7 audit log not written, 130 cancelled.',
+        exitCodesHelp({ kubectlOwn: true, needsConfirmation: 'needs confirmation', denied: 'refused or denied', usage: 'bad arguments', auditWriteFailed: 'audit log not written', cancelled: 'cancelled' }),
     )
     .action(
-      action(async (idArgument: string | undefined, options: UndoOptions, command: Command) => {
-        const globals = globalOptions(command);
+      action(async (globals, idArgument: string | undefined, options: UndoOptions) => {
         if (options.confirmName !== undefined && !options.confirm) {
           throw new InputError('--confirm-name goes with --confirm: it is the name a high-risk confirmation types', { hint: 'add --confirm, or drop --confirm-name' });
         }

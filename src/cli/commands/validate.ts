@@ -8,7 +8,7 @@ import type { Verdict } from '../../schemas/verdict.js';
 import { loadPolicy } from '../../validate/load-policy.js';
 import { needsOwnerLookup, type PodOwner } from '../../validate/guardrails.js';
 import { validateDetailed } from '../../validate/validate.js';
-import { action, configFromOptions, globalOptions, printJson } from '../output.js';
+import { action, configFromOptions, printJson } from '../output.js';
 import { riskStyle, style } from '../style.js';
 
 interface ValidateOptions {
@@ -65,8 +65,7 @@ export function registerValidateCommand(program: Command): void {
         '  rk8s validate --json --org ./my-org -- kubectl drain node-1 --ignore-daemonsets',
     )
     .action(
-      action(async (argv: string[], options: ValidateOptions, command: Command) => {
-        const global = globalOptions(command);
+      action(async (global, argv: string[], options: ValidateOptions) => {
         const args = argv[0] === 'kubectl' ? argv.slice(1) : argv;
         if (args.length === 0) throw new InputError('no kubectl command given', { hint: 'e.g. rk8s validate -- kubectl get pods -n prod' });
         if (argv.length === 1 && /\s/.test(argv[0]!)) {
