@@ -4,7 +4,6 @@
  * cancellation when the client goes away or the server shuts down, and NDJSON progress for clients
  * that ask for `application/x-ndjson` (each investigation event, then a `result` line).
  */
-import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, serializeError } from '../errors.js';
 import type { Core } from '../contracts/core.js';
@@ -13,10 +12,11 @@ import type { DiagnoseDocument } from '../diagnose/document.js';
 import { parseDiagnosePayload } from '../diagnose/investigate.js';
 import { BATCH_READ_TIMEOUT_SECONDS } from '../diagnose/snapshot.js';
 import { k8s_diagnose } from '../tool/k8s-diagnose.js';
-import { NDJSON_MEDIA_TYPE, resultLine, wantsNdjson } from '../output/ndjson.js';
+import { resultLine } from '../output/ndjson.js';
 import { untilAborted } from '../abortable.js';
+import { openNdjsonReply, sendDocument } from './document-reply.js';
+import { errorBody, inputErrorBody } from './error-replies.js';
 import { abortAnswer, type Flight } from './request-flights.js';
-
 
 /** What the route needs from the server. */
 export interface DiagnoseRouteContext {
@@ -28,12 +28,6 @@ export interface DiagnoseRouteContext {
   /** Starts tracking a request; the server aborts it at the deadline, on disconnect and on shutdown. */
   startFlight(reply: FastifyReply, timeoutMs: number): Flight;
 }
-
-function inputErrorBody(error: InputError): object {
-  const issues = ((error.details as { issues?: Array<{ field: string; message: string }> } | undefined)?.issues ?? []).map((issue) => ({ path: issue.field, message: issue.message }));
-  return { error: { code: 'INPUT_INVALID', message: issues.length > 0 ? issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') : error.message, fields: issues, ...(error.hint ? { hint: error.hint } : {}) } };
-}
-
 
 /** The status code of a finished investigation: 400 for a target that does not exist, else 200 (the document says the rest). */
 function statusOf(document: DiagnoseDocument): number {
@@ -61,10 +55,9 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
       if (flight.reason === 'client-closed') return reply;
       const aborted = abortAnswer(flight, timeoutMs, 'the investigation');
       if (aborted) return reply.code(aborted.code).send({ error: aborted.error });
-      return reply.code(503).send({ error: { code: 'NOT_READY', message: `the server could not load: ${serializeError(error).message}` } });
+      return reply.code(503).send(errorBody('NOT_READY', `the server could not load: ${serializeError(error).message}`));
     }
-    const stream = wantsNdjson(request.headers.accept) ? new PassThrough() : undefined;
-    if (stream) reply.code(200).header('content-type', `${NDJSON_MEDIA_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
+    const stream = openNdjsonReply(request, reply);
     let document: DiagnoseDocument;
     try {
       document = await k8s_diagnose(request.body, {
@@ -85,13 +78,6 @@ export function registerDiagnoseRoute(app: FastifyInstance, context: DiagnoseRou
       }
       return reply.code(error instanceof InputError ? 400 : 500).send(body);
     }
-    const aborted = abortAnswer(flight, timeoutMs, 'the investigation');
-    if (aborted) document = { ...document, error: aborted.error };
-    if (stream) {
-      if (!stream.destroyed) stream.end(resultLine(document));
-      return reply;
-    }
-    if (flight.reason === 'client-closed') return reply;
-    return reply.code(aborted?.code ?? statusOf(document)).send(document);
+    return sendDocument(reply, { flight, timeoutMs, stream, what: 'the investigation' }, document, statusOf);
   });
 }
