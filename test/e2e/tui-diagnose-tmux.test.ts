@@ -6,17 +6,16 @@
  *   with the inbox door) files a restart; the TUI's badge shows it; the panel approves it; the agent's
  *   second call runs it once; the audit log says who approved, from the TUI (issue #17).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { packageRoot } from '../../src/config/paths.js';
 import { auditRecords } from '../helpers/audit.js';
 import { RK8S_BIN } from '../helpers/cli.js';
 import { orgWithApprovals } from '../helpers/org.js';
 import { describeWith } from '../helpers/prerequisites.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { useTempDirectory } from '../helpers/temp-directory.js';
 import { rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 const root = packageRoot();
@@ -24,18 +23,10 @@ const root = packageRoot();
 describeWith(['kubectl', 'tmux'], 'diagnose and approvals in the TUI (tmux, built binary)', () => {
   const sandbox = useSandbox();
   const tmux = useTmux('e2e-diagnose');
-  let directory: string;
-
-  beforeAll(() => {
-    directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-tui-diagnose-e2e-'));
-  });
-
-  afterAll(() => {
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const directory = useTempDirectory('tui-diagnose-e2e');
 
   it('diagnoses prod from the start screen and reaches the payments remedy\'s confirmation in six keys', async () => {
-    const auditLog = path.join(directory, 'diagnose.log');
+    const auditLog = path.join(directory(), 'diagnose.log');
     const tui = tmux().open('diagnose', rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog), { env: { NO_COLOR: '1' } });
     let keys = 0;
     const press = (key: string) => {
@@ -72,11 +63,11 @@ describeWith(['kubectl', 'tmux'], 'diagnose and approvals in the TUI (tmux, buil
   }, 120_000);
 
   it('shows the badge when another process files a request, approves it in the panel, and the agent runs it once', async () => {
-    const auditLog = path.join(directory, 'inbox.log');
+    const auditLog = path.join(directory(), 'inbox.log');
     const env = {
       ...sandbox().env,
       RK8S_AUDIT_LOG: auditLog,
-      RK8S_APPROVALS_DIR: path.join(directory, 'approvals'),
+      RK8S_APPROVALS_DIR: path.join(directory(), 'approvals'),
       RK8S_ORG_DIR: orgWithApprovals(),
       RK8S_MODEL: '',
       NO_COLOR: '1',

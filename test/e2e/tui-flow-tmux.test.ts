@@ -4,31 +4,21 @@
  * the previous container's logs of the crashing pod and their follow-ups, a scale whose confirm
  * screen shows the change summary and whose rollout is watched, and a live `logs -f` stopped by Esc.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { auditRecords } from '../helpers/audit.js';
 import { describeWith } from '../helpers/prerequisites.js';
+import { useTempDirectory } from '../helpers/temp-directory.js';
 import { rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 describeWith(['tmux', 'kubectl'], 'the TUI as a daily driver, in tmux', () => {
   const tmux = useTmux('flow');
-  let directory: string;
-  let auditLog: string;
-  const records = () => auditRecords(auditLog);
-
-  beforeAll(() => {
-    directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-tui-flow-'));
-    auditLog = path.join(directory, 'audit.log');
-  });
-
-  afterAll(() => {
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const directory = useTempDirectory('tui-flow');
+  const auditLog = () => path.join(directory(), 'audit.log');
+  const records = () => auditRecords(auditLog());
 
   it('types a request, reads the crash, follows up, scales with a change summary and a rollout watch, and stops logs -f with Esc', async () => {
-    const tui = tmux().open('flow', rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog));
+    const tui = tmux().open('flow', rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog()));
     await tui.waitFor('Type a request, or pick');
     // Wait for the core (the status bar names the embedder once it is ready).
     await tui.waitFor((text) => /embedder \S+ /.test(text) && !text.includes('embedder …'));

@@ -3,29 +3,19 @@
  * the in-process sandbox cluster. Keys go in with send-keys; the screen is read with capture-pane,
  * polled until the expected text appears or a deadline passes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { auditRecords } from '../helpers/audit.js';
 import { describeWith } from '../helpers/prerequisites.js';
+import { useTempDirectory } from '../helpers/temp-directory.js';
 import { numberOf, rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 describeWith(['tmux', 'kubectl'], 'rk8s tui --sandbox in tmux', () => {
   const tmux = useTmux('e2e');
-  let directory: string;
-  let auditLog: string;
+  const directory = useTempDirectory('tui-e2e');
+  const auditLog = () => path.join(directory(), 'audit.log');
   /** `rk8s tui --sandbox` in a new 80x24 session. */
-  const tui = (name: string) => tmux().open(name, rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog));
-
-  beforeAll(() => {
-    directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-tui-e2e-'));
-    auditLog = path.join(directory, 'audit.log');
-  });
-
-  afterAll(() => {
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const tui = (name: string) => tmux().open(name, rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog()));
 
   it('restarts deployment api in staging after confirmation, then sees a delete in prod denied with the rollout restart suggestion', async () => {
     const terminal = tui('tui');
@@ -47,7 +37,7 @@ describeWith(['tmux', 'kubectl'], 'rk8s tui --sandbox in tmux', () => {
     // The restart's summary line carries its operation id; then the rollout is watched (a second operation).
     const operationId = /done · exit 0 · \S+ · operation ([0-9a-f-]{36})/.exec(text)?.[1];
     expect(operationId).toBeDefined();
-    const finished = auditRecords(auditLog).find((record) => record.operation_id === operationId && record.event === 'finished');
+    const finished = auditRecords(auditLog()).find((record) => record.operation_id === operationId && record.event === 'finished');
     expect(finished).toMatchObject({ exit_code: 0, source: 'tui', args: ['rollout', 'restart', 'deployment/api', '-n', 'staging'] });
     text = await terminal.waitFor('kubectl rollout status deployment/api -n staging');
     // Stop watching if it is still going; the result screen follows either way.
