@@ -4,7 +4,6 @@
  * the agent asks again and the restart runs exactly once. Denial, replay, a changed kube context and
  * a program trying to approve without a terminal are tried too. Real kubectl, sandbox cluster.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,8 @@ import type { K8sExecResult } from '../../src/tool/k8s-exec.js';
 import { RK8S_BIN } from '../helpers/cli.js';
 import { orgWithApprovals } from '../helpers/org.js';
 import { describeWith } from '../helpers/prerequisites.js';
-import { useSandbox, waitFor } from '../helpers/sandbox.js';
+import { useSandbox } from '../helpers/sandbox.js';
+import { rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 describeWith(['kubectl', 'tmux'], 'the approvals inbox: an MCP agent proposes, a person approves in another process', () => {
   const sandbox = useSandbox();
@@ -28,7 +28,7 @@ describeWith(['kubectl', 'tmux'], 'the approvals inbox: an MCP agent proposes, a
   const orgDir = orgWithApprovals((policy) => {
     policy.inbox.wait_seconds = 1;
   });
-  const socket = `rk8s-inbox-${process.pid}`;
+  const tmux = useTmux('inbox');
   let client: Client;
 
   const environment = () => ({
@@ -47,7 +47,6 @@ describeWith(['kubectl', 'tmux'], 'the approvals inbox: an MCP agent proposes, a
 
   afterAll(async () => {
     await client?.close();
-    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
     rmSync(directory, { recursive: true, force: true });
   });
 
@@ -62,22 +61,18 @@ describeWith(['kubectl', 'tmux'], 'the approvals inbox: an MCP agent proposes, a
 
   /** Runs an rk8s command in a real terminal (tmux), types `answer` at its prompt, and returns what it printed and its exit code. */
   async function onTerminal(name: string, args: string[], answer: string, extraEnvironment: Record<string, string> = {}): Promise<{ screen: string; exitCode: number }> {
-    const env = { ...environment(), ...extraEnvironment };
-    const exports = Object.entries(env)
-      .filter(([key]) => key.startsWith('RK8S_') || key === 'KUBECONFIG' || key === 'KUBECACHEDIR' || key === 'NO_COLOR')
-      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
-      .join(' ');
-    const command = `${exports} ${JSON.stringify(process.execPath)} ${JSON.stringify(RK8S_BIN)} ${args.map((argument) => JSON.stringify(argument)).join(' ')}; echo "EXIT=$?"; sleep 60`;
-    spawnSync('tmux', ['-L', socket, 'new-session', '-d', '-s', name, '-x', '160', '-y', '50', command]);
-    const capture = () => spawnSync('tmux', ['-L', socket, 'capture-pane', '-p', '-J', '-t', name], { encoding: 'utf8' }).stdout;
-    await waitFor(() => /\? \[y\/N\]|Type \S+ to approve|EXIT=/.test(capture()), { what: `the prompt of rk8s ${args[0]}`, timeoutMs: 30_000 });
-    if (!capture().includes('EXIT=')) {
-      spawnSync('tmux', ['-L', socket, 'send-keys', '-t', name, '-l', answer]);
-      spawnSync('tmux', ['-L', socket, 'send-keys', '-t', name, 'Enter']);
+    const env = Object.fromEntries(
+      Object.entries({ ...environment(), ...extraEnvironment }).filter(([key]) => key.startsWith('RK8S_') || key === 'KUBECONFIG' || key === 'KUBECACHEDIR' || key === 'NO_COLOR'),
+    );
+    const terminal = tmux().open(name, rk8sArgv(...args), { width: 160, height: 50, env, joinLines: true });
+    await terminal.waitFor((screen) => /\? \[y\/N\]|Type \S+ to approve/.test(screen) || terminal.exitCode() !== undefined);
+    if (terminal.exitCode() === undefined) {
+      terminal.type(answer);
+      terminal.key('Enter');
     }
-    const screen = await waitFor(() => (capture().includes('EXIT=') ? capture() : undefined), { what: `rk8s ${args[0]} to exit`, timeoutMs: 30_000 });
-    spawnSync('tmux', ['-L', socket, 'kill-session', '-t', name]);
-    return { screen, exitCode: Number(/EXIT=(\d+)/.exec(screen)![1]) };
+    const { code, screen } = await terminal.exited();
+    terminal.close();
+    return { screen, exitCode: code };
   }
 
   it('files a prod restart, a person approves it with rk8s approve, and it runs exactly once', async () => {

@@ -1,36 +1,16 @@
 /** `rk8s plan` and `rk8s exec` through the built binary, against the sandbox cluster with the real kubectl. */
-import { mkdtempSync } from 'node:fs';
 import { execa } from 'execa';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { K8sExecResultSchema } from '../../src/tool/k8s-exec.js';
-import { RK8S_BIN, runCli } from '../helpers/cli.js';
-import { createSandboxHarness, kubectlPath, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+import { RK8S_BIN, useCliSandbox } from '../helpers/cli.js';
+import { waitFor } from '../helpers/sandbox.js';
 import { describeWith, prerequisitePath } from '../helpers/prerequisites.js';
+import { shellQuote } from '../helpers/tmux.js';
 
-let workDirectory: string;
-let harness: SandboxHarness | undefined;
-let auditLog: string;
-
-beforeAll(async () => {
-  workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-cli-exec-'));
-  auditLog = path.join(workDirectory, 'agent.log');
-  if (kubectlPath) harness = await createSandboxHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
-
-/** Runs rk8s with the sandbox kubeconfig, a private audit log and cache, and the template planner. */
-function rk8s(args: readonly string[], input?: string) {
-  return runCli(['--audit-log', auditLog, ...(harness ? ['--kubeconfig', harness.sandbox.kubeconfigPath] : []), ...args], {
-    env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness?.env, RK8S_MODEL: '' },
-    ...(input !== undefined ? { input } : { stdin: 'ignore' }),
-  });
-}
+/** rk8s with the sandbox kubeconfig (when kubectl is installed), a private audit log and cache, and the template planner. */
+const cli = useCliSandbox({ prefix: 'cli-exec' });
+const { rk8s, kubectl } = cli;
 
 describe('rk8s plan', () => {
   it.each([
@@ -77,12 +57,6 @@ describe('rk8s plan', () => {
 });
 
 describeWith(['kubectl'], 'rk8s exec against the sandbox', () => {
-  const kubectl = async (...args: string[]) => {
-    const result = await harness!.kubectl(args);
-    if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trimEnd();
-  };
-
   it('runs a read-only command and streams kubectl output to stdout (exit 0)', async () => {
     const result = await rk8s(['exec', '-n', 'prod', '--intent', 'get', '--resource', 'pod']);
     expect(result.exitCode).toBe(0);
@@ -123,7 +97,7 @@ describeWith(['kubectl'], 'rk8s exec against the sandbox', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('deployment.apps/web scaled');
     expect(await kubectl('get', 'deployment', 'web', '-n', 'staging', '-o', 'jsonpath={.spec.replicas}')).toBe('5');
-    const records = await readAuditRecords(auditLog);
+    const records = await readAuditRecords(cli.auditLog);
     const last = records.filter((record) => record.operation_id === records.at(-1)!.operation_id);
     expect(last.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
     expect(last.every((record) => record.source === 'cli')).toBe(true);
@@ -177,10 +151,7 @@ describeWith(['kubectl'], 'rk8s exec against the sandbox', () => {
   });
 
   it('a kubectl that cannot be started exits 6 with one clear line', async () => {
-    const result = await runCli(['--audit-log', auditLog, '--kubeconfig', harness!.sandbox.kubeconfigPath, 'exec', '-n', 'dev', '--intent', 'get', '--resource', 'pod'], {
-      env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness!.env, RK8S_MODEL: '', RK8S_KUBECTL: '/nonexistent/kubectl' },
-      stdin: 'ignore',
-    });
+    const result = await rk8s(['exec', '-n', 'dev', '--intent', 'get', '--resource', 'pod'], { env: { RK8S_KUBECTL: '/nonexistent/kubectl' } });
     expect(result.exitCode).toBe(6);
     expect(result.stderr).toMatch(/kubectl not found at \/nonexistent\/kubectl/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -218,14 +189,12 @@ describeWith(['kubectl'], 'rk8s exec against the sandbox', () => {
 /** `script` (util-linux) gives the command a real terminal, so the interactive confirmation path runs for real. */
 describeWith(['kubectl', 'script'], 'rk8s exec on a terminal', () => {
   function onTerminal(args: readonly string[], answer: string) {
-    const command = ['node', RK8S_BIN, '--audit-log', auditLog, '--kubeconfig', harness!.sandbox.kubeconfigPath, '--no-color', ...args]
-      .map((argument) => `'${argument.replaceAll("'", `'\\''`)}'`)
-      .join(' ');
+    const command = ['node', RK8S_BIN, ...cli.globalArgs(), '--no-color', ...args].map(shellQuote).join(' ');
     return execa(prerequisitePath('script')!, ['-qec', command, '/dev/null'], {
       input: `${answer}\n`,
       reject: false,
       timeout: 60_000,
-      env: { NO_COLOR: '1', RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness!.env, RK8S_MODEL: '' },
+      env: { NO_COLOR: '1', ...cli.env() },
     });
   }
 
@@ -242,8 +211,8 @@ describeWith(['kubectl', 'script'], 'rk8s exec on a terminal', () => {
 
   it('asks a high-risk command to be confirmed by typing the object name', async () => {
     // A rollback needs a previous revision: restart first and wait for the new one.
-    expect((await harness!.kubectl(['rollout', 'restart', 'deployment/api', '-n', 'prod'])).exitCode).toBe(0);
-    await waitFor(async () => /^2\s/m.test((await harness!.kubectl(['rollout', 'history', 'deployment/api', '-n', 'prod'])).stdout), { what: 'revision 2 of deployment/api' });
+    expect((await cli.harness().kubectl(['rollout', 'restart', 'deployment/api', '-n', 'prod'])).exitCode).toBe(0);
+    await waitFor(async () => /^2\s/m.test((await cli.harness().kubectl(['rollout', 'history', 'deployment/api', '-n', 'prod'])).stdout), { what: 'revision 2 of deployment/api' });
     const args = ['exec', '-n', 'prod', '--intent', 'rollback', '--resource', 'deploy', '--name', 'api'];
     const wrong = await onTerminal(args, 'y');
     expect(wrong.stdout).toMatch(/HIGH RISK\. Type api to run kubectl rollout undo deployment\/api -n prod/);

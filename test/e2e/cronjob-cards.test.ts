@@ -4,18 +4,16 @@
  * it (spec.suspend flips), with the confirmation and the audit trail of any other change; the diagnose
  * remediations for a suspended CronJob and a failed CronJob run are those cards, and run as offered.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { DiagnoseDocumentSchema, type DiagnoseDocument } from '../../src/diagnose/document.js';
 import type { RemediationRequest } from '../../src/diagnose/finding.js';
-import { runCli } from '../helpers/cli.js';
-import { createSandboxHarness, hasKubectl, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
-
-if (!hasKubectl && process.env.CI !== 'true') console.warn('[cronjob-cards] skipped: kubectl is not installed (/usr/bin/kubectl)');
+import { useCliSandbox } from '../helpers/cli.js';
+import { describeWith } from '../helpers/prerequisites.js';
+import { waitFor } from '../helpers/sandbox.js';
 
 /** A schedule that does not come due while the test runs (midnight on January 1st). */
 const NEVER_SOON = '0 0 1 1 *';
@@ -50,27 +48,19 @@ interface JobObject {
   status?: { succeeded?: number; conditions?: { type: string; status: string }[] };
 }
 
-describe.skipIf(!hasKubectl && process.env.CI !== 'true')('CronJob cards through rk8s exec against the sandbox (real kubectl)', () => {
-  let harness: SandboxHarness;
-  let workDirectory: string;
-  let auditLog: string;
-
-  beforeAll(async () => {
-    workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-cronjob-cards-'));
-    auditLog = path.join(workDirectory, 'agent.log');
-    const scenarioPath = path.join(workDirectory, 'scenario.yaml');
-    writeFileSync(scenarioPath, yaml.dump(SCENARIO));
-    harness = await createSandboxHarness({ scenarioPath, timings: { jobRunMs: 300 } });
+describeWith(['kubectl'], 'CronJob cards through rk8s exec against the sandbox (real kubectl)', () => {
+  const cli = useCliSandbox({
+    prefix: 'cronjob-cards',
+    sandbox: (workDirectory) => {
+      const scenarioPath = path.join(workDirectory, 'scenario.yaml');
+      writeFileSync(scenarioPath, yaml.dump(SCENARIO));
+      return { scenarioPath, timings: { jobRunMs: 300 } };
+    },
+    timeout: 90_000,
   });
-  afterAll(() => harness?.stop());
-
-  const rk8s = (args: readonly string[]) =>
-    runCli(['--audit-log', auditLog, '--kubeconfig', harness.sandbox.kubeconfigPath, ...args], {
-      env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness.env, RK8S_MODEL: '' },
-      stdin: 'ignore',
-      timeout: 90_000,
-    });
-  const suspended = async (namespace: string, name: string) => (await harness.kubectlJson<CronJobObject>(['get', 'cronjob', name, '-n', namespace])).spec.suspend === true;
+  const { rk8s } = cli;
+  const harness = () => cli.harness();
+  const suspended = async (namespace: string, name: string) => (await harness().kubectlJson<CronJobObject>(['get', 'cronjob', name, '-n', namespace])).spec.suspend === true;
   const flagsOf = (request: RemediationRequest) => [
     '-n', request.namespace!, '--intent', request.intent, '--resource', request.resource, '--name', request.name!,
     ...Object.entries(request.params ?? {}).flatMap(([key, value]) => ['--param', `${key}=${String(value)}`]),
@@ -85,19 +75,19 @@ describe.skipIf(!hasKubectl && process.env.CI !== 'true')('CronJob cards through
     const unconfirmed = await rk8s(['exec', '-n', 'staging', 'run the reports cronjob now']);
     expect(unconfirmed.exitCode, unconfirmed.stderr).toBe(3);
     expect(unconfirmed.stdout + unconfirmed.stderr).toContain(command);
-    expect((await harness.kubectl(['get', 'job', 'reports-manual-1', '-n', 'staging'])).exitCode).not.toBe(0);
+    expect((await harness().kubectl(['get', 'job', 'reports-manual-1', '-n', 'staging'])).exitCode).not.toBe(0);
 
     const ran = await rk8s(['exec', '-n', 'staging', 'run the reports cronjob now', '--confirm', '--expect', command]);
     expect(ran.exitCode, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toContain('job.batch/reports-manual-1 created');
-    const job = await harness.kubectlJson<JobObject>(['get', 'job', 'reports-manual-1', '-n', 'staging']);
+    const job = await harness().kubectlJson<JobObject>(['get', 'job', 'reports-manual-1', '-n', 'staging']);
     expect(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate']).toBe('manual');
     expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'CronJob', name: 'reports' })]);
     expect(job.spec.template.spec.containers[0]!.image).toBe('registry.example.com/reports:1.4.0');
-    await waitFor(async () => (await harness.kubectlJson<JobObject>(['get', 'job', 'reports-manual-1', '-n', 'staging'])).status?.succeeded === 1, { what: 'the manual run to complete', timeoutMs: 30_000 });
+    await waitFor(async () => (await harness().kubectlJson<JobObject>(['get', 'job', 'reports-manual-1', '-n', 'staging'])).status?.succeeded === 1, { what: 'the manual run to complete', timeoutMs: 30_000 });
     // The CronJob itself is unchanged.
     expect(await suspended('staging', 'reports')).toBe(false);
-    const events = (await readAuditRecords(auditLog, { limit: 1000 })).filter((record) => record.command === command).map((record) => record.event);
+    const events = (await readAuditRecords(cli.auditLog, { limit: 1000 })).filter((record) => record.command === command).map((record) => record.event);
     expect(events).toEqual(expect.arrayContaining(['proposed', 'confirmed', 'started', 'finished']));
   });
 
@@ -107,14 +97,14 @@ describe.skipIf(!hasKubectl && process.env.CI !== 'true')('CronJob cards through
     expect(again.stdout + again.stderr).toMatch(/already exists/);
     const second = await rk8s(['exec', '-n', 'staging', '--intent', 'trigger', '--resource', 'cronjob', '--name', 'reports', '--param', 'suffix=2', '--confirm', '--expect', 'kubectl create job reports-manual-2 --from=cronjob/reports -n staging']);
     expect(second.exitCode, second.stdout + second.stderr).toBe(0);
-    expect((await harness.kubectl(['get', 'job', 'reports-manual-2', '-n', 'staging'])).exitCode).toBe(0);
+    expect((await harness().kubectl(['get', 'job', 'reports-manual-2', '-n', 'staging'])).exitCode).toBe(0);
   });
 
   it('trigger is granted in prod too (it changes no existing object)', async () => {
     const command = 'kubectl create job reports-manual-1 --from=cronjob/reports -n prod';
     const ran = await rk8s(['exec', '-n', 'prod', '--intent', 'trigger', '--resource', 'cronjob', '--name', 'reports', '--confirm', '--expect', command]);
     expect(ran.exitCode, ran.stdout + ran.stderr).toBe(0);
-    expect((await harness.kubectl(['get', 'job', 'reports-manual-1', '-n', 'prod'])).exitCode).toBe(0);
+    expect((await harness().kubectl(['get', 'job', 'reports-manual-1', '-n', 'prod'])).exitCode).toBe(0);
   });
 
   it('suspend then resume flip spec.suspend in staging; the server-side dry-run preview changes nothing', async () => {
@@ -165,7 +155,7 @@ describe.skipIf(!hasKubectl && process.env.CI !== 'true')('CronJob cards through
     expect(top.remediations.map((remediation) => remediation.request.intent)).toEqual(['trigger', 'logs', 'describe']);
     const ran = await rk8s(['exec', ...flagsOf(fix.request), '--confirm', '--expect', fix.preview!.command]);
     expect(ran.exitCode, ran.stdout + ran.stderr).toBe(0);
-    const job = await harness.kubectlJson<JobObject>(['get', 'job', 'invoices-manual-1', '-n', 'prod']);
+    const job = await harness().kubectlJson<JobObject>(['get', 'job', 'invoices-manual-1', '-n', 'prod']);
     expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'CronJob', name: 'invoices' })]);
   });
 });

@@ -3,36 +3,18 @@
  * with the real kubectl: each failure of the scenario is the top finding for its object, with the right
  * remedy, and the suggested fix goes through the ordinary exec flow.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { DiagnoseDocumentSchema, type DiagnoseDocument } from '../../src/diagnose/document.js';
 import type { Finding } from '../../src/diagnose/finding.js';
 import { TimelineDocumentSchema } from '../../src/diagnose/read-timeline.js';
-import { runCli } from '../helpers/cli.js';
-import { createSandboxHarness, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+import { useCliSandbox } from '../helpers/cli.js';
+import { waitFor } from '../helpers/sandbox.js';
 
 describeWith(['kubectl'], 'rk8s diagnose on the default sandbox scenario (real kubectl)', () => {
-  let harness: SandboxHarness;
-  let workDirectory: string;
-  let auditLog: string;
-
-  beforeAll(async () => {
-    workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-diagnose-e2e-'));
-    auditLog = path.join(workDirectory, 'agent.log');
-    harness = await createSandboxHarness();
-  });
-  afterAll(() => harness?.stop());
-
-  const rk8s = (args: readonly string[]) =>
-    runCli(['--audit-log', auditLog, '--kubeconfig', harness.sandbox.kubeconfigPath, ...args], {
-      env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness.env, RK8S_MODEL: '' },
-      stdin: 'ignore',
-      timeout: 90_000,
-    });
+  const cli = useCliSandbox({ prefix: 'diagnose-e2e', timeout: 90_000 });
+  const { rk8s } = cli;
 
   async function diagnose(...args: string[]): Promise<{ document: DiagnoseDocument; exitCode: number; stderr: string }> {
     const result = await rk8s(['diagnose', '--json', ...args]);
@@ -66,7 +48,7 @@ describeWith(['kubectl'], 'rk8s diagnose on the default sandbox scenario (real k
 
     expect(document.checked.reads).toEqual(expect.arrayContaining(['kubectl get events -n prod -o json', 'kubectl logs payments-6b7c8d9f4-lk2jd -n prod -c payments --previous --tail=40']));
     expect(document.checked.kinds.Pod).toBe(11);
-    const records = (await readAuditRecords(auditLog, { limit: 1000 })).filter((record) => record.operation_id === document.operationId);
+    const records = (await readAuditRecords(cli.auditLog, { limit: 1000 })).filter((record) => record.operation_id === document.operationId);
     expect(records.map((record) => record.event)).toEqual(['investigated']);
     expect(records[0]!.reads).toEqual(document.checked.reads);
   });
@@ -174,7 +156,7 @@ describeWith(['kubectl'], 'rk8s diagnose on the default sandbox scenario (real k
       const after = await diagnose('-n', 'staging', 'deploy/web');
       return after.document.findings.every((finding) => finding.object.name !== 'web' || finding.reason !== 'ImagePullBackOff');
     }, { what: 'web to be rolled back', timeoutMs: 30_000, intervalMs: 500 });
-    const history = (await readAuditRecords(auditLog, { limit: 1000 })).filter((record) => record.command === fix.preview!.command).map((record) => record.event);
+    const history = (await readAuditRecords(cli.auditLog, { limit: 1000 })).filter((record) => record.command === fix.preview!.command).map((record) => record.event);
     expect(history).toEqual(expect.arrayContaining(['proposed', 'confirmed', 'started', 'finished']));
   });
 });

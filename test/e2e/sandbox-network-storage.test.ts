@@ -2,13 +2,10 @@
  * End-to-end: Services and their Endpoints/EndpointSlices, Ingresses, pending PersistentVolumeClaims
  * and the namespace policy objects (quota, LimitRange, NetworkPolicy, PDB) read with the real kubectl.
  */
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
-import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { useSandbox } from '../helpers/sandbox.js';
-
-const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
+import { scenarioFile, useSandbox } from '../helpers/sandbox.js';
+import type { KubeEvent, List } from '../helpers/kube-objects.js';
 
 interface Endpoints {
   subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[]; ports?: { port: number }[] }[];
@@ -19,19 +16,9 @@ interface Slice {
   endpoints: { addresses: string[]; conditions: { ready: boolean; serving: boolean; terminating: boolean }; targetRef: { name: string } }[] | null;
   ports: { name: string; port: number; protocol: string }[] | null;
 }
-interface Event {
-  type: string;
-  reason: string;
-  message: string;
-  count?: number;
-  source?: { component?: string };
-}
-interface List<T> {
-  items: T[];
-}
 
 describeWith(['kubectl'], 'sandbox: Services and endpoints', () => {
-  const harness = useSandbox({ scenarioPath: scenario('services') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('services') });
   const slices = async (service: string) => (await harness().kubectlJson<List<Slice>>(['get', 'endpointslices', '-n', 'web', '-l', `kubernetes.io/service-name=${service}`])).items;
 
   it('a selector that matches no pods: Endpoints without subsets, a slice without endpoints', async () => {
@@ -76,7 +63,7 @@ describeWith(['kubectl'], 'sandbox: Services and endpoints', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: Ingresses', () => {
-  const harness = useSandbox({ scenarioPath: scenario('ingress') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('ingress') });
 
   it('exist as written: a missing backend Service and TLS Secret, an unknown class, no class and no default', async () => {
     const table = await harness().kubectl(['get', 'ingress', '-n', 'edge']);
@@ -97,8 +84,8 @@ describeWith(['kubectl'], 'sandbox: Ingresses', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: pending PersistentVolumeClaims', () => {
-  const harness = useSandbox({ scenarioPath: scenario('storage') });
-  const events = async (name: string) => (await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'data', '--field-selector', `involvedObject.name=${name}`])).items;
+  const harness = useSandbox({ scenarioPath: scenarioFile('storage') });
+  const events = async (name: string) => (await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'data', '--field-selector', `involvedObject.name=${name}`])).items;
 
   it('an unknown StorageClass: Pending, Warning ProvisioningFailed from the persistentvolume-controller', async () => {
     const claim = await harness().kubectlJson<{ status: { phase: string } }>(['get', 'pvc', 'uploads', '-n', 'data']);
@@ -127,7 +114,7 @@ describeWith(['kubectl'], 'sandbox: pending PersistentVolumeClaims', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: quota, LimitRange, NetworkPolicy, PDB and EndpointSlice reads', () => {
-  const harness = useSandbox({ scenarioPath: scenario('policies') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('policies') });
 
   it.each([
     [['get', 'quota', '-n', 'finance'], /^NAME\s+AGE\s+REQUEST\s+LIMIT$/, /finance-quota\s+100d\s+persistentvolumeclaims: 0\/4, pods: 2\/8, requests\.cpu: 1\/2, requests\.memory: 2Gi\/4Gi, services: 1\/5\s+limits\.cpu: 2\/4, limits\.memory: 4Gi\/8Gi/],

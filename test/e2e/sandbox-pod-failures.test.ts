@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
-import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { useSandbox, waitFor } from '../helpers/sandbox.js';
-
-const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
+import { scenarioFile, useSandbox, waitFor } from '../helpers/sandbox.js';
+import type { KubeEvent, List } from '../helpers/kube-objects.js';
 
 interface ContainerState {
   waiting?: { reason?: string; message?: string };
@@ -35,24 +33,11 @@ interface Pod {
   spec: { containers: { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] };
   status: { phase: string; reason?: string; message?: string; conditions?: PodCondition[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
 }
-interface Event {
-  type: string;
-  reason: string;
-  message: string;
-  count?: number;
-  source?: { component?: string; host?: string };
-  involvedObject: { kind: string; name: string; fieldPath?: string };
-  firstTimestamp: string | null;
-  lastTimestamp: string | null;
-}
-interface List<T> {
-  items: T[];
-}
 
 const condition = (pod: Pod, type: string) => pod.status.conditions?.find((entry) => entry.type === type);
 
 describeWith(['kubectl'], 'sandbox: missing Secrets, ConfigMaps and keys', () => {
-  const harness = useSandbox({ scenarioPath: scenario('missing-config'), timings: { kubeletSyncMs: 300 } });
+  const harness = useSandbox({ scenarioPath: scenarioFile('missing-config'), timings: { kubeletSyncMs: 300 } });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'shop', '-l', `app=${app}`])).items;
 
   it.each([
@@ -66,7 +51,7 @@ describeWith(['kubectl'], 'sandbox: missing Secrets, ConfigMaps and keys', () =>
     expect(pod?.status.containerStatuses?.[0]?.state.waiting).toEqual({ reason: 'CreateContainerConfigError', message });
     const table = await harness().kubectl(['get', 'pod', pod?.metadata.name ?? '', '-n', 'shop']);
     expect(table.stdout).toMatch(/0\/1\s+CreateContainerConfigError\s+0/);
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'shop', '--field-selector', `involvedObject.name=${pod?.metadata.name}`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'shop', '--field-selector', `involvedObject.name=${pod?.metadata.name}`]);
     const failed = events.items.find((event) => event.reason === 'Failed');
     expect(failed).toMatchObject({ type: 'Warning', message: `Error: ${message}`, source: { component: 'kubelet' }, involvedObject: { fieldPath: `spec.containers{${app}}` } });
     expect(failed?.count).toBeGreaterThan(1);
@@ -104,7 +89,7 @@ describeWith(['kubectl'], 'sandbox: missing Secrets, ConfigMaps and keys', () =>
 });
 
 describeWith(['kubectl'], 'sandbox: image pulls', () => {
-  const harness = useSandbox({ scenarioPath: scenario('image-pull') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('image-pull') });
   const pod = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'media', '-l', `app=${app}`])).items[0] as Pod;
 
   it.each([
@@ -117,7 +102,7 @@ describeWith(['kubectl'], 'sandbox: image pulls', () => {
     expect(waiting?.reason).toBe('ImagePullBackOff');
     expect(waiting?.message).toMatch(new RegExp(`^Back-off pulling image "${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": ErrImagePull: rpc error`));
     expect(waiting?.message).toContain(registryMessage);
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'media', '--field-selector', `involvedObject.name=${current.metadata.name}`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'media', '--field-selector', `involvedObject.name=${current.metadata.name}`]);
     const reasons = events.items.map((event) => `${event.type} ${event.reason} ${event.message}`);
     expect(reasons).toContain(`Normal Pulling Pulling image "${image}"`);
     expect(reasons).toContain('Warning Failed Error: ErrImagePull');
@@ -129,7 +114,7 @@ describeWith(['kubectl'], 'sandbox: image pulls', () => {
   it('a private image with an existing pull Secret runs; a missing pull Secret is reported', async () => {
     expect((await pod('uploader')).status.phase).toBe('Running');
     const notifier = await pod('notifier');
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'media', '--field-selector', `involvedObject.name=${notifier.metadata.name},reason=FailedToRetrieveImagePullSecret`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'media', '--field-selector', `involvedObject.name=${notifier.metadata.name},reason=FailedToRetrieveImagePullSecret`]);
     expect(events.items[0]?.message).toBe('Unable to retrieve some image pull secrets (ghcr-creds); attempting to pull the image may not succeed.');
   });
 
@@ -147,7 +132,7 @@ describeWith(['kubectl'], 'sandbox: image pulls', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: image pulls on CRI-O', () => {
-  const harness = useSandbox({ scenarioPath: scenario('image-pull-crio') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('image-pull-crio') });
 
   it('says "manifest unknown" and reports cri-o as the runtime', async () => {
     const pods = await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'billing']);
@@ -158,7 +143,7 @@ describeWith(['kubectl'], 'sandbox: image pulls on CRI-O', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: crash loops and init containers', () => {
-  const harness = useSandbox({ scenarioPath: scenario('crash-loop') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('crash-loop') });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'orders', '-l', `app=${app}`])).items;
 
   it('CrashLoopBackOff with the last termination, a back-off message and restarts since it was deployed', async () => {
@@ -216,7 +201,7 @@ describeWith(['kubectl'], 'sandbox: crash loops and init containers', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: a crash loop that starts now', () => {
-  const harness = useSandbox({ scenarioPath: scenario('crash-loop'), timings: { restartBackOffMs: 300 } });
+  const harness = useSandbox({ scenarioPath: scenarioFile('crash-loop'), timings: { restartBackOffMs: 300 } });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'orders', '-l', `app=${app}`])).items;
 
   it('a new crashing deployment restarts with the kubelet\'s back-off, the count growing', async () => {
@@ -240,7 +225,7 @@ describeWith(['kubectl'], 'sandbox: a crash loop that starts now', () => {
       return (pod?.status.containerStatuses?.[0]?.restartCount ?? 0) > before ? pod : undefined;
     }, { what: 'the restart count to grow', timeoutMs: 20_000 });
     expect(grown.status.containerStatuses?.[0]?.lastState.terminated).toMatchObject({ reason: 'Error', exitCode: 1 });
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'orders', '--field-selector', `involvedObject.name=${grown.metadata.name}`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'orders', '--field-selector', `involvedObject.name=${grown.metadata.name}`]);
     const backOff = events.items.find((event) => event.reason === 'BackOff');
     expect(backOff?.message).toMatch(new RegExp(`^Back-off restarting failed container api in pod ${grown.metadata.name}_orders\\([0-9a-f-]+\\)$`));
     expect(events.items.find((event) => event.reason === 'Started')?.count).toBeGreaterThanOrEqual(3);
@@ -248,7 +233,7 @@ describeWith(['kubectl'], 'sandbox: a crash loop that starts now', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: OOMKilled', () => {
-  const harness = useSandbox({ scenarioPath: scenario('oom-killed') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('oom-killed') });
 
   it('a slow leak: Running again after the kill, lastState OOMKilled 137, memory near the limit', async () => {
     const pod = await harness().kubectlJson<Pod>(['get', 'pod', 'indexer-5f8d7c6b4-q7w2z', '-n', 'search']);
@@ -275,7 +260,7 @@ describeWith(['kubectl'], 'sandbox: OOMKilled', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: failing probes', () => {
-  const harness = useSandbox({ scenarioPath: scenario('probes') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('probes') });
   const pods = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'payments', '-l', `app=${app}`])).items;
 
   it('readiness fails: Running, Ready=False and ContainersReady=False, Unhealthy events, endpoints not ready', async () => {
@@ -284,13 +269,13 @@ describeWith(['kubectl'], 'sandbox: failing probes', () => {
     expect(pod?.status.containerStatuses?.[0]).toMatchObject({ ready: false, state: { running: {} } });
     expect(condition(pod as Pod, 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [api]' });
     expect(condition(pod as Pod, 'ContainersReady')?.status).toBe('False');
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${pod?.metadata.name},reason=Unhealthy`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${pod?.metadata.name},reason=Unhealthy`]);
     expect(events.items[0]).toMatchObject({ type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', involvedObject: { fieldPath: 'spec.containers{api}' } });
     const endpoints = await harness().kubectlJson<{ subsets?: { addresses?: unknown[]; notReadyAddresses?: unknown[] }[] }>(['get', 'endpoints', 'checkout-api', '-n', 'payments']);
     expect(endpoints.subsets?.[0]?.addresses).toBeUndefined();
     expect(endpoints.subsets?.[0]?.notReadyAddresses).toHaveLength(2);
     const gateway = (await pods('gateway'))[0];
-    const tcp = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${gateway?.metadata.name},reason=Unhealthy`]);
+    const tcp = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${gateway?.metadata.name},reason=Unhealthy`]);
     expect(tcp.items[0]?.message).toMatch(/^Readiness probe failed: dial tcp 10\.244\.\d+\.\d+:9443: connect: connection refused$/);
   });
 
@@ -299,7 +284,7 @@ describeWith(['kubectl'], 'sandbox: failing probes', () => {
     const status = pod?.status.containerStatuses?.[0];
     expect(status?.restartCount).toBeGreaterThan(0);
     expect(status?.lastState.terminated).toMatchObject({ reason: 'Error', exitCode: 137 });
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${pod?.metadata.name}`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'payments', '--field-selector', `involvedObject.name=${pod?.metadata.name}`]);
     const messages = events.items.map((event) => `${event.reason}: ${event.message}`);
     expect(messages).toContain('Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500');
     expect(messages).toContain('Killing: Container store failed liveness probe, will be restarted');

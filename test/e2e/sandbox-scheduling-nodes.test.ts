@@ -2,22 +2,11 @@
  * End-to-end: scheduling failures, node conditions and their consequences (taints, NotReady pods,
  * evictions), and PodDisruptionBudgets against a drain, read with the real kubectl.
  */
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { useSandbox } from '../helpers/sandbox.js';
+import { scenarioFile, useSandbox } from '../helpers/sandbox.js';
+import type { Condition, KubeEvent, List } from '../helpers/kube-objects.js';
 import { describeWith } from '../helpers/prerequisites.js';
 
-
-const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
-
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string };
   spec: { nodeName?: string };
@@ -28,23 +17,9 @@ interface Node {
   spec: { unschedulable?: boolean; taints?: { key: string; value?: string; effect: string; timeAdded?: string }[] };
   status: { conditions: Condition[] };
 }
-interface Event {
-  type: string;
-  reason: string;
-  message: string;
-  count?: number;
-  series?: { count: number; lastObservedTime: string };
-  eventTime?: string | null;
-  reportingComponent?: string;
-  source?: { component?: string };
-  involvedObject: { kind: string; name: string };
-}
-interface List<T> {
-  items: T[];
-}
 
 describeWith(['kubectl'], 'sandbox: unschedulable pods', () => {
-  const harness = useSandbox({ scenarioPath: scenario('unschedulable') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('unschedulable') });
   const pending = async (app: string) => (await harness().kubectlJson<List<Pod>>(['get', 'pods', '-n', 'batch', '-l', `app=${app}`, '--field-selector', 'status.phase=Pending'])).items[0] as Pod;
 
   it.each([
@@ -56,7 +31,7 @@ describeWith(['kubectl'], 'sandbox: unschedulable pods', () => {
     const pod = await pending(app);
     expect(pod.spec.nodeName).toBeUndefined();
     expect(pod.status.conditions?.find((entry) => entry.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable', message });
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'batch', '--field-selector', `involvedObject.name=${pod.metadata.name},reason=FailedScheduling`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'batch', '--field-selector', `involvedObject.name=${pod.metadata.name},reason=FailedScheduling`]);
     const event = events.items[0];
     expect(event).toMatchObject({ type: 'Warning', message, reportingComponent: 'default-scheduler' });
     expect(event?.eventTime).toMatch(/\.\d{6}Z$/);
@@ -66,7 +41,7 @@ describeWith(['kubectl'], 'sandbox: unschedulable pods', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: nodes under pressure, NotReady, cordoned', () => {
-  const harness = useSandbox({ scenarioPath: scenario('node-pressure') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('node-pressure') });
   const node = async (name: string) => harness().kubectlJson<Node>(['get', 'node', name]);
 
   it('get nodes shows NotReady, Unknown as NotReady, and SchedulingDisabled', async () => {
@@ -106,7 +81,7 @@ describeWith(['kubectl'], 'sandbox: nodes under pressure, NotReady, cordoned', (
     expect(pods.items.filter((pod) => !pod.metadata.deletionTimestamp && pod.status.conditions?.find((entry) => entry.type === 'Ready')?.status === 'True')).toHaveLength(2);
     const table = await harness().kubectl(['get', 'pods', '-n', 'apps', '-l', 'app=api']);
     expect(table.stdout).toContain('Terminating');
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'apps', '--field-selector', `involvedObject.name=${onNode4?.metadata.name}`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'apps', '--field-selector', `involvedObject.name=${onNode4?.metadata.name}`]);
     expect(events.items.find((event) => event.reason === 'NodeNotReady')).toMatchObject({ type: 'Warning', message: 'Node is not ready', source: { component: 'node-controller' } });
   });
 
@@ -123,7 +98,7 @@ describeWith(['kubectl'], 'sandbox: nodes under pressure, NotReady, cordoned', (
     const byHint = await harness().kubectlJson<Pod>(['get', 'pod', 'batch-export', '-n', 'apps']);
     expect(byHint.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
     expect(byHint.status.message).toMatch(/^The node was low on resource: ephemeral-storage\./);
-    const nodeEvents = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=node-2']);
+    const nodeEvents = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=node-2']);
     expect(nodeEvents.items.map((event) => `${event.reason}: ${event.message}`)).toEqual(expect.arrayContaining(['NodeHasInsufficientMemory: Node node-2 status is now: NodeHasInsufficientMemory', 'EvictionThresholdMet: Attempting to reclaim memory']));
   });
 
@@ -141,7 +116,7 @@ describeWith(['kubectl'], 'sandbox: nodes under pressure, NotReady, cordoned', (
 });
 
 describeWith(['kubectl'], 'sandbox: PodDisruptionBudgets', () => {
-  const harness = useSandbox({ scenarioPath: scenario('disruption-budgets') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('disruption-budgets') });
 
   it('status is kept from the pods: no disruptions allowed, one allowed, and an unhealthy set', async () => {
     const budgets = await harness().kubectlJson<List<{ metadata: { name: string }; status: Record<string, unknown> }>>(['get', 'pdb', '-n', 'core']);

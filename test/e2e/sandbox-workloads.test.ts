@@ -3,43 +3,21 @@
  * StatefulSet/DaemonSet not ready, failed Jobs and CronJobs, HPAs without metrics), read with the
  * real kubectl.
  */
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
-import { useSandbox } from '../helpers/sandbox.js';
+import { scenarioFile, useSandbox } from '../helpers/sandbox.js';
+import type { Condition, KubeEvent, List } from '../helpers/kube-objects.js';
 import { describeWith } from '../helpers/prerequisites.js';
 
-
-const scenario = (name: string) => join(scenarioDirectory(), `${name}.yaml`);
-
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  lastUpdateTime?: string;
-}
 interface Workload {
   metadata: { name: string; annotations?: Record<string, string>; creationTimestamp?: string };
   spec: Record<string, unknown> & { replicas?: number; template?: { spec?: { containers?: { image: string }[] } } };
   status: Record<string, unknown> & { conditions?: Condition[] };
 }
-interface Event {
-  type: string;
-  reason: string;
-  message: string;
-  count?: number;
-  source?: { component?: string };
-}
-interface List<T> {
-  items: T[];
-}
 
 const conditionOf = (object: Workload, type: string) => object.status.conditions?.find((entry) => entry.type === type);
 
 describeWith(['kubectl'], 'sandbox: a rollout whose new revision crashes', () => {
-  const harness = useSandbox({ scenarioPath: scenario('bad-rollout') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('bad-rollout') });
 
   it('two ReplicaSets with revisions and change-causes; the old pods still serve', async () => {
     const sets = await harness().kubectlJson<List<Workload>>(['get', 'rs', '-n', 'shop', '-l', 'app=storefront']);
@@ -78,7 +56,7 @@ describeWith(['kubectl'], 'sandbox: a rollout whose new revision crashes', () =>
 });
 
 describeWith(['kubectl'], 'sandbox: a ResourceQuota the rollout runs into', () => {
-  const harness = useSandbox({ scenarioPath: scenario('quota-exceeded') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('quota-exceeded') });
 
   it('FailedCreate with the quota message, ReplicaFailure on the ReplicaSet and the Deployment', async () => {
     const deployment = await harness().kubectlJson<Workload>(['get', 'deployment', 'worker', '-n', 'team-a']);
@@ -88,7 +66,7 @@ describeWith(['kubectl'], 'sandbox: a ResourceQuota the rollout runs into', () =
     expect(deployment.status).toMatchObject({ replicas: 2, availableReplicas: 2 });
     const sets = await harness().kubectlJson<List<Workload>>(['get', 'rs', '-n', 'team-a', '-l', 'app=worker']);
     expect(conditionOf(sets.items[0] as Workload, 'ReplicaFailure')?.reason).toBe('FailedCreate');
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'team-a', '--field-selector', `involvedObject.name=${sets.items[0]?.metadata.name},reason=FailedCreate`]);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'team-a', '--field-selector', `involvedObject.name=${sets.items[0]?.metadata.name},reason=FailedCreate`]);
     expect(events.items[0]?.type).toBe('Warning');
     expect(events.items[0]?.message).toMatch(/Error creating: pods "worker-[^"]+" is forbidden: exceeded quota: compute/);
     const quota = await harness().kubectlJson<{ status: { hard: Record<string, string>; used: Record<string, string> } }>(['get', 'quota', 'compute', '-n', 'team-a']);
@@ -109,7 +87,7 @@ describeWith(['kubectl'], 'sandbox: a ResourceQuota the rollout runs into', () =
 });
 
 describeWith(['kubectl'], 'sandbox: StatefulSet and DaemonSet not fully ready', () => {
-  const harness = useSandbox({ scenarioPath: scenario('workload-status') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('workload-status') });
 
   it('the StatefulSet waits at its crashing ordinal', async () => {
     const set = await harness().kubectlJson<Workload>(['get', 'statefulset', 'kafka', '-n', 'data']);
@@ -130,7 +108,7 @@ describeWith(['kubectl'], 'sandbox: StatefulSet and DaemonSet not fully ready', 
 });
 
 describeWith(['kubectl'], 'sandbox: failed Jobs and CronJobs', () => {
-  const harness = useSandbox({ scenarioPath: scenario('jobs') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('jobs') });
 
   it('BackoffLimitExceeded: Failed=True with the controller\'s message, failed pods kept', async () => {
     const job = await harness().kubectlJson<Workload>(['get', 'job', 'db-backup', '-n', 'ops']);
@@ -141,7 +119,7 @@ describeWith(['kubectl'], 'sandbox: failed Jobs and CronJobs', () => {
     expect(pods.items.map((pod) => pod.status.phase)).toEqual(['Failed', 'Failed', 'Failed', 'Failed']);
     const table = await harness().kubectl(['get', 'job', 'db-backup', '-n', 'ops']);
     expect(table.stdout).toMatch(/db-backup\s+Failed\s+0\/1\s/);
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'ops', '--field-selector', 'involvedObject.name=db-backup,reason=BackoffLimitExceeded']);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'ops', '--field-selector', 'involvedObject.name=db-backup,reason=BackoffLimitExceeded']);
     expect(events.items[0]).toMatchObject({ type: 'Warning', message: 'Job has reached the specified backoff limit', source: { component: 'job-controller' } });
   });
 
@@ -153,7 +131,7 @@ describeWith(['kubectl'], 'sandbox: failed Jobs and CronJobs', () => {
   it('CronJobs: suspended, an unparseable schedule, a failed last run after a successful one', async () => {
     const table = await harness().kubectl(['get', 'cronjobs', '-n', 'ops']);
     expect(table.stdout).toMatch(/cleanup\s+\*\/15 \* \* \* \*\s+<none>\s+True\s+0\s/);
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'ops', '--field-selector', 'involvedObject.name=rotate-logs']);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'ops', '--field-selector', 'involvedObject.name=rotate-logs']);
     expect(events.items[0]).toMatchObject({ type: 'Warning', reason: 'UnparseableSchedule', message: 'unparseable schedule: "61 * * * *" : end of range (61) above maximum (59): 61' });
     const invoices = await harness().kubectlJson<Workload>(['get', 'cronjob', 'invoice-run', '-n', 'ops']);
     const lastSchedule = Date.parse(String(invoices.status['lastScheduleTime']));
@@ -172,7 +150,7 @@ describeWith(['kubectl'], 'sandbox: failed Jobs and CronJobs', () => {
 });
 
 describeWith(['kubectl'], 'sandbox: HPAs that cannot scale', () => {
-  const harness = useSandbox({ scenarioPath: scenario('hpa') });
+  const harness = useSandbox({ scenarioPath: scenarioFile('hpa') });
 
   it('a target without CPU requests: ScalingActive=False FailedGetResourceMetric, and the warnings', async () => {
     const hpa = await harness().kubectlJson<Workload>(['get', 'hpa', 'frontend', '-n', 'web']);
@@ -180,7 +158,7 @@ describeWith(['kubectl'], 'sandbox: HPAs that cannot scale', () => {
     const active = conditionOf(hpa, 'ScalingActive');
     expect(active).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric' });
     expect(active?.message).toMatch(/^the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container frontend of Pod frontend-[a-z0-9]+-[a-z0-9]{5}$/);
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'web', '--field-selector', 'involvedObject.name=frontend,involvedObject.kind=HorizontalPodAutoscaler']);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'web', '--field-selector', 'involvedObject.name=frontend,involvedObject.kind=HorizontalPodAutoscaler']);
     const reasons = events.items.map((event) => event.reason).sort();
     expect(reasons).toEqual(['FailedComputeMetricsReplicas', 'FailedGetResourceMetric']);
     expect(events.items.find((event) => event.reason === 'FailedComputeMetricsReplicas')?.message).toMatch(/^invalid metrics \(1 invalid out of 1\), first error is: failed to get cpu resource metric value: failed to get cpu utilization: missing request for cpu in container frontend of Pod /);
@@ -191,7 +169,7 @@ describeWith(['kubectl'], 'sandbox: HPAs that cannot scale', () => {
   it('a missing target: AbleToScale=False FailedGetScale', async () => {
     const hpa = await harness().kubectlJson<Workload>(['get', 'hpa', 'checkout', '-n', 'web']);
     expect(conditionOf(hpa, 'AbleToScale')).toMatchObject({ status: 'False', reason: 'FailedGetScale', message: 'the HPA controller was unable to get the target\'s current scale: deployments/scale.apps "checkout-v2" not found' });
-    const events = await harness().kubectlJson<List<Event>>(['get', 'events', '-n', 'web', '--field-selector', 'involvedObject.name=checkout']);
+    const events = await harness().kubectlJson<List<KubeEvent>>(['get', 'events', '-n', 'web', '--field-selector', 'involvedObject.name=checkout']);
     expect(events.items[0]).toMatchObject({ type: 'Warning', reason: 'FailedGetScale', message: 'deployments/scale.apps "checkout-v2" not found' });
   });
 

@@ -6,66 +6,28 @@
  *   with the inbox door) files a restart; the TUI's badge shows it; the panel approves it; the agent's
  *   second call runs it once; the audit log says who approved, from the TUI (issue #17).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { packageRoot } from '../../src/config/paths.js';
+import { auditRecords } from '../helpers/audit.js';
 import { RK8S_BIN } from '../helpers/cli.js';
 import { orgWithApprovals } from '../helpers/org.js';
 import { describeWith } from '../helpers/prerequisites.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { useTempDirectory } from '../helpers/temp-directory.js';
+import { rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 const root = packageRoot();
-const socket = `rk8s-e2e-diagnose-${process.pid}`;
-
-function tmux(...args: string[]): string {
-  const result = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-/** A tmux session running a command, with keys in and the screen out. */
-function terminal(name: string, command: string) {
-  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', `${command}; echo "TUI-EXIT=$?"; sleep 120`);
-  const screen = () => tmux('capture-pane', '-p', '-t', name);
-  return {
-    screen,
-    /** One key (a tmux key name or a character): each call is one keypress. */
-    key: (key: string) => tmux('send-keys', '-t', name, key),
-    type: (text: string) => tmux('send-keys', '-t', name, '-l', text),
-    async waitFor(predicate: string | RegExp | ((text: string) => boolean), timeoutMs = 30_000): Promise<string> {
-      const test = typeof predicate === 'string' ? (text: string) => text.includes(predicate) : predicate instanceof RegExp ? (text: string) => predicate.test(text) : predicate;
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = screen();
-        if (test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`screen never showed ${String(predicate)}; last screen:\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
 
 describeWith(['kubectl', 'tmux'], 'diagnose and approvals in the TUI (tmux, built binary)', () => {
   const sandbox = useSandbox();
-  let directory: string;
-
-  beforeAll(() => {
-    if (!existsSync(RK8S_BIN)) throw new Error(`${RK8S_BIN} is missing: run npm run build first`);
-    directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-tui-diagnose-e2e-'));
-  });
-
-  afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const tmux = useTmux('e2e-diagnose');
+  const directory = useTempDirectory('tui-diagnose-e2e');
 
   it('diagnoses prod from the start screen and reaches the payments remedy\'s confirmation in six keys', async () => {
-    const auditLog = path.join(directory, 'diagnose.log');
-    const tui = terminal('diagnose', `cd ${JSON.stringify(root)} && NO_COLOR=1 node ${JSON.stringify(RK8S_BIN)} tui --sandbox --no-model --audit-log ${JSON.stringify(auditLog)}`);
+    const auditLog = path.join(directory(), 'diagnose.log');
+    const tui = tmux().open('diagnose', rk8sArgv('tui', '--sandbox', '--no-model', '--audit-log', auditLog), { env: { NO_COLOR: '1' } });
     let keys = 0;
     const press = (key: string) => {
       keys += 1;
@@ -84,34 +46,33 @@ describeWith(['kubectl', 'tmux'], 'diagnose and approvals in the TUI (tmux, buil
     press('Enter');
     // Each check shows as it runs; the findings follow.
     text = await tui.waitFor((current) => /Investigating namespace prod/.test(current) || current.includes('Remedies'));
-    text = await tui.waitFor('Remedies', 60_000);
+    text = await tui.waitFor('Remedies', { timeoutMs: 60_000 });
     expect(text).toMatch(/❯ CRITICAL\s+CrashLoopBackOff\s+deployment\/payments/);
     expect(text).toContain('[1] Restart deployment payments');
     press('1');
-    text = await tui.waitFor('Press y to run', 30_000);
+    text = await tui.waitFor('Press y to run', { timeoutMs: 30_000 });
     expect(text).toContain('$ kubectl rollout restart deployment/payments -n prod');
     expect(text).toContain('MEDIUM RISK');
     expect(keys).toBe(6);
-    const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; source: string; args: string[] | null });
+    const records = auditRecords(auditLog);
     expect(records.some((record) => record.event === 'investigated' && record.source === 'tui')).toBe(true);
     expect(records.some((record) => record.event === 'started')).toBe(false);
     tui.key('Escape');
     tui.key('C-c');
-    await tui.waitFor('TUI-EXIT=0');
+    expect((await tui.exited()).code).toBe(0);
   }, 120_000);
 
   it('shows the badge when another process files a request, approves it in the panel, and the agent runs it once', async () => {
-    const auditLog = path.join(directory, 'inbox.log');
+    const auditLog = path.join(directory(), 'inbox.log');
     const env = {
       ...sandbox().env,
       RK8S_AUDIT_LOG: auditLog,
-      RK8S_APPROVALS_DIR: path.join(directory, 'approvals'),
+      RK8S_APPROVALS_DIR: path.join(directory(), 'approvals'),
       RK8S_ORG_DIR: orgWithApprovals(),
       RK8S_MODEL: '',
       NO_COLOR: '1',
     };
-    const exports = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
-    const tui = terminal('inbox', `cd ${JSON.stringify(root)} && ${exports} node ${JSON.stringify(RK8S_BIN)} tui --no-model`);
+    const tui = tmux().open('inbox', rk8sArgv('tui', '--no-model'), { env });
     let text = await tui.waitFor((current) => current.includes('What do you want to do?') && current.includes('^A inbox'));
     expect(text).not.toMatch(/\d APPROVALS? /);
 
@@ -126,28 +87,25 @@ describeWith(['kubectl', 'tmux'], 'diagnose and approvals in the TUI (tmux, buil
     expect(filed.status).toBe('needs-approval');
     const id = filed.approval!.request!.id;
 
-    text = await tui.waitFor(' 1 APPROVAL ', 20_000);
-    tui.key('C-a');
-    text = await tui.waitFor(id);
+    text = await tui.waitFor(' 1 APPROVAL ', { timeoutMs: 20_000 });
+    text = await tui.steps(['C-a', id]);
     expect(text).toMatch(new RegExp(`❯ ${id}\\s+MEDIUM\\s+tool`));
     expect(text).toContain('kubectl rollout restart deployment/web -n prod');
-    tui.key('Enter');
-    text = await tui.waitFor('Press y to approve');
+    text = await tui.steps(['Enter', 'Press y to approve']);
     expect(text).toContain('$ kubectl rollout restart deployment/web -n prod');
-    tui.key('y');
-    text = await tui.waitFor(`approved ${id}: it runs once`);
+    text = await tui.steps(['y', `approved ${id}: it runs once`]);
     expect(text).not.toMatch(/\d APPROVALS? /);
 
     const ran = await agent({ ...restart, constraints: { approvalId: id } });
     expect(ran.status).toBe('executed');
     const again = await agent({ ...restart, constraints: { approvalId: id } });
     expect(again.status).toBe('blocked');
-    const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; approval_id?: string; decided_by?: string });
+    const records = auditRecords(auditLog);
     expect(records.find((record) => record.event === 'approved' && record.approval_id === id)?.decided_by).toMatch(/ \(rk8s tui approvals panel\)$/);
     expect(records.filter((record) => record.event === 'started')).toHaveLength(1);
     const verified = await execa(process.execPath, [RK8S_BIN, 'audit', 'verify'], { env: { ...process.env, ...env }, reject: false });
     expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
     tui.key('C-c');
-    await tui.waitFor('TUI-EXIT=0');
+    expect((await tui.exited()).code).toBe(0);
   }, 120_000);
 });

@@ -3,62 +3,34 @@
  * by `rk8s exec`, the undo restores what was there, and an object changed by hand in between is
  * refused with nothing run.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readAuditRecords } from '../../src/audit/audit-log.js';
 import { K8sUndoResultSchema } from '../../src/tool/k8s-undo.js';
-import { runCli } from '../helpers/cli.js';
-import { createSandboxHarness, hasKubectl, waitFor, type SandboxHarness } from '../helpers/sandbox.js';
+import { useCliSandbox } from '../helpers/cli.js';
+import { describeWith } from '../helpers/prerequisites.js';
+import { waitFor } from '../helpers/sandbox.js';
 
-if (!hasKubectl) console.warn('skipping test/e2e/undo-cli.test.ts: kubectl is not installed');
+describeWith(['kubectl'], 'rk8s undo against the sandbox', () => {
+  const cli = useCliSandbox({ prefix: 'undo' });
+  const { rk8s, kubectl } = cli;
 
-let workDirectory: string;
-let harness: SandboxHarness | undefined;
-let auditLog: string;
+  /** The operation id of the newest record (the change just made). */
+  async function lastOperationId(): Promise<string> {
+    const records = await readAuditRecords(cli.auditLog, { limit: 1 });
+    return records.at(-1)!.operation_id;
+  }
 
-beforeAll(async () => {
-  workDirectory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-undo-'));
-  auditLog = path.join(workDirectory, 'agent.log');
-  if (hasKubectl) harness = await createSandboxHarness();
-});
+  const replicas = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.spec.replicas}');
+  const revision = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}');
+  const image = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
 
-afterAll(async () => {
-  await harness?.stop();
-});
-
-function rk8s(args: readonly string[]) {
-  return runCli(['--audit-log', auditLog, ...(harness ? ['--kubeconfig', harness.sandbox.kubeconfigPath] : []), ...args], {
-    env: { RK8S_CACHE_DIR: path.join(workDirectory, 'cache'), ...harness?.env, RK8S_MODEL: '' },
-    stdin: 'ignore',
-  });
-}
-
-async function kubectl(...args: string[]): Promise<string> {
-  const result = await harness!.kubectl(args);
-  if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trimEnd();
-}
-
-/** The operation id of the newest record (the change just made). */
-async function lastOperationId(): Promise<string> {
-  const records = await readAuditRecords(auditLog, { limit: 1 });
-  return records.at(-1)!.operation_id;
-}
-
-const replicas = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.spec.replicas}');
-const revision = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}');
-const image = (namespace: string, name: string) => kubectl('get', 'deployment', name, '-n', namespace, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
-
-describe.skipIf(!hasKubectl)('rk8s undo against the sandbox', () => {
   it('scale 3 -> 5, then rk8s undo (no id) brings back 3, linked to the operation it undoes', async () => {
     await kubectl('scale', 'deployment/web', '-n', 'staging', '--replicas=3');
     const scaled = await rk8s(['exec', '-n', 'staging', '--intent', 'scale', '--resource', 'deploy', '--name', 'web', '--param', 'replicas=5', '--confirm']);
     expect(scaled.exitCode, scaled.stderr).toBe(0);
     const scaleId = await lastOperationId();
     expect(await replicas('staging', 'web')).toBe('5');
-    const started = (await readAuditRecords(auditLog, { limit: 50 })).find((record) => record.operation_id === scaleId && record.event === 'started')!;
+    const started = (await readAuditRecords(cli.auditLog, { limit: 50 })).find((record) => record.operation_id === scaleId && record.event === 'started')!;
     expect(started.prior_state).toEqual({ status: 'recorded', resource: 'deployment', namespace: 'staging', name: 'web', before: { replicas: 3 }, set: { replicas: 5 } });
 
     const undo = await rk8s(['undo', '--confirm']);
@@ -67,7 +39,7 @@ describe.skipIf(!hasKubectl)('rk8s undo against the sandbox', () => {
     expect(undo.stderr).toContain(`undoes operation ${scaleId.slice(0, 8)}`);
     expect(undo.stderr).toContain('plan   kubectl scale deployment/web -n staging --replicas=3');
     expect(await replicas('staging', 'web')).toBe('3');
-    const records = await readAuditRecords(auditLog, { limit: 50 });
+    const records = await readAuditRecords(cli.auditLog, { limit: 50 });
     const undoRecords = records.filter((record) => record.undo_of === scaleId);
     expect(undoRecords.map((record) => record.event)).toEqual(['proposed', 'confirmed', 'started', 'finished']);
 
@@ -88,14 +60,14 @@ describe.skipIf(!hasKubectl)('rk8s undo against the sandbox', () => {
     expect(scaled.exitCode, scaled.stderr).toBe(0);
     const scaleId = await lastOperationId();
     await kubectl('scale', 'deployment/worker', '-n', 'staging', '--replicas=7');
-    const before = (await readAuditRecords(auditLog, { limit: 1000 })).length;
+    const before = (await readAuditRecords(cli.auditLog, { limit: 1000 })).length;
 
     const undo = await rk8s(['undo', scaleId.slice(0, 8), '--confirm']);
     expect(undo.exitCode).toBe(4);
     expect(undo.stderr).toMatch(/undo refused: deployment\/worker in staging changed since operation \w{8} .*spec\.replicas is 7, rk8s set 4/);
     expect(undo.stderr).not.toMatch(/\n\s+at /);
     expect(await replicas('staging', 'worker')).toBe('7');
-    const added = (await readAuditRecords(auditLog, { limit: 1000 })).slice(before);
+    const added = (await readAuditRecords(cli.auditLog, { limit: 1000 })).slice(before);
     expect(added.map((record) => record.event)).toEqual(['denied']);
     expect(added[0]).toMatchObject({ undo_of: scaleId, decision: 'deny' });
     expect(added[0]!.violations![0]).toMatch(/^UNDO_STATE_CHANGED: /);

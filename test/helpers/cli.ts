@@ -1,7 +1,11 @@
-/** Runs the built rk8s binary (npm test builds it first, in pretest). */
+/** Runs the built rk8s binary (npm test builds it first, in pretest), alone or against a sandbox with a private audit log and cache. */
 import { execa, type Options } from 'execa';
-import path from 'node:path';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { SandboxOptions } from '../../src/sandbox/index.js';
+import { createSandboxHarness, kubectlPath, type SandboxHarness } from './sandbox.js';
+import { useTempDirectory } from './temp-directory.js';
 
 /** Absolute path of the built CLI entry. */
 export const RK8S_BIN = path.resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
@@ -23,4 +27,65 @@ export async function runCli(args: readonly string[], options: Options = {}): Pr
     env: { NO_COLOR: '1', ...options.env },
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A describe block's (or file's) CLI setup: a work directory, its audit log and cache, and a sandbox when kubectl is installed. */
+export interface CliSandbox {
+  /** The block's temporary directory (removed after it): the audit log and the cache are in it. */
+  readonly workDirectory: string;
+  readonly auditLog: string;
+  /** The sandbox; throws when kubectl is not installed (no sandbox was started). */
+  harness(): SandboxHarness;
+  /** The global flags every run gets: the audit log, and the sandbox's kubeconfig when there is one. */
+  globalArgs(): string[];
+  /** The environment rk8s runs with: a private cache, the sandbox's KUBECONFIG/KUBECACHEDIR, the template planner; then `extra`. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** Runs `rk8s <global flags> <args>` (stdin ignored unless `input` is given), never throwing on a non-zero exit. */
+  rk8s(args: readonly string[], options?: { input?: string; env?: Record<string, string>; timeout?: number }): Promise<CliResult>;
+  /** Runs kubectl against the sandbox; its stdout without the final newline, or throws with stderr. */
+  kubectl(...args: string[]): Promise<string>;
+}
+
+/**
+ * Sets up `CliSandbox` in beforeAll and tears it down in afterAll of the enclosing describe block (or
+ * file). The sandbox starts only when kubectl is installed; `sandbox` gives its options (a function
+ * gets the work directory first, to write a scenario file there); `timeout` is each run's, in ms.
+ */
+export function useCliSandbox(options: { prefix: string; sandbox?: SandboxOptions | ((workDirectory: string) => SandboxOptions); timeout?: number }): CliSandbox {
+  const directory = useTempDirectory(options.prefix);
+  let harness: SandboxHarness | undefined;
+  beforeAll(async () => {
+    if (kubectlPath) harness = await createSandboxHarness(typeof options.sandbox === 'function' ? options.sandbox(directory()) : options.sandbox);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  const cli: CliSandbox = {
+    get workDirectory() {
+      return directory();
+    },
+    get auditLog() {
+      return path.join(directory(), 'agent.log');
+    },
+    harness() {
+      if (!harness) throw new Error('no sandbox: kubectl is not installed');
+      return harness;
+    },
+    globalArgs: () => ['--audit-log', cli.auditLog, ...(harness ? ['--kubeconfig', harness.sandbox.kubeconfigPath] : [])],
+    env: (extra = {}) => ({ RK8S_CACHE_DIR: path.join(directory(), 'cache'), ...harness?.env, RK8S_MODEL: '', ...extra }),
+    rk8s(args, runOptions = {}) {
+      const timeout = runOptions.timeout ?? options.timeout;
+      return runCli([...cli.globalArgs(), ...args], {
+        env: cli.env(runOptions.env),
+        ...(runOptions.input !== undefined ? { input: runOptions.input } : { stdin: 'ignore' }),
+        ...(timeout !== undefined ? { timeout } : {}),
+      });
+    },
+    async kubectl(...args) {
+      const result = await cli.harness().kubectl(args);
+      if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+      return result.stdout.trimEnd();
+    },
+  };
+  return cli;
 }

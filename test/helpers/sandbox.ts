@@ -9,12 +9,16 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { prerequisitePath } from './find-prerequisites.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { scenarioDirectory } from '../../src/sandbox/scenario-loader.js';
 
 /** Path of the real kubectl, or undefined when it is not installed (the one locator: find-prerequisites.ts). */
 export const kubectlPath = prerequisitePath('kubectl');
 
 /** True when the real kubectl is available (end-to-end tests skip, and say why, without it). */
 export const hasKubectl = kubectlPath !== undefined;
+
+/** The path of a scenario file the sandbox ships (src/sandbox/scenarios/<name>.yaml). */
+export const scenarioFile = (name: string): string => join(scenarioDirectory(), `${name}.yaml`);
 
 /** The result of one kubectl run. */
 export interface KubectlResult {

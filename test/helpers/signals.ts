@@ -4,7 +4,8 @@
  * `rk8s audit verify` says about the chain.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { auditRecords } from './audit.js';
 import { RK8S_BIN, runCli } from './cli.js';
 import { waitFor } from './sandbox.js';
 
@@ -67,8 +68,7 @@ const OUTCOMES = new Set(['finished', 'failed', 'cancelled']);
 
 /** Reads the audit log at `path` (an absent log has no records). */
 export function auditOutcomes(path: string): AuditOutcomes {
-  const text = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
-  const records = text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as AuditLine);
+  const records: AuditLine[] = auditRecords(path);
   const started = records.filter((record) => record.event === 'started').map((record) => record.operation_id);
   const outcomes = new Map<string, string>();
   for (const record of records) if (OUTCOMES.has(record.event) && started.includes(record.operation_id)) outcomes.set(record.operation_id, record.event);
