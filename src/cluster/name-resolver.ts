@@ -216,7 +216,7 @@ export function parseInventory(text: string, namespace: string | undefined): Clu
 }
 
 /** The fields of a Kubernetes object (as `kubectl get -o json` prints it) that the columns of the inventory read take. */
-export interface InventorySource {
+interface InventorySource {
   kind?: string;
   metadata?: { name?: string; ownerReferences?: ReadonlyArray<{ kind?: string; name?: string }> };
   spec?: {
@@ -247,9 +247,11 @@ function values<Item>(items: ReadonlyArray<Item> | undefined, pick: (item: Item)
  * parseInventory reads the custom-columns answer of the same objects: the same columns, the same
  * rules, in the order given (give them in the order of inventoryReadArgs' types).
  */
-export function inventoryFromObjects(items: Iterable<InventorySource>, namespace: string | undefined): ClusterInventory {
+export function inventoryFromObjects(items: Iterable<object>, namespace: string | undefined): ClusterInventory {
   function* rows(): Generator<InventoryRow> {
-    for (const item of items) {
+    for (const object of items) {
+      // Any Kubernetes object (Pod, Deployment, Node...): only the fields the columns name are read, each optional.
+      const item = object as InventorySource;
       const owner = item.metadata?.ownerReferences?.[0];
       const statuses = item.status?.containerStatuses;
       yield {
