@@ -147,31 +147,44 @@ function list(value: string | undefined): string[] {
   return text === undefined ? [] : text.split(',').filter((item) => item !== '' && item !== '<none>');
 }
 
-/** Parses the custom-columns answer of inventoryReadArgs into objects, owners resolved to workloads. */
-export function parseInventory(text: string, namespace: string | undefined): ClusterInventory {
-  const rows = text.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '');
+/** One object of the inventory read, as its columns give it (the text of a custom-columns row, or the same fields of an object). */
+interface InventoryRow {
+  kind: string;
+  name: string;
+  ownerKind?: string;
+  ownerName?: string;
+  node?: string;
+  phase?: string;
+  waiting: string[];
+  last: string[];
+  restarts: string[];
+  containers: string[];
+  template: string[];
+  replicas?: string;
+  unschedulable?: string;
+}
+
+/** The inventory of rows, in their order: each row read the same way whatever it came from, owners resolved to workloads. */
+function inventoryOf(rows: Iterable<InventoryRow>, namespace: string | undefined): ClusterInventory {
   const objects: InventoryObject[] = [];
   const replicaSetOwners = new Map<string, { kind: Resource; name: string }>();
   for (const row of rows) {
-    const cells = row.split(/\s+/);
-    if (cells.length < COLUMNS.length) continue;
-    const [kindText, name, ownerKind, ownerName, node, phase, waiting, last, restarts, containers, template, replicas, unschedulable] = cells;
-    const kind = ownValue(KINDS, kindText ?? '');
-    if (!kind || !cell(name)) continue;
-    const object: InventoryObject = { kind, name: name! };
-    const owner = cell(ownerKind) && cell(ownerName) ? ownValue(KINDS, ownerKind!) : undefined;
-    if (owner) object.owner = { kind: owner, name: ownerName! };
-    if (cell(node)) object.node = node!;
-    if (cell(phase)) object.phase = phase!;
+    const kind = ownValue(KINDS, row.kind);
+    if (!kind || !cell(row.name)) continue;
+    const object: InventoryObject = { kind, name: row.name };
+    const owner = cell(row.ownerKind) && cell(row.ownerName) ? ownValue(KINDS, row.ownerKind!) : undefined;
+    if (owner) object.owner = { kind: owner, name: row.ownerName! };
+    if (cell(row.node)) object.node = row.node!;
+    if (cell(row.phase)) object.phase = row.phase!;
     if (kind === 'pod') {
-      object.waiting = list(waiting);
-      object.lastTerminated = list(last);
-      object.restarts = list(restarts).reduce((sum, count) => sum + (Number(count) || 0), 0);
+      object.waiting = row.waiting;
+      object.lastTerminated = row.last;
+      object.restarts = row.restarts.reduce((sum, count) => sum + (Number(count) || 0), 0);
     }
-    const names = list(containers).length > 0 ? list(containers) : list(template);
+    const names = row.containers.length > 0 ? row.containers : row.template;
     if (names.length > 0) object.containers = names;
-    if (cell(replicas) && Number.isInteger(Number(replicas))) object.replicas = Number(replicas);
-    if (kind === 'node') object.unschedulable = unschedulable === 'true';
+    if (cell(row.replicas) && Number.isInteger(Number(row.replicas))) object.replicas = Number(row.replicas);
+    if (kind === 'node') object.unschedulable = row.unschedulable === 'true';
     if (kind === 'replicaset' && object.owner) replicaSetOwners.set(object.name, object.owner);
     objects.push(object);
   }
@@ -183,6 +196,73 @@ export function parseInventory(text: string, namespace: string | undefined): Clu
     }
   }
   return { ...(namespace === undefined ? {} : { namespace }), objects };
+}
+
+/** Parses the custom-columns answer of inventoryReadArgs into objects, owners resolved to workloads. */
+export function parseInventory(text: string, namespace: string | undefined): ClusterInventory {
+  const rows = text.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '');
+  function* parsed(): Generator<InventoryRow> {
+    for (const row of rows) {
+      const cells = row.split(/\s+/);
+      if (cells.length < COLUMNS.length) continue;
+      const [kind, name, ownerKind, ownerName, node, phase, waiting, last, restarts, containers, template, replicas, unschedulable] = cells;
+      yield {
+        kind: kind ?? '', name: name ?? '', ownerKind, ownerName, node, phase, waiting: list(waiting), last: list(last), restarts: list(restarts),
+        containers: list(containers), template: list(template), replicas, unschedulable,
+      };
+    }
+  }
+  return inventoryOf(parsed(), namespace);
+}
+
+/** The fields of a Kubernetes object (as `kubectl get -o json` prints it) that the columns of the inventory read take. */
+interface InventorySource {
+  kind?: string;
+  metadata?: { name?: string; ownerReferences?: ReadonlyArray<{ kind?: string; name?: string }> };
+  spec?: {
+    nodeName?: string;
+    containers?: ReadonlyArray<{ name?: string }>;
+    template?: { spec?: { containers?: ReadonlyArray<{ name?: string }> } };
+    replicas?: number;
+    unschedulable?: boolean;
+  };
+  status?: {
+    phase?: string;
+    containerStatuses?: ReadonlyArray<{ restartCount?: number; state?: { waiting?: { reason?: string } }; lastState?: { terminated?: { reason?: string } } }>;
+  };
+}
+
+/** A column's text for one value, as kubectl prints it (absent: `<none>`). */
+function text(value: string | number | boolean | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** The values of a `[*]` column: present ones only, as kubectl joins them. */
+function values<Item>(items: ReadonlyArray<Item> | undefined, pick: (item: Item) => string | number | undefined): string[] {
+  return (items ?? []).map(pick).filter((value): value is string | number => value !== undefined && value !== '').map(String);
+}
+
+/**
+ * The inventory of objects already read as JSON (an investigation's snapshot), exactly as
+ * parseInventory reads the custom-columns answer of the same objects: the same columns, the same
+ * rules, in the order given (give them in the order of inventoryReadArgs' types).
+ */
+export function inventoryFromObjects(items: Iterable<object>, namespace: string | undefined): ClusterInventory {
+  function* rows(): Generator<InventoryRow> {
+    for (const object of items) {
+      // Any Kubernetes object (Pod, Deployment, Node...): only the fields the columns name are read, each optional.
+      const item = object as InventorySource;
+      const owner = item.metadata?.ownerReferences?.[0];
+      const statuses = item.status?.containerStatuses;
+      yield {
+        kind: item.kind ?? '', name: item.metadata?.name ?? '', ownerKind: owner?.kind, ownerName: owner?.name, node: item.spec?.nodeName, phase: item.status?.phase,
+        waiting: values(statuses, (status) => status.state?.waiting?.reason), last: values(statuses, (status) => status.lastState?.terminated?.reason),
+        restarts: values(statuses, (status) => status.restartCount), containers: values(item.spec?.containers, (container) => container.name),
+        template: values(item.spec?.template?.spec?.containers, (container) => container.name), replicas: text(item.spec?.replicas), unschedulable: text(item.spec?.unschedulable),
+      };
+    }
+  }
+  return inventoryOf(rows(), namespace);
 }
 
 interface CacheEntry {
@@ -203,7 +283,8 @@ const inFlight = new WeakMap<object, Map<string, Promise<NameResolution>>>();
  */
 export async function resolveNames(core: NameResolverCore, namespace: string | undefined, options: ResolveNamesOptions = {}): Promise<NameResolution> {
   const ttl = options.cacheMilliseconds ?? 5000;
-  const now = core.clock ? core.clock.now().getTime() : Date.now();
+  const clock = () => (core.clock ? core.clock.now().getTime() : Date.now());
+  const now = clock();
   const key = namespace ?? '';
   const owner = options.cacheKey ?? core;
   let cache = caches.get(owner);
@@ -216,7 +297,8 @@ export async function resolveNames(core: NameResolverCore, namespace: string | u
   const remember = (entry: Omit<CacheEntry, 'at'>) => {
     if (ttl <= 0) return;
     if (!cache) caches.set(owner, (cache = new Map()));
-    cache.set(key, { at: now, ...entry });
+    // From when the answer came: a read slower than the TTL (thousands of objects) is still reused.
+    cache.set(key, { at: clock(), ...entry });
   };
   const reader = createClusterReader(core, { maxReads: 1, timeoutSeconds: options.timeoutSeconds ?? 5, ...(options.signal ? { signal: options.signal } : {}) });
   const args = inventoryReadArgs(namespace);

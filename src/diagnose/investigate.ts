@@ -11,6 +11,7 @@ import { formatFieldPath } from '../config/problems.js';
 import { AuditError, CancelledError, InputError, PolicyDeniedError, isAbortError, serializeError, type SerializedError } from '../errors.js';
 import { auditRecord, defaultUser, type AuditSubject } from '../pipeline/audit-fields.js';
 import type { Core } from '../contracts/core.js';
+import type { NameResolver } from '../contracts/ports.js';
 import { propose } from '../pipeline/propose.js';
 import type { K8sExecPayload, RequestSource } from '../schemas/request.js';
 import { RESOURCES, type Resource } from '../schemas/vocabulary.js';
@@ -21,6 +22,7 @@ import type { Explainer } from './explain.js';
 import type { Finding, ObjectRef, Remediation, RemediationPreview } from './finding.js';
 import { DEFAULT_MAX_LOGS, readDetails, readNamespace } from './snapshot.js';
 import { SnapshotIndex } from './snapshot-index.js';
+import { snapshotNameResolver } from './snapshot-names.js';
 import { SNAPSHOT_KINDS, type Snapshot } from './snapshot-types.js';
 import { summarize } from './summary.js';
 import { parseTarget, relatedObjects, resolveTarget, type TargetSpec } from './target.js';
@@ -105,7 +107,7 @@ function auditResource(target: ObjectRef | TargetSpec | undefined): Resource | u
 }
 
 /** Plans each remediation (plan-only: nothing recorded, nothing can run from it) to show its command and verdict. */
-async function previewRemediations(findings: Finding[], core: Core, options: InvestigateOptions, notes: string[]): Promise<Finding[]> {
+async function previewRemediations(findings: Finding[], core: Core, options: InvestigateOptions, notes: string[], nameResolver: NameResolver | undefined): Promise<Finding[]> {
   const cache = new Map<string, Promise<RemediationPreview | undefined>>();
   const preview = (remediation: Remediation): Promise<RemediationPreview | undefined> => {
     const key = JSON.stringify(remediation.request);
@@ -116,7 +118,7 @@ async function previewRemediations(findings: Finding[], core: Core, options: Inv
         let verdict: { risk: RemediationPreview['risk']; decision: RemediationPreview['decision']; violations: string[] } | undefined;
         let error: SerializedError | undefined;
         const request = remediation.request as K8sExecPayload;
-        for await (const event of propose(request, core, { source: options.source, ...(options.user ? { user: options.user } : {}), ...(options.signal ? { signal: options.signal } : {}), planOnly: true })) {
+        for await (const event of propose(request, core, { source: options.source, ...(options.user ? { user: options.user } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(nameResolver ? { nameResolver } : {}), planOnly: true })) {
           if (event.type === 'plan-end') plan = { command: event.plan.command, card: event.plan.card };
           else if (event.type === 'validate-end') verdict = { risk: event.verdict.risk, decision: event.verdict.decision, violations: event.verdict.violations.map((violation) => violation.message) };
           else if (event.type === 'error') error = event.error;
@@ -239,7 +241,9 @@ export async function* investigate(payload: unknown, core: Core, options: Invest
 
     if (options.previews !== false && findings.length > 0) {
       report('remediations', 'running', 'planning each remediation (plan only)');
-      findings = await previewRemediations(findings, core, options, notes);
+      // Names come from the snapshot just read, not from one more read of the namespace per remediation.
+      const names = core.nameResolver ? snapshotNameResolver({ snapshot: index.snapshot, ...(phaseOne.namespaceObjects ? { namespaceObjects: phaseOne.namespaceObjects } : {}) }, () => core.validator, core.nameResolver) : undefined;
+      findings = await previewRemediations(findings, core, options, notes, names);
       report('remediations', 'done', `${findings.reduce((sum, finding) => sum + finding.remediations.length, 0)} remediations`);
     }
     if (index.snapshot.secretNames === undefined && (index.snapshot.ingresses ?? []).some((ingress) => (ingress.spec?.tls ?? []).length > 0)) {

@@ -13,6 +13,7 @@ import type { InvestigationStepStatus } from './events.js';
 import { excerptLog } from './log-excerpt.js';
 import { parseMillicores, parseQuantity } from './quantity.js';
 import type { SnapshotIndex } from './snapshot-index.js';
+import type { Namespace } from 'kubernetes-types/core/v1.js';
 import type { ContainerLog, ContainerUsage, Pod, Snapshot } from './snapshot-types.js';
 
 /** Reports a check's progress. */
@@ -59,6 +60,8 @@ export interface NamespaceRead {
   notes: string[];
   /** Namespaces that exist, when the cluster batch could list them. */
   namespaces?: string[];
+  /** The same namespaces as read (name resolution's inventory lists them too: src/diagnose/snapshot-names.ts). */
+  namespaceObjects?: Namespace[];
 }
 
 function describeError(error: unknown): string {
@@ -137,6 +140,7 @@ export async function readNamespace(
   const snapshot: Snapshot = { namespace, readAt: clock().toISOString() };
   const scope = ['-n', namespace];
   let namespaces: string[] | undefined;
+  let namespaceObjects: Namespace[] | undefined;
 
   const objects = (async () => {
     report('namespace objects', 'running', `kubectl get ${NAMESPACED.length} kinds -n ${namespace}`);
@@ -180,7 +184,10 @@ export async function readNamespace(
       const key = item.kind ? byKind.get(item.kind) : undefined;
       if (key && lists[key]) lists[key].push(item);
     }
-    if (lists['namespaces']) namespaces = (lists['namespaces'] as KubeItem[]).map((item) => item.metadata?.name ?? '');
+    if (lists['namespaces']) {
+      namespaceObjects = lists['namespaces'] as Namespace[];
+      namespaces = namespaceObjects.map((item) => item.metadata?.name ?? '');
+    }
     for (const [, key] of CLUSTER) if (key !== 'namespaces' && lists[key]) (snapshot as unknown as Record<string, unknown[]>)[key] = lists[key];
     return counts(snapshot, ['nodes', 'storageClasses', 'ingressClasses', 'persistentVolumes']) || 'no cluster objects';
   });
@@ -216,7 +223,7 @@ export async function readNamespace(
     throw reason;
   }
   snapshot.readAt = clock().toISOString();
-  return { snapshot, notes, ...(namespaces ? { namespaces } : {}) };
+  return { snapshot, notes, ...(namespaces ? { namespaces } : {}), ...(namespaceObjects ? { namespaceObjects } : {}) };
 }
 
 /** What a timeline needs: the namespace's objects (for rollouts and names) and its events, in two parallel reads. */

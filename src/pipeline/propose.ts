@@ -16,7 +16,7 @@ import type { Core } from '../contracts/core.js';
 import type { CardMatch, PipelineEvent, Proposal, UndoContext } from '../contracts/events.js';
 import { gatherPlanFacts } from './plan-facts.js';
 import { checkedExplicitParams, explicitParamProblems } from '../plan/planner.js';
-import type { AuditRecordInput } from '../contracts/ports.js';
+import type { AuditRecordInput, NameResolver } from '../contracts/ports.js';
 import { outcomeVerdict, understandRequest } from '../plan/understand-request.js';
 
 /** Who is asking, from where, and how to stop. */
@@ -34,6 +34,11 @@ export interface ProposeOptions {
   undo?: UndoContext;
   /** Cluster reads made for this request before propose (an undo's check of the live object), for the `proposed` record. */
   reads?: readonly string[];
+  /**
+   * Resolves names instead of the core's resolver: an investigation answers from the snapshot it
+   * just read rather than reading the namespace again per remediation (src/diagnose/snapshot-names.ts).
+   */
+  nameResolver?: NameResolver;
 }
 
 /** Parses a payload at a boundary; an invalid one becomes an InputError naming the field and the fix. */
@@ -112,7 +117,7 @@ export async function* propose(request: K8sExecPayload, core: Core, options: Pro
     for (const warning of core.warnings) yield { type: 'notice', level: 'warn', stage: 'validate', message: warning };
 
     // --- planner: resolve names against the cluster and read the words (src/plan/understand-request.ts)
-    const understanding = await understandRequest(request, core, signal);
+    const understanding = await understandRequest(request, options.nameResolver ? { cards: core.cards, nameResolver: options.nameResolver } : core, signal);
     for (const notice of understanding.notices) yield notice;
     const allReads = [...(options.reads ?? []), ...understanding.reads];
     const reads = allReads.length > 0 ? { reads: allReads } : {};

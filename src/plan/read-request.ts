@@ -151,7 +151,7 @@ function noCardReason(intent: Intent, resource: Resource, catalog: readonly Card
 interface NameMention {
   token: string;
   index: number;
-  objects: InventoryObject[];
+  objects: readonly InventoryObject[];
   /** The kind the words put next to it ("web deployment", "deploy/web"). */
   kind?: Resource;
 }
@@ -184,6 +184,55 @@ export function closeNames(token: string, names: readonly string[]): string[] {
   return scored.sort((a, b) => a.distance - b.distance).map(({ name }) => name);
 }
 
+/**
+ * Lookups over one inventory, built on first use and kept with it: the inventory is a fact that many
+ * readings share (reused by the resolver's cache for a few seconds; an investigation plans hundreds
+ * of remediations against one), and at 10,000 pods each pass over it costs milliseconds. Each lookup
+ * keeps the inventory's order, so a reading is the one the passes over the objects would give.
+ */
+interface InventoryLookups {
+  /** Every name, of every kind. */
+  names: ReadonlySet<string>;
+  namespaces: ReadonlySet<string>;
+  nodes: ReadonlySet<string>;
+  /** The objects of each name: of every kind, and without namespaces. */
+  byName: ReadonlyMap<string, readonly InventoryObject[]>;
+  byNameNoNamespaces: ReadonlyMap<string, readonly InventoryObject[]>;
+  /** The pods of each owner ("deployment/api"). */
+  podsByOwner: ReadonlyMap<string, readonly InventoryObject[]>;
+}
+
+const LOOKUPS = new WeakMap<ClusterInventory, InventoryLookups>();
+const NO_OBJECTS: readonly InventoryObject[] = [];
+
+function pushTo(map: Map<string, InventoryObject[]>, key: string, object: InventoryObject): void {
+  const list = map.get(key);
+  if (list) list.push(object);
+  else map.set(key, [object]);
+}
+
+function lookupsOf(inventory: ClusterInventory | undefined): InventoryLookups {
+  const known = inventory ? LOOKUPS.get(inventory) : undefined;
+  if (known) return known;
+  const names = new Set<string>();
+  const namespaces = new Set<string>();
+  const nodes = new Set<string>();
+  const byName = new Map<string, InventoryObject[]>();
+  const byNameNoNamespaces = new Map<string, InventoryObject[]>();
+  const podsByOwner = new Map<string, InventoryObject[]>();
+  for (const object of inventory?.objects ?? []) {
+    names.add(object.name);
+    if (object.kind === 'namespace') namespaces.add(object.name);
+    if (object.kind === 'node') nodes.add(object.name);
+    pushTo(byName, object.name, object);
+    if (object.kind !== 'namespace') pushTo(byNameNoNamespaces, object.name, object);
+    if (object.kind === 'pod' && object.owner) pushTo(podsByOwner, `${object.owner.kind}/${object.owner.name}`, object);
+  }
+  const lookups: InventoryLookups = { names, namespaces, nodes, byName, byNameNoNamespaces, podsByOwner };
+  if (inventory) LOOKUPS.set(inventory, lookups);
+  return lookups;
+}
+
 /** Options of a reading. */
 export interface ReadOptions {
   inventory?: ClusterInventory;
@@ -196,8 +245,8 @@ const choice = (label: string, request: PlanChoice['request']): PlanChoice => ({
 export function readRequest(request: K8sExecPayload, options: ReadOptions): RequestReading {
   const { inventory, catalog } = options;
   const raw = request.query ?? '';
-  const known = new Set((inventory?.objects ?? []).map((object) => object.name));
-  const { text, corrections } = correctVerbs(normalizeRequestText(raw), known);
+  const lookups = lookupsOf(inventory);
+  const { text, corrections } = correctVerbs(normalizeRequestText(raw), lookups.names);
   const tokens = requestTokens(text);
   const slots = extractSlots(text);
   const cues = intentCues(text);
@@ -212,7 +261,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   const ask = (question: string, choices: PlanChoice[] = []): RequestReading => ({ ...reading, outcome: { kind: 'ask', clarification: { question, choices } } });
   const refuse = (code: Refusal['code'], reason: string, alternatives: PlanChoice[] = []): RequestReading => ({ ...reading, outcome: { kind: 'refuse', refusal: { code, reason, alternatives } } });
   const objects = inventory?.objects ?? [];
-  const namespaces = new Set(objects.filter((object) => object.kind === 'namespace').map((object) => object.name));
+  const namespaces = lookups.namespaces;
   const here = (extra: PlanChoice['request'] = {}): PlanChoice['request'] => ({ ...(namespace === undefined ? {} : { namespace }), ...extra });
 
   // ---- the namespace the words name, against the namespace field
@@ -258,7 +307,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
 
   // ---- resource from the words, and the names they mention
   const words = resourceWords(text, tokens);
-  let mentions = inventory ? nameMentions(tokens, inventory, namespaces, request.resource === 'namespace' || words.some((word) => word.resource === 'namespace')) : [];
+  let mentions = inventory ? nameMentions(tokens, lookups, request.resource === 'namespace' || words.some((word) => word.resource === 'namespace')) : [];
   let resource: Resource | undefined = request.resource;
   if (resource !== undefined) reading.resourceFrom = 'explicit';
   let wordKinds = [...new Set(words.map((word) => word.resource))];
@@ -268,8 +317,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   if (reading.intent === 'cordon' || reading.intent === 'uncordon' || reading.intent === 'drain') wordKinds = wordKinds.filter((kind) => kind === 'node');
 
   // A node the words name must exist ("node labels", "which node has the most cpu" name none).
-  const nodeNames = new Set(objects.filter((object) => object.kind === 'node').map((object) => object.name));
-  if (inventory && slots.node !== undefined && !nodeNames.has(slots.node)) {
+  if (inventory && slots.node !== undefined && !lookups.nodes.has(slots.node)) {
     delete slots.node;
     delete slots.phrases.node;
   }
@@ -312,7 +360,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
   const intent = reading.intent;
 
   if (inventory) {
-    const candidates = name !== undefined ? objects.filter((candidate) => candidate.name === name) : [];
+    const candidates = name !== undefined ? (lookups.byName.get(name) ?? NO_OBJECTS) : NO_OBJECTS;
     if (name !== undefined && candidates.length === 0 && (resource === undefined || hasInventoryKind(resource))) {
       // An explicit name that exists nowhere: say so, with the close ones.
       const close = closeNames(name, namesOfKinds(objects, resource ? [resource, ...(resource === 'pod' ? WORKLOADS : [])] : undefined));
@@ -321,7 +369,7 @@ export function readRequest(request: K8sExecPayload, options: ReadOptions): Requ
         close.slice(0, 3).map((candidate) => choice(candidate, { ...requestCore(request), name: candidate })));
     }
     const mentioned = name !== undefined ? [{ token: name, index: -1, objects: candidates } satisfies NameMention] : mentions;
-    const resolved = resolveObject({ mentioned, resource, wordKinds, intent, text, objects, catalog, explicitName: name !== undefined, explicitResource: request.resource !== undefined });
+    const resolved = resolveObject({ mentioned, resource, wordKinds, intent, text, objects, lookups, catalog, explicitName: name !== undefined, explicitResource: request.resource !== undefined });
     if ('ask' in resolved) return ask(resolved.ask, resolved.choices.map((entry) => choice(entry.label, { ...requestCore(request), ...here(entry.request) })));
     if ('refuse' in resolved) return refuse('NO_CARD', resolved.refuse, resolved.alternatives.map((entry) => choice(entry.label, here(entry.request))));
     if (resolved.object) {
@@ -604,14 +652,9 @@ function resourceWords(text: string, tokens: readonly string[]): ResourceWord[] 
 }
 
 /** The tokens that are names of objects in the inventory (namespace names only when namespaces are the subject). */
-function nameMentions(tokens: readonly string[], inventory: ClusterInventory, namespaces: ReadonlySet<string>, namespacesWanted: boolean): NameMention[] {
-  const byName = new Map<string, InventoryObject[]>();
-  for (const object of inventory.objects) {
-    if (object.kind === 'namespace' && !namespacesWanted) continue;
-    const list = byName.get(object.name) ?? [];
-    list.push(object);
-    byName.set(object.name, list);
-  }
+function nameMentions(tokens: readonly string[], lookups: InventoryLookups, namespacesWanted: boolean): NameMention[] {
+  const byName = namespacesWanted ? lookups.byName : lookups.byNameNoNamespaces;
+  const namespaces = lookups.namespaces;
   const mentions: NameMention[] = [];
   tokens.forEach((token, index) => {
     const slash = /^([a-z.]+)\/([a-z0-9][a-z0-9.-]*)$/.exec(token);
@@ -651,13 +694,14 @@ function resolveObject(input: {
   intent: Intent | undefined;
   text: string;
   objects: readonly InventoryObject[];
+  lookups: InventoryLookups;
   catalog: readonly Card[];
   explicitName: boolean;
   explicitResource: boolean;
 }): Resolution {
-  const { mentioned, resource, wordKinds, intent, text, objects, catalog, explicitResource } = input;
+  const { mentioned, resource, wordKinds, intent, text, objects, lookups, catalog, explicitResource } = input;
   const wanted = resource ?? (wordKinds.length === 1 ? wordKinds[0] : wordKinds.find((kind) => kind !== 'events' && kind !== 'pod') ?? wordKinds[0]);
-  const podsOf = (owner: InventoryObject) => objects.filter((object) => object.kind === 'pod' && object.owner?.kind === owner.kind && object.owner.name === owner.name);
+  const podsOf = (owner: InventoryObject) => [...(lookups.podsByOwner.get(`${owner.kind}/${owner.name}`) ?? NO_OBJECTS)];
   const trouble = TROUBLE.test(text);
 
   // EndpointSlices are asked for by their service.

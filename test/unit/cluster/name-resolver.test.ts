@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNameResolver, inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
+import { createNameResolver, inventoryFromObjects, inventoryReadArgs, parseInventory, resolveNames } from '../../../src/cluster/name-resolver.js';
 import type { CommandValidator } from '../../../src/contracts/core.js';
 import type { Verdict } from '../../../src/schemas/verdict.js';
 import { createFakeKubectl } from '../../helpers/fake-core.js';
@@ -73,6 +73,20 @@ describe('resolveNames', () => {
     expect(answers.every((answer) => answer.inventory?.objects.some((object) => object.name === 'payments-6b7c8d9f4-lk2jd'))).toBe(true);
   });
 
+  it('reuses a read that took longer than the cache time, from when it answered (thousands of objects)', async () => {
+    let now = 1_000;
+    const kubectl = createFakeKubectl(() => {
+      now += 6_000;
+      return { stdout: text.trimEnd().split('\n') };
+    });
+    const core = { validator: validator(), kubectl, clock: { now: () => new Date(now) } };
+    await resolveNames(core, 'prod');
+    now += 1_000;
+    const second = await resolveNames(core, 'prod');
+    expect(second.reads[0]).toMatch(/\(cached\)$/);
+    expect(kubectl.calls).toHaveLength(1);
+  });
+
   it('never runs a read the policy does not allow', async () => {
     const kubectl = createFakeKubectl(() => ({ stdout: ['x'] }));
     const denied: Verdict = { ...allow, decision: 'deny', violations: [{ code: 'VERB_NOT_ALLOWED', message: 'no' }] };
@@ -115,5 +129,58 @@ describe('createNameResolver: prefetch', () => {
     controller.abort(new Error('stop'));
     await expect(waiting).rejects.toThrow('stop');
     prefetchLifetime.abort();
+  });
+});
+
+describe('inventoryFromObjects', () => {
+  it('reads objects as JSON exactly as parseInventory reads the custom-columns answer of the same objects', () => {
+    const objects = [
+      { kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'api' }, { name: 'envoy' }] } } } },
+      { kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 0, template: { spec: { containers: [{ name: 'db' }] } } } },
+      { kind: 'ReplicaSet', metadata: { name: 'api-5d8f7c9b6', ownerReferences: [{ kind: 'Deployment', name: 'api' }] }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'api' }, { name: 'envoy' }] } } } },
+      {
+        kind: 'Pod', metadata: { name: 'api-5d8f7c9b6-2xkqp', ownerReferences: [{ kind: 'ReplicaSet', name: 'api-5d8f7c9b6' }] },
+        spec: { nodeName: 'node-1', containers: [{ name: 'api' }, { name: 'envoy' }] },
+        status: { phase: 'Running', containerStatuses: [
+          { restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'OOMKilled' } } },
+          { restartCount: 1, state: {}, lastState: {} },
+        ] },
+      },
+      { kind: 'Pod', metadata: { name: 'db-0', ownerReferences: [{ kind: 'StatefulSet', name: 'db' }] }, spec: { containers: [{ name: 'db' }] }, status: { phase: 'Pending' } },
+      { kind: 'Job', metadata: { name: 'report-1', ownerReferences: [{ kind: 'CronJob', name: 'report' }] }, spec: { template: { spec: { containers: [{ name: 'report' }] } } }, status: {} },
+      { kind: 'CronJob', metadata: { name: 'report' }, spec: {} },
+      { kind: 'ConfigMap', metadata: { name: 'api-config' } },
+      { kind: 'PersistentVolumeClaim', metadata: { name: 'data-db-0' }, status: { phase: 'Bound' } },
+      { kind: 'Secret', metadata: { name: 'not-an-inventory-kind' } },
+      { kind: 'Pod', metadata: {} },
+      { kind: 'Node', metadata: { name: 'node-1' }, spec: { unschedulable: true } },
+      { kind: 'Node', metadata: { name: 'node-2' }, spec: {} },
+      { kind: 'Namespace', metadata: { name: 'prod' }, status: { phase: 'Active' } },
+    ];
+    const columns = [
+      'KIND NAME OWNERKIND OWNER NODE PHASE WAITING LAST RESTARTS CONTAINERS TEMPLATE REPLICAS UNSCHEDULABLE',
+      'Deployment api <none> <none> <none> <none> <none> <none> <none> <none> api,envoy 3 <none>',
+      'StatefulSet db <none> <none> <none> <none> <none> <none> <none> <none> db 0 <none>',
+      'ReplicaSet api-5d8f7c9b6 Deployment api <none> <none> <none> <none> <none> <none> api,envoy 3 <none>',
+      'Pod api-5d8f7c9b6-2xkqp ReplicaSet api-5d8f7c9b6 node-1 Running CrashLoopBackOff OOMKilled 4,1 api,envoy <none> <none> <none>',
+      'Pod db-0 StatefulSet db <none> Pending <none> <none> <none> db <none> <none> <none>',
+      'Job report-1 CronJob report <none> <none> <none> <none> <none> <none> report <none> <none>',
+      'CronJob report <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none>',
+      'ConfigMap api-config <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none>',
+      'PersistentVolumeClaim data-db-0 <none> <none> <none> Bound <none> <none> <none> <none> <none> <none> <none>',
+      'Secret not-an-inventory-kind <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none>',
+      'Pod <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none>',
+      'Node node-1 <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> true',
+      'Node node-2 <none> <none> <none> <none> <none> <none> <none> <none> <none> <none> <none>',
+      'Namespace prod <none> <none> <none> Active <none> <none> <none> <none> <none> <none> <none>',
+    ].join('\n');
+    const fromObjects = inventoryFromObjects(objects, 'prod');
+    expect(fromObjects).toEqual(parseInventory(columns, 'prod'));
+    expect(fromObjects.objects.find((object) => object.name === 'api-5d8f7c9b6-2xkqp')).toEqual({
+      kind: 'pod', name: 'api-5d8f7c9b6-2xkqp', owner: { kind: 'deployment', name: 'api' }, node: 'node-1', phase: 'Running',
+      waiting: ['CrashLoopBackOff'], lastTerminated: ['OOMKilled'], restarts: 5, containers: ['api', 'envoy'],
+    });
+    expect(fromObjects.objects.map((object) => object.name)).not.toContain('not-an-inventory-kind');
+    expect(inventoryFromObjects([], undefined)).toEqual({ objects: [] });
   });
 });

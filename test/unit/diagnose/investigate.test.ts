@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiagnoseDocumentSchema } from '../../../src/diagnose/document.js';
+import { DiagnoseDocumentSchema, type DiagnoseDocument } from '../../../src/diagnose/document.js';
 import type { InvestigationEvent } from '../../../src/diagnose/events.js';
 import type { Explainer } from '../../../src/diagnose/explain.js';
 import { investigate } from '../../../src/diagnose/investigate.js';
@@ -47,6 +47,23 @@ describe('investigate()', () => {
     expect(auditLog.records.map((record) => record.event)).toEqual(['investigated']);
     expect(document!.target).toEqual({ kind: 'Deployment', name: 'web', namespace: 'prod' });
     expect(document!.timeline?.some((entry) => entry.type === 'rollout' && entry.text.includes('web: registry.example.com/web:2.3.1 -> registry.example.com/web:2.4.0-rc1'))).toBe(true);
+  });
+
+  it('plans the remediations against the names it just read, not one more read of the namespace per remediation', async () => {
+    const real = await createRealCore(fakeCluster(composite(), { logs: LOGS }));
+    const asked: Array<string | undefined> = [];
+    // A core that resolves names (the real one reads the namespace for each request); the investigation must not need it.
+    Object.assign(real.core, { nameResolver: { resolve: async (namespace: string | undefined) => (asked.push(namespace), { reads: [], notice: 'the core resolver was asked' }) } });
+    let document: DiagnoseDocument | undefined;
+    for await (const event of investigate({ namespace: 'prod' }, real.core, { source: 'tool' })) if (event.type === 'investigation-end') document = event.document;
+    const previews = document!.findings.flatMap((finding) => finding.remediations).filter((remediation) => remediation.preview);
+    expect(previews.length).toBeGreaterThan(10);
+    expect(previews.some((remediation) => remediation.request.resource === 'node')).toBe(true);
+    expect(asked).toEqual([]);
+    expect(document!.findings.find((finding) => finding.id === 'deployment/web:ImagePullBackOff')!.remediations[0]!.preview).toEqual(
+      { command: 'kubectl rollout undo deployment/web -n prod --to-revision=1', card: 'rollback-deployment', risk: 'high', decision: 'confirm' },
+    );
+    expect(real.kubectl.calls.some((call) => call.args.some((arg) => arg.startsWith('--output=custom-columns')))).toBe(false);
   });
 
   it('reads logs and usage only for the target\'s pods', async () => {

@@ -210,3 +210,17 @@ describe('without the cluster (no inventory)', () => {
     expect(readRequest({ namespace: 'prod', query: 'restart api' }, { catalog: cards }).checked).toBe(false);
   });
 });
+
+describe('readings share the lookups of one inventory', () => {
+  it('each inventory answers for itself, however many readings were made over another', () => {
+    const prod = inventories.get('prod')!;
+    const request: K8sExecPayload = { intent: 'logs', resource: 'deployment', name: 'worker', namespace: 'prod', query: 'why did it crash' };
+    const first = readRequest(request, { catalog: cards, inventory: prod });
+    expect(first.outcome).toEqual({ kind: 'plan' });
+    expect(readRequest(request, { catalog: cards, inventory: prod })).toEqual(first);
+    const withoutWorker: ClusterInventory = { ...prod, objects: prod.objects.filter((object) => object.name !== 'worker' && object.owner?.name !== 'worker') };
+    const missing = readRequest(request, { catalog: cards, inventory: withoutWorker });
+    expect(missing.outcome.kind).toBe('ask');
+    expect(readRequest(request, { catalog: cards, inventory: { ...prod, objects: [...prod.objects] } })).toEqual(first);
+  });
+});
