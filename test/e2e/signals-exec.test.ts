@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
 import { useSandbox, waitFor } from '../helpers/sandbox.js';
-import { auditOutcomes, spawnRk8s, verifyAudit } from '../helpers/signals.js';
+import { auditOutcomes, spawnRk8s, verifyAudit, waitForKubectl } from '../helpers/signals.js';
 
 describeWith(['kubectl'], 'rk8s exec under SIGTERM/SIGINT (sandbox, real kubectl)', () => {
   const sandbox = useSandbox({ timings: { podStartMs: 3_600_000 } });
@@ -25,7 +25,8 @@ describeWith(['kubectl'], 'rk8s exec under SIGTERM/SIGINT (sandbox, real kubectl
       ['exec', '-n', 'staging', '--intent', 'status', '--resource', 'deployment', '--name', 'web', '--param', `timeout=${timeout}`, '--no-model', ...extra],
       { ...sandbox().env, RK8S_AUDIT_LOG: auditLog, RK8S_SHUTDOWN_GRACE_SECONDS: String(grace) },
     );
-    await waitFor(() => auditOutcomes(auditLog).started.length === 1, { what: 'kubectl to start', timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(() => auditOutcomes(auditLog).started.length === 1, { what: 'the started record', timeoutMs: 30_000, intervalMs: 50 });
+    await waitForKubectl(spawned.child.pid!, ['rollout', 'status']);
     return { spawned, auditLog };
   }
 

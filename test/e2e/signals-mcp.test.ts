@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
 import { useSandbox, waitFor } from '../helpers/sandbox.js';
-import { auditOutcomes, spawnRk8s, verifyAudit, type Spawned } from '../helpers/signals.js';
+import { auditOutcomes, spawnRk8s, verifyAudit, waitForKubectl, type Spawned } from '../helpers/signals.js';
 
 interface Answer {
   id: number | string | null;
@@ -62,8 +62,11 @@ describeWith(['kubectl'], 'rk8s mcp under SIGTERM/SIGINT and a closed stdin (san
     return client;
   }
 
-  const startedCount = (client: McpProcess, count: number) =>
-    waitFor(() => auditOutcomes(client.auditLog).started.length >= count, { what: `${count} operation(s) to start`, timeoutMs: 60_000, intervalMs: 50 });
+  const startedCount = async (client: McpProcess, count: number) => {
+    await waitFor(() => auditOutcomes(client.auditLog).started.length >= count, { what: `${count} operation(s) to start`, timeoutMs: 60_000, intervalMs: 50 });
+    // Only a lone call waits for its kubectl: the load test means to catch calls in every stage.
+    if (count === 1) await waitForKubectl(client.child.pid!, ['rollout', 'status']);
+  };
 
   it('SIGTERM while kubectl runs: the call gets its result, then the process exits 0 with the outcome recorded', async () => {
     const client = await mcp(20);

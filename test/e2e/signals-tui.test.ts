@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { useSandbox, waitFor } from '../helpers/sandbox.js';
 import { describeWith } from '../helpers/prerequisites.js';
-import { auditOutcomes, verifyAudit } from '../helpers/signals.js';
+import { auditOutcomes, verifyAudit, waitForKubectl } from '../helpers/signals.js';
 import { numberOf, rk8sArgv, useTmux } from '../helpers/tmux.js';
 
 const directories: string[] = [];
@@ -58,6 +58,7 @@ describeWith(['kubectl', 'tmux'], 'rk8s tui under SIGTERM (tmux, sandbox, real k
     );
     await waitFor(() => auditOutcomes(auditLog).started.length === 1, { what: 'the started record', timeoutMs: 10_000, intervalMs: 50 });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    await waitForKubectl(pid, ['rollout', 'status']);
     return { pid, auditLog, tui };
   }
 

@@ -4,7 +4,8 @@
  * `rk8s audit verify` says about the chain.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { processTree } from '../../src/execute/process-tree.js';
 import { auditRecords } from './audit.js';
 import { RK8S_BIN, runCli } from './cli.js';
 import { waitFor } from './sandbox.js';
@@ -79,4 +80,28 @@ export function auditOutcomes(path: string): AuditOutcomes {
 export async function verifyAudit(path: string): Promise<{ exitCode: number; output: string }> {
   const result = await runCli(['audit', 'verify', '--audit-log', path]);
   return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The argv of each live descendant of `pid` (read from /proc) whose argv holds every word in `words`. */
+export function descendantsRunning(pid: number, words: readonly string[]): string[][] {
+  const found: string[][] = [];
+  for (const member of processTree(pid).slice(1)) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${member}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (words.every((word) => argv.includes(word))) found.push(argv);
+  }
+  return found;
+}
+
+/**
+ * Waits until `count` kubectl processes running `words` (e.g. rollout status) are children of `pid`.
+ * The `started` record is written just before kubectl is spawned; a signal in between finds no
+ * kubectl running and cancels at once (the right behaviour, but not what a grace-period test means).
+ */
+export async function waitForKubectl(pid: number, words: readonly string[], count = 1): Promise<void> {
+  await waitFor(() => descendantsRunning(pid, words).length >= count, { what: `${count} kubectl ${words.join(' ')} to run under pid ${pid}`, timeoutMs: 60_000, intervalMs: 20 });
 }
