@@ -1,8 +1,11 @@
 /**
  * The CLI's own cost: `rk8s exec --dry-run` (and a read) side by side with the bare kubectl command it
  * ends up running, against the sandbox, interleaved so both see the same machine load. Prints the
- * medians, the overhead (rk8s minus kubectl) and the goal (issue #13: overhead under 150 ms median).
- * Needs a build (npm run build). Run: npx tsx scripts/bench/cli.ts [iterations]   (default 15, ~1 min)
+ * medians, the overhead (rk8s minus kubectl) and the goal (issue #13: overhead under 150 ms median),
+ * and the same rk8s command from the compiled modules (RK8S_NO_BUNDLE=1), the way it started before
+ * the per-command bundles (scripts/bundle-cli.mjs), as the baseline; with `--baseline <checkout>`, also
+ * another built checkout's CLI (an earlier commit, say) interleaved with the rest.
+ * Needs a build (npm run build). Run: npx tsx scripts/bench/cli.ts [iterations] [--baseline <dir>]   (default 15, ~1 min)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +14,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../src/sandbox/index.js';
 
-const iterations = Number(process.argv[2] ?? 15);
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRoot = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+const positional = process.argv.slice(2).filter((argument, index, all) => argument !== '--baseline' && all[index - 1] !== '--baseline');
+const iterations = Number(positional[0] ?? 15);
+if (!Number.isInteger(iterations) || iterations < 1) {
+  console.error(`cli bench: iterations must be a positive integer, got "${positional[0]}"`);
+  process.exit(2);
+}
+if (baselineAt > 0 && !baselineRoot) {
+  console.error('cli bench: --baseline needs the directory of a built checkout (its dist/src/cli/bin.js is run)');
+  process.exit(2);
+}
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'dist/src/cli/bin.js');
+const baselineBin = baselineRoot ? path.resolve(baselineRoot, 'dist/src/cli/bin.js') : undefined;
 const GOAL_MS = 150;
 
 function median(values: number[]): number {
@@ -68,10 +83,18 @@ try {
     }
     const bare: number[] = [];
     const wrapped: number[] = [];
+    const modules: number[] = [];
+    const earlier: number[] = [];
+    const modulesEnv = { ...env, RK8S_NO_BUNDLE: '1' };
+    const kinds = baselineBin ? [bare, wrapped, modules, earlier] : [bare, wrapped, modules];
+    if (baselineBin) for (let index = 0; index < 2; index++) await run(process.execPath, [baselineBin, ...entry.rk8s], env);
     for (let index = 0; index < iterations; index++) {
-      const order = index % 2 ? [bare, wrapped] : [wrapped, bare];
+      // Rotate the order, so no variant always runs right after another.
+      const order = kinds.map((_, offset) => kinds[(index + offset) % kinds.length]!);
       for (const samples of order) {
-        samples.push(samples === bare ? await run('/usr/bin/kubectl', entry.kubectl, env) : await run(process.execPath, [bin, ...entry.rk8s], env));
+        if (samples === bare) samples.push(await run('/usr/bin/kubectl', entry.kubectl, env));
+        else if (samples === earlier) samples.push(await run(process.execPath, [baselineBin!, ...entry.rk8s], env));
+        else samples.push(await run(process.execPath, [bin, ...entry.rk8s], samples === modules ? modulesEnv : env));
       }
     }
     const overhead = median(wrapped) - median(bare);
@@ -79,6 +102,8 @@ try {
       `${entry.label.padEnd(36)} kubectl median ${median(bare).toFixed(0).padStart(4)} ms   rk8s median ${median(wrapped).toFixed(0).padStart(4)} ms   ` +
         `overhead ${overhead.toFixed(0).padStart(4)} ms (goal < ${GOAL_MS}: ${overhead < GOAL_MS ? 'met' : 'NOT met'})`,
     );
+    console.log(`${''.padEnd(36)} from the modules (RK8S_NO_BUNDLE=1): median ${median(modules).toFixed(0)} ms, overhead ${(median(modules) - median(bare)).toFixed(0)} ms`);
+    if (baselineBin) console.log(`${''.padEnd(36)} baseline ${baselineRoot}: median ${median(earlier).toFixed(0)} ms, overhead ${(median(earlier) - median(bare)).toFixed(0)} ms`);
   }
   const started = performance.now();
   const nodeOnly: number[] = [];

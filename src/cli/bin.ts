@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-/** Entry point of the `rk8s` binary. */
-import { main } from './main.js';
-import { reportError } from './output.js';
+/**
+ * Entry point of the `rk8s` binary. A command runs from the single-file build of its command module when
+ * there is one (src/cli/cli-bundle.ts: ~3x faster to start); the TUI, help, --version and unknown commands
+ * load the compiled modules (the TUI shares them with its own bundle, see scripts/bundle-tui.mjs).
+ * RK8S_NO_BUNDLE=1 always loads the modules.
+ */
+import { runCliBundle } from './cli-bundle.js';
+import { COMMAND_MODULES, commandName } from './command-names.js';
 
-// `rk8s retrieve ... | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
-main().catch((error: unknown) => {
-  process.exitCode = reportError(error, process.argv.includes('--json'));
-});
+const name = commandName(process.argv);
+const bundled = name !== undefined && name !== 'tui' && process.env.RK8S_NO_BUNDLE !== '1' && runCliBundle(COMMAND_MODULES[name]);
+if (!bundled) await import('./run.js');

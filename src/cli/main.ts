@@ -4,6 +4,9 @@ import { packageVersion } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
 import { ownValue } from '../own-property.js';
 import { exitCodesHelp } from './exit-help.js';
+import { commandName, type CommandName } from './command-names.js';
+
+export { commandName } from './command-names.js';
 
 type Register = (program: Command) => void;
 
@@ -12,7 +15,7 @@ type Register = (program: Command) => void;
  * `rk8s validate` never parses fastify, the MCP SDK or the pipeline, and `rk8s tui` gets its first
  * frame sooner. Help and unknown commands load them all (for the listing and suggestions).
  */
-const COMMANDS: Record<string, () => Promise<Register>> = {
+const COMMANDS: Record<CommandName, () => Promise<Register>> = {
   tui: async () => (await import('./commands/tui.js')).registerTuiCommand,
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   exec: async () => (await import('./commands/exec.js')).registerExecCommand,
@@ -33,23 +36,6 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   diagnose: async () => (await import('./commands/diagnose.js')).registerDiagnoseCommand,
   timeline: async () => (await import('./commands/timeline.js')).registerTimelineCommand,
 };
-
-/** Global options that take a value (so the value is not mistaken for the command name). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--kubeconfig', '--context', '--cards', '--org', '--audit-log']);
-
-/** The command a command line runs, or undefined for help, version or an unknown command. */
-export function commandName(argv: readonly string[]): string | undefined {
-  for (let index = 2; index < argv.length; index++) {
-    const argument = argv[index]!;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(argument)) {
-      index++;
-      continue;
-    }
-    if (argument.startsWith('-')) continue;
-    return Object.hasOwn(COMMANDS, argument) ? argument : undefined;
-  }
-  return undefined;
-}
 
 /** Builds the program with the global options and the given commands (default: all of them). */
 export async function buildProgram(only?: readonly string[]): Promise<Command> {

@@ -57,29 +57,31 @@ export interface NameResolution {
 }
 
 /** The core's name-resolution port: resolveNames with a cache of its own. */
-export function createNameResolver(core: NameResolverCore, options: Omit<ResolveNamesOptions, 'signal'> = {}): NameResolver {
+export function createNameResolver(core: NameResolverCore, options: Omit<ResolveNamesOptions, 'signal' | 'focus'> = {}): NameResolver {
   const cacheKey = {};
-  // At most one prefetched read per namespace, taken by the first resolve() of it.
+  // At most one prefetched read per namespace and focus, taken by the first resolve() of them.
   const prefetched = new Map<string, Promise<NameResolution>>();
+  const keyOf = (namespace: string | undefined, focus: NameFocus | undefined) => `${namespace ?? ''}|${focus ? `${focus.resource}/${focus.name ?? ''}` : ''}`;
+  const start = (namespace: string | undefined, signal: AbortSignal | undefined, focus: NameFocus | undefined) =>
+    resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), ...(focus ? { focus } : {}), cacheKey });
   return {
-    resolve: (namespace, signal) => {
-      const pending = prefetched.get(namespace ?? '');
+    resolve: (namespace, signal, focus) => {
+      const pending = prefetched.get(keyOf(namespace, focus));
       if (pending) {
-        prefetched.delete(namespace ?? '');
+        prefetched.delete(keyOf(namespace, focus));
         return signal ? untilAborted(pending, signal) : pending;
       }
-      return resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey });
+      return start(namespace, signal, focus);
     },
-    prefetch: (namespace, signal) => {
-      if (prefetched.has(namespace ?? '')) return;
-      const pending = resolveNames(core, namespace, { ...options, ...(signal ? { signal } : {}), cacheKey });
+    prefetch: (namespace, signal, focus) => {
+      if (prefetched.has(keyOf(namespace, focus))) return;
+      const pending = start(namespace, signal, focus);
       // resolveNames rejects only on abort; an abandoned prefetch must not become an unhandled rejection.
       pending.catch(() => undefined);
-      prefetched.set(namespace ?? '', pending);
+      prefetched.set(keyOf(namespace, focus), pending);
     },
   };
 }
-
 
 /** What the resolver needs of the core. */
 export interface NameResolverCore {
@@ -97,6 +99,11 @@ export interface ResolveNamesOptions {
   timeoutSeconds?: number;
   /** Which cache to use (default: one per core object). */
   cacheKey?: object;
+  /**
+   * The kind (and object) a request names exactly, with no words to read: the read is of that kind
+   * only (see focusTypes), and of the whole inventory only when a named object is not among them.
+   */
+  focus?: NameFocus;
 }
 
 const NAMESPACED_TYPES = [
@@ -128,9 +135,41 @@ const KINDS: Readonly<Record<string, Resource>> = {
   ConfigMap: 'configmap', Ingress: 'ingress', PodDisruptionBudget: 'poddisruptionbudget', Node: 'node', Namespace: 'namespace',
 };
 
-/** The argv of the one read for a namespace (or for cluster-scoped objects only). */
-export function inventoryReadArgs(namespace: string | undefined): string[] {
-  const types = namespace === undefined ? CLUSTER_TYPES : [...NAMESPACED_TYPES, ...CLUSTER_TYPES];
+/** The kind each plural of the inventory read lists. */
+const KIND_OF_PLURAL: Readonly<Record<string, Resource>> = {
+  deployments: 'deployment', statefulsets: 'statefulset', daemonsets: 'daemonset', replicasets: 'replicaset', pods: 'pod',
+  services: 'service', jobs: 'job', cronjobs: 'cronjob', horizontalpodautoscalers: 'hpa', persistentvolumeclaims: 'pvc',
+  configmaps: 'configmap', ingresses: 'ingress', poddisruptionbudgets: 'poddisruptionbudget', nodes: 'node', namespaces: 'namespace',
+};
+
+/** What a request with no words names exactly: a kind, and the object's name when it gives one. */
+export interface NameFocus {
+  resource: Resource;
+  name?: string;
+}
+
+/** The plural a kind is read by in the inventory read, for the namespaced kinds it reads. */
+const NAMESPACED_PLURALS: Readonly<Partial<Record<Resource, string>>> = Object.fromEntries(
+  NAMESPACED_TYPES.map((plural) => [ownValue(KIND_OF_PLURAL, plural)!, plural]),
+);
+
+/**
+ * The types a focused read lists for `resource` in a namespace, or undefined when the whole inventory
+ * is read anyway (cluster-scoped and unread kinds). Pods bring their ReplicaSets, which name the
+ * Deployment that owns each pod; every other kind is read alone. A request with no words that names a
+ * kind (and an object of it) is planned from the objects of that kind: the plan is the one the whole
+ * inventory gives (test/e2e/name-focus.test.ts checks every card against the sandbox).
+ */
+export function focusTypes(namespace: string | undefined, resource: Resource): string[] | undefined {
+  if (namespace === undefined) return undefined;
+  const plural = ownValue(NAMESPACED_PLURALS, resource);
+  if (plural === undefined) return undefined;
+  return resource === 'pod' ? [plural, 'replicasets'] : [plural];
+}
+
+/** The argv of the one read for a namespace (or for cluster-scoped objects only), or of the given types. */
+export function inventoryReadArgs(namespace: string | undefined, only?: readonly string[]): string[] {
+  const types = only ?? (namespace === undefined ? CLUSTER_TYPES : [...NAMESPACED_TYPES, ...CLUSTER_TYPES]);
   return [
     'get', types.join(','),
     ...(namespace === undefined ? [] : ['-n', namespace]),
@@ -279,29 +318,55 @@ const inFlight = new WeakMap<object, Map<string, Promise<NameResolution>>>();
 
 /**
  * Reads (or reuses) the inventory for the request's namespace. Never throws for a cluster problem:
- * the answer then has no inventory and a notice saying why and what that means.
+ * the answer then has no inventory and a notice saying why and what that means. With a focus, the
+ * objects of its kind are read, and the whole inventory only when the object it names is not among
+ * them (so "did you mean" and an object of another kind by that name are found as before).
  */
 export async function resolveNames(core: NameResolverCore, namespace: string | undefined, options: ResolveNamesOptions = {}): Promise<NameResolution> {
+  const types = options.focus ? focusTypes(namespace, options.focus.resource) : undefined;
+  if (!options.focus || !types) return readInventory(core, namespace, undefined, options);
+  // A whole inventory still cached answers a focused request too (the TUI asks many in a row).
+  const whole = cachedInventory(core, namespace, undefined, options);
+  if (whole) return whole;
+  const { resource, name } = options.focus;
+  const focused = await readInventory(core, namespace, types, options);
+  if (!focused.inventory || name === undefined || focused.inventory.objects.some((object) => object.kind === resource && object.name === name)) return focused;
+  const all = await readInventory(core, namespace, undefined, options);
+  return { ...all, reads: [...focused.reads, ...all.reads] };
+}
+
+function cacheKeyOf(namespace: string | undefined, types: readonly string[] | undefined): string {
+  return types ? `${namespace ?? ''}|${types.join(',')}` : (namespace ?? '');
+}
+
+/** The cached answer for a read, while it is fresh. */
+function cachedInventory(core: NameResolverCore, namespace: string | undefined, types: readonly string[] | undefined, options: ResolveNamesOptions): NameResolution | undefined {
+  const ttl = options.cacheMilliseconds ?? 5000;
+  const now = core.clock ? core.clock.now().getTime() : Date.now();
+  const cached = caches.get(options.cacheKey ?? core)?.get(cacheKeyOf(namespace, types));
+  if (!cached || ttl <= 0 || now - cached.at < 0 || now - cached.at >= ttl) return undefined;
+  return { ...(cached.inventory ? { inventory: cached.inventory } : {}), reads: [`${cached.command} (cached)`], ...(cached.notice ? { notice: cached.notice } : {}) };
+}
+
+/** One inventory read (the whole inventory, or `types` only), cached and shared while in flight. */
+async function readInventory(core: NameResolverCore, namespace: string | undefined, types: readonly string[] | undefined, options: ResolveNamesOptions): Promise<NameResolution> {
   const ttl = options.cacheMilliseconds ?? 5000;
   const clock = () => (core.clock ? core.clock.now().getTime() : Date.now());
-  const now = clock();
-  const key = namespace ?? '';
+  const key = cacheKeyOf(namespace, types);
   const owner = options.cacheKey ?? core;
-  let cache = caches.get(owner);
-  const cached = cache?.get(key);
-  if (cached && ttl > 0 && now - cached.at >= 0 && now - cached.at < ttl) {
-    return { ...(cached.inventory ? { inventory: cached.inventory } : {}), reads: [`${cached.command} (cached)`], ...(cached.notice ? { notice: cached.notice } : {}) };
-  }
+  const cached = cachedInventory(core, namespace, types, options);
+  if (cached) return cached;
   let pending = ttl > 0 ? inFlight.get(owner)?.get(key) : undefined;
   if (pending) return untilAborted(pending, options.signal).then((shared) => ({ ...shared, reads: shared.reads.map((read) => `${read} (cached)`) }));
   const remember = (entry: Omit<CacheEntry, 'at'>) => {
     if (ttl <= 0) return;
+    let cache = caches.get(owner);
     if (!cache) caches.set(owner, (cache = new Map()));
     // From when the answer came: a read slower than the TTL (thousands of objects) is still reused.
     cache.set(key, { at: clock(), ...entry });
   };
   const reader = createClusterReader(core, { maxReads: 1, timeoutSeconds: options.timeoutSeconds ?? 5, ...(options.signal ? { signal: options.signal } : {}) });
-  const args = inventoryReadArgs(namespace);
+  const args = inventoryReadArgs(namespace, types);
   pending = (async (): Promise<NameResolution> => {
     try {
       const text = await reader.text(args, { maxBytes: 8 * 1024 * 1024 });

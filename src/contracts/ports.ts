@@ -122,12 +122,16 @@ export interface OwnerResolver {
 
 /** Resolves what exists in a namespace for the planner (one bounded read, cached): src/cluster/name-resolver.ts. */
 export interface NameResolver {
-  resolve(namespace: string | undefined, signal?: AbortSignal): Promise<import('../cluster/name-resolver.js').NameResolution>;
   /**
-   * Starts the read for `namespace` now, so it runs while the rest of the core loads; the next
-   * resolve() of that namespace takes its answer (and its reads, for the audit record).
+   * The inventory for `namespace`. `focus` is the object the request names exactly (resource and
+   * name given, no words): a resolver may then read only what that object needs (its kind first).
    */
-  prefetch?(namespace: string | undefined, signal?: AbortSignal): void;
+  resolve(namespace: string | undefined, signal?: AbortSignal, focus?: import('../cluster/name-resolver.js').NameFocus): Promise<import('../cluster/name-resolver.js').NameResolution>;
+  /**
+   * Starts the read for `namespace` (and `focus`) now, so it runs while the rest of the core loads;
+   * the next resolve() of the same namespace and focus takes its answer (and its reads, for the audit record).
+   */
+  prefetch?(namespace: string | undefined, signal?: AbortSignal, focus?: import('../cluster/name-resolver.js').NameFocus): void;
 }
 
 /** A clock, so tests control time. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../config/paths.js';
 import type { Card } from '../schemas/card.js';
 import { listYamlFiles, loadCards, type CardLoadResult } from './load-cards.js';
 
@@ -26,13 +27,17 @@ interface CachedCorpus {
   files: Array<[string, string]>;
 }
 
-/** The loader's code: a changed schema or check must not be answered from an old cache. */
+/**
+ * The loader's code: a changed schema or check must not be answered from an old cache. Found from the
+ * package root, so the compiled modules and the CLI's single-file builds (made from those same
+ * modules, scripts/bundle-cli.mjs) agree on it and share one cache.
+ */
 function codeFingerprint(): string {
-  const self = fileURLToPath(import.meta.url);
-  const extension = path.extname(self);
-  const here = path.dirname(self);
+  const fromSource = path.extname(fileURLToPath(import.meta.url)) === '.ts';
+  const base = fromSource ? path.join(packageRoot(), 'src') : path.join(packageRoot(), 'dist', 'src');
+  const extension = fromSource ? '.ts' : '.js';
   const parts: string[] = [];
-  for (const file of [path.join(here, `load-cards${extension}`), path.join(here, '..', 'schemas', `card${extension}`)]) {
+  for (const file of [path.join(base, 'corpus', `card-cache${extension}`), path.join(base, 'corpus', `load-cards${extension}`), path.join(base, 'schemas', `card${extension}`)]) {
     try {
       const stat = statSync(file);
       parts.push(`${path.basename(file)}:${stat.size}:${stat.mtimeMs}`);

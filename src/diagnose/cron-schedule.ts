@@ -54,7 +54,7 @@ export function scheduleProblem(schedule: string | null | undefined): string | u
   if (zone) text = text.slice(zone[0].length);
   if (text.startsWith('@')) {
     if (MACROS.has(text.toLowerCase())) return undefined;
-    if (/^@every\s+\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))*$/.test(text)) return undefined;
+    if (/^@every\s+\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h)(?:\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))*$/.test(text)) return undefined;
     return `unknown descriptor "${text}"`;
   }
   const fields = text.split(/\s+/);

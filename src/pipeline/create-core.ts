@@ -20,7 +20,7 @@ import type { CommandValidator, Core } from '../contracts/core.js';
 import { createPolicyValidator } from './policy-validator.js';
 import type { AuditLog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from '../contracts/ports.js';
 import { createNameResolver } from '../cluster/name-resolver.js';
-import { namesNamespace } from '../plan/understand-request.js';
+import { namesFocus, namesNamespace } from '../plan/understand-request.js';
 import type { K8sExecPayload } from '../schemas/request.js';
 
 /** Parts a caller (tests, front-ends) may supply instead of the real ones. */
@@ -50,7 +50,7 @@ export interface CreateCoreOptions {
    * The request this core is created for (one-shot CLI commands): its name-resolution read starts
    * while the cards, the index and the planner load, instead of after them.
    */
-  prefetchFor?: Pick<K8sExecPayload, 'resource' | 'namespace'>;
+  prefetchFor?: Pick<K8sExecPayload, 'resource' | 'namespace' | 'name' | 'query'>;
 }
 
 function problemsError(what: string, problems: readonly LoadProblem[], hint: string): ConfigError {
@@ -98,14 +98,6 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     config = pinned.config;
     if (pinned.problem) warnings.push(`the kube context is not pinned (${pinned.problem}): commands run against whatever context kubectl uses when they run`);
   }
-  let cards = overrides.cards;
-  if (!cards) {
-    const loaded = loadCardsCached(config.cardsDir, config.cacheDir);
-    if (loaded.problems.length > 0) {
-      throw problemsError(`the command cards in ${config.cardsDir} have problems`, loaded.problems, 'fix the cards (rk8s check lists every problem) or point --cards / RK8S_CARDS_DIR elsewhere');
-    }
-    cards = loaded.cards;
-  }
   let policy: Policy | undefined = overrides.policy;
   let validator = overrides.validator;
   if (!validator) {
@@ -121,36 +113,54 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
   const initialValidator = validator;
   const clock = overrides.clock ?? { now: () => new Date() };
   const nameResolver = overrides.nameResolver ?? (overrides.kubectl ? undefined : createNameResolver({ get validator() { return built.core?.validator ?? initialValidator; }, kubectl, clock: { now: () => (built.core?.clock ?? clock).now() } }));
-  if (nameResolver?.prefetch && options.prefetchFor) nameResolver.prefetch(namesNamespace(options.prefetchFor), options.signal);
-  const embedder = overrides.embedder ?? (overrides.retriever ? undefined : await createEmbedder(config, { signal: options.signal }));
-  const retriever = overrides.retriever ?? (await createRetriever({ cards, embedder: embedder!, cacheDir: config.cacheDir, signal: options.signal }));
-  const planner = overrides.planner ?? createPlanner(config, { strictModel: options.strictModel });
-  let closed = false;
-  const core: Core = {
-    config,
-    cards: new Map(cards.map((card) => [card.id, card])),
-    ...(embedder ? { embedder } : {}),
-    retriever,
-    planner,
-    policy,
-    validator,
-    kubectl,
-    auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
-    ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
-    clock,
-    ...(nameResolver ? { nameResolver } : {}),
-    approvals: createApprovalSigner(),
-    approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
-    approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),
-    warnings,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await planner.dispose?.();
-    },
-  };
-  built.core = core;
-  return core;
+  // The prefetch ends with the caller's signal, or when the core below cannot be built (no read is left running).
+  const unbuilt = new AbortController();
+  if (nameResolver?.prefetch && options.prefetchFor) {
+    nameResolver.prefetch(namesNamespace(options.prefetchFor), options.signal ? AbortSignal.any([options.signal, unbuilt.signal]) : unbuilt.signal, namesFocus(options.prefetchFor));
+  }
+  try {
+    // The cards load while that read runs.
+    let cards = overrides.cards;
+    if (!cards) {
+      const loaded = loadCardsCached(config.cardsDir, config.cacheDir);
+      if (loaded.problems.length > 0) {
+        throw problemsError(`the command cards in ${config.cardsDir} have problems`, loaded.problems, 'fix the cards (rk8s check lists every problem) or point --cards / RK8S_CARDS_DIR elsewhere');
+      }
+      cards = loaded.cards;
+    }
+    const embedder = overrides.embedder ?? (overrides.retriever ? undefined : await createEmbedder(config, { signal: options.signal }));
+    const retriever = overrides.retriever ?? (await createRetriever({ cards, embedder: embedder!, cacheDir: config.cacheDir, signal: options.signal }));
+    const planner = overrides.planner ?? createPlanner(config, { strictModel: options.strictModel });
+    let closed = false;
+    const core: Core = {
+      config,
+      cards: new Map(cards.map((card) => [card.id, card])),
+      ...(embedder ? { embedder } : {}),
+      retriever,
+      planner,
+      policy,
+      validator,
+      kubectl,
+      auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
+      ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
+      clock,
+      ...(nameResolver ? { nameResolver } : {}),
+      approvals: createApprovalSigner(),
+      approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
+      approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),
+      warnings,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await planner.dispose?.();
+      },
+    };
+    built.core = core;
+    return core;
+  } catch (error) {
+    unbuilt.abort(error);
+    throw error;
+  }
 }
 
 /**

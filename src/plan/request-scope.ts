@@ -36,6 +36,8 @@ const SECRET_READ = /\b(?:secrets?|passwords?|credentials|creds|api[- ]?keys?|pr
 /** Out-of-scope classes in the words, most serious first (exec before secrets before writes). */
 export function scopeHits(text: string): ScopeHit[] {
   const hits: ScopeHit[] = [];
+  // No words (a form or a picker): no rule can match, and their regular expressions need not be compiled.
+  if (text.trim() === '') return hits;
   for (const rule of RULES) {
     const match = rule.pattern.exec(text);
     if (match) hits.push({ ...rule.hit, phrase: match[0].trim() });

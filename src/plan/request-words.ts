@@ -25,7 +25,7 @@ export type Mood = 'command' | 'question' | 'negated' | 'hypothetical' | 'none';
 export function normalizeRequestText(text: string): string {
   return text
     .toLowerCase()
-    .replace(/[\u2018\u2019`´]/g, "'")
+    .replace(/[\u2018\u2019`\u00b4]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/\s+/g, ' ')
     .trim()
@@ -156,6 +156,8 @@ const NOUN_BEFORE = /\b(?:the|a|an|last|each|every|its|their|since|before|after)
 /** Every intent cue of the (normalised) text, with each mutating cue marked commanded or not. */
 export function intentCues(text: string): IntentCue[] {
   const cues: IntentCue[] = [];
+  // No words (a form or a picker): no cue, and the rules' regular expressions need not be compiled.
+  if (text.trim() === '') return cues;
   const questionForm = QUESTION_START.test(text) && !POLITE_COMMAND.test(text);
   for (const rule of GLOBAL_RULES) {
     for (const match of text.matchAll(rule.pattern)) {

@@ -4,7 +4,7 @@
  * intent and resource narrow retrieval; a refusal or a question becomes a deny verdict with a stable
  * code (OUT_OF_SCOPE, NEEDS_CLARIFICATION) and, where an alternative is a concrete command, a suggestion.
  */
-import type { NameResolution } from '../cluster/name-resolver.js';
+import type { NameFocus, NameResolution } from '../cluster/name-resolver.js';
 import type { PipelineEvent } from '../contracts/events.js';
 import type { CardCatalog, NameResolver, PlanFacts, RetrieveQuery } from '../contracts/ports.js';
 import type { Plan } from '../schemas/plan.js';
@@ -37,9 +37,19 @@ export function namesNamespace(request: Pick<K8sExecPayload, 'resource' | 'names
   return clusterOnly ? undefined : request.namespace;
 }
 
+/**
+ * The kind (and object) a request names exactly, with no words to read (a form, a picker,
+ * `--resource deployment --name web`): name resolution may read that kind alone.
+ */
+export function namesFocus(request: Pick<K8sExecPayload, 'resource' | 'name' | 'query'>): NameFocus | undefined {
+  if (request.resource === undefined || (request.query ?? '').trim() !== '') return undefined;
+  return { resource: request.resource, ...(request.name === undefined ? {} : { name: request.name }) };
+}
+
 /** Resolves names and reads the words of a request (see the module comment). Throws only on abort. */
 export async function understandRequest(request: K8sExecPayload, core: UnderstandCore, signal?: AbortSignal): Promise<Understanding> {
-  const resolution: NameResolution = core.nameResolver ? await core.nameResolver.resolve(namesNamespace(request), signal) : { reads: [] };
+  const focus = namesFocus(request);
+  const resolution: NameResolution = core.nameResolver ? await core.nameResolver.resolve(namesNamespace(request), signal, focus) : { reads: [] };
   const notices: Understanding['notices'] = [];
   if (resolution.notice) notices.push({ type: 'notice', level: 'warn', stage: 'plan', message: resolution.notice });
   const catalog = [...core.cards.values()];

@@ -15,7 +15,12 @@ import { CARD_DOCUMENT_VERSION, cardDocument } from './card-document.js';
 
 // usearch's ESM entry recurses forever on Node 20; its CommonJS build is fine.
 type Usearch = typeof import('usearch');
-const usearch = createRequire(import.meta.url)('usearch') as Usearch;
+let loadedUsearch: Usearch | undefined;
+/** usearch, loaded on first use: a native addon, not worth loading for a command that never searches. */
+function usearchModule(): Usearch {
+  loadedUsearch ??= createRequire(import.meta.url)('usearch') as Usearch;
+  return loadedUsearch;
+}
 
 /** Bumped when the on-disk layout changes. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -57,6 +62,7 @@ export function hashCards(cards: readonly Card[]): string {
 }
 
 function newUsearchIndex(dimensions: number): InstanceType<Usearch['Index']> {
+  const usearch = usearchModule();
   return new usearch.Index({
     dimensions,
     metric: usearch.MetricKind.IP,

@@ -91,7 +91,8 @@ export class CardRetriever implements Retriever {
   private readonly embedder: Embedder;
   private readonly index: CardIndex;
   private readonly bm25: Bm25Index;
-  private readonly corrector: TypoCorrector;
+  /** Built on the first request with words (a request from a form or picker has none to correct). */
+  private corrector: TypoCorrector | undefined;
   private readonly budget: number;
   private readonly countTokens: (text: string) => number;
 
@@ -103,9 +104,13 @@ export class CardRetriever implements Retriever {
     this.index = options.index;
     this.status = options.status;
     this.bm25 = new Bm25Index(options.cards);
-    this.corrector = new TypoCorrector(options.cards.flatMap((card) => cardFields(card).map((field) => field.text)));
     this.budget = options.budget ?? SNIPPET_TOKEN_BUDGET;
     this.countTokens = options.embedder.countTokens ? options.embedder.countTokens.bind(options.embedder) : estimateTokens;
+  }
+
+  private typoCorrector(): TypoCorrector {
+    this.corrector ??= new TypoCorrector(this.cards.flatMap((card) => cardFields(card).map((field) => field.text)));
+    return this.corrector;
   }
 
   /** Number of cards searchable. */
@@ -121,7 +126,7 @@ export class CardRetriever implements Retriever {
     const candidates = this.filter(parsed, notes);
     if (candidates.length === 0) return { matches: [], notes: [...notes, 'there are no cards to search'], embedder: this.embedderId };
 
-    const corrections = parsed.text === '' ? [] : this.corrector.correct(parsed.text);
+    const corrections = parsed.text === '' ? [] : this.typoCorrector().correct(parsed.text);
     const searchText = [parsed.text, ...corrections.map((correction) => correction.readAs), parsed.intent, parsed.resource]
       .filter((part) => part !== undefined && part !== '')
       .join(' ');

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../config/paths.js';
 import type { SandboxCluster } from './cluster.js';
 import { settleDeploymentHistory } from './controllers/deployment-controller.js';
 import { PodIpAllocator } from './controllers/scheduler.js';
@@ -24,7 +25,9 @@ export { readScenario } from './scenario/read-scenario.js';
 /** Where the bundled default scenario lives, from src/ (tsx) or from dist/ (built package). */
 export function defaultScenarioPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, 'scenarios/default.yaml'), resolve(here, '../../../src/sandbox/scenarios/default.yaml')];
+  // Beside this module (src/ under tsx), or in the package's src/sandbox/scenarios/ (shipped as is)
+  // from dist/src/sandbox/ or from a single-file build of the CLI in dist/src/cli/bundles/.
+  const candidates = [resolve(here, 'scenarios/default.yaml'), resolve(packageRoot(), 'src/sandbox/scenarios/default.yaml')];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0] ?? '';
 }
 

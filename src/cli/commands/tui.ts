@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { NamespaceNameSchema } from '../../schemas/vocabulary.js';
+import { commandName } from '../command-names.js';
 import { action, configFromOptions, type GlobalOptions } from '../output.js';
 import { forceExitSeconds, installShutdown } from '../shutdown.js';
 
@@ -44,24 +45,7 @@ function loadTuiModule(): Promise<TuiModule> {
   return existsSync(fileURLToPath(TUI_BUNDLE)) ? (import(TUI_BUNDLE.href) as Promise<TuiModule>) : import('../../../components/run-tui.js');
 }
 
-/** Global options of rk8s that take a value (src/cli/main.ts): their value is not the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--kubeconfig', '--context', '--cards', '--org', '--audit-log']);
-
-/** The subcommand of a command line: its first word that is neither an option nor an option's value. */
-export function commandName(argv: readonly string[]): string | undefined {
-  for (let index = 0; index < argv.length; index++) {
-    const word = argv[index]!;
-    if (word === '--') return undefined;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) {
-      index++;
-      continue;
-    }
-    if (!word.startsWith('-')) return word;
-  }
-  return undefined;
-}
-
-const launchingTui = commandName(process.argv.slice(2)) === 'tui';
+const launchingTui = commandName(process.argv) === 'tui';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 
 /** Leaves raw mode (idempotent); the terminal must never be left raw, whatever path the process exits by. */

@@ -184,3 +184,63 @@ describe('inventoryFromObjects', () => {
     expect(inventoryFromObjects([], undefined)).toEqual({ objects: [] });
   });
 });
+
+describe('a focused read (a request with no words that names a kind, and maybe an object)', () => {
+  const KIND_OF: Record<string, string> = { deployments: 'Deployment', replicasets: 'ReplicaSet', pods: 'Pod', services: 'Service', nodes: 'Node', namespaces: 'Namespace' };
+  /** The fake cluster answers a get with the rows of the types it asks for, as kubectl would. */
+  function cluster() {
+    const [header, ...rows] = text.trimEnd().split('\n');
+    return createFakeKubectl((args) => {
+      const kinds = new Set(args[1]!.split(',').map((type) => KIND_OF[type] ?? type));
+      return { stdout: [header!, ...rows.filter((row) => kinds.has(row.split(/\s+/)[0]!))] };
+    });
+  }
+
+  it('reads only that kind (pods with their ReplicaSets, for their owners), and only once the object is found there', async () => {
+    const kubectl = cluster();
+    const core = { validator: validator(), kubectl };
+    const deployment = await resolveNames(core, 'prod', { focus: { resource: 'deployment', name: 'web' }, cacheMilliseconds: 0 });
+    expect(kubectl.calls.map((call) => call.args.slice(0, 2))).toEqual([['get', 'deployments']]);
+    expect(core.validator.seen).toEqual([inventoryReadArgs('prod', ['deployments'])]);
+    expect(deployment.reads).toEqual([expect.stringMatching(/get deployments -n prod/)]);
+    expect(new Set(deployment.inventory!.objects.map((object) => object.kind))).toEqual(new Set(['deployment']));
+    const pod = await resolveNames(core, 'prod', { focus: { resource: 'pod', name: 'payments-6b7c8d9f4-lk2jd' }, cacheMilliseconds: 0 });
+    expect(kubectl.calls[1]!.args[1]).toBe('pods,replicasets');
+    expect(pod.inventory!.objects.find((object) => object.name === 'payments-6b7c8d9f4-lk2jd')?.owner).toEqual({ kind: 'deployment', name: 'payments' });
+    const listing = await resolveNames(core, 'prod', { focus: { resource: 'service' }, cacheMilliseconds: 0 });
+    expect(kubectl.calls[2]!.args[1]).toBe('services');
+    expect(listing.reads).toHaveLength(1);
+  });
+
+  it('reads the whole inventory when the named object is not of that kind (or not there at all), so "did you mean" sees everything', async () => {
+    const kubectl = cluster();
+    const core = { validator: validator(), kubectl };
+    const whole = await resolveNames({ validator: validator(), kubectl: cluster() }, 'prod', { cacheMilliseconds: 0 });
+    const result = await resolveNames(core, 'prod', { focus: { resource: 'deployment', name: 'payments-6b7c8d9f4-lk2jd' }, cacheMilliseconds: 0 });
+    expect(kubectl.calls.map((call) => call.args[1])).toEqual(['deployments', inventoryReadArgs('prod')[1]]);
+    expect(result.reads).toHaveLength(2);
+    expect(result.inventory).toEqual(whole.inventory);
+  });
+
+  it('is answered by a whole inventory still cached, and kinds that are not namespaced are read whole', async () => {
+    const kubectl = cluster();
+    const core = { validator: validator(), kubectl };
+    await resolveNames(core, 'prod');
+    const focused = await resolveNames(core, 'prod', { focus: { resource: 'deployment', name: 'web' } });
+    expect(kubectl.calls).toHaveLength(1);
+    expect(focused.reads[0]).toMatch(/\(cached\)$/);
+    await resolveNames(core, undefined, { focus: { resource: 'node', name: 'node-1' }, cacheMilliseconds: 0 });
+    expect(kubectl.calls[1]!.args).toEqual(inventoryReadArgs(undefined));
+  });
+
+  it('a prefetch with a focus is taken by the resolve() of the same namespace and focus, and by no other', async () => {
+    const kubectl = cluster();
+    const resolver = createNameResolver({ validator: validator(), kubectl }, { cacheMilliseconds: 0 });
+    resolver.prefetch!('prod', undefined, { resource: 'deployment', name: 'web' });
+    const taken = await resolver.resolve('prod', undefined, { resource: 'deployment', name: 'web' });
+    expect(kubectl.calls).toHaveLength(1);
+    expect(taken.inventory?.objects.some((object) => object.name === 'web')).toBe(true);
+    await resolver.resolve('prod', undefined, { resource: 'deployment', name: 'api' });
+    expect(kubectl.calls).toHaveLength(2);
+  });
+});

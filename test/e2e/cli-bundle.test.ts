@@ -1,0 +1,95 @@
+/**
+ * The CLI's single-file builds (scripts/bundle-cli.mjs, src/cli/cli-bundle.ts): one per command module,
+ * run with a V8 code cache. They must do what the compiled modules do (same output, same exit code,
+ * same audit records), write the cache on the first run and use it on the next, survive a cache that is
+ * corrupt or not theirs, and step aside for RK8S_NO_BUNDLE=1, the TUI, help and unknown commands.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { COMMAND_MODULES } from '../../src/cli/command-names.js';
+import { describeWith } from '../helpers/prerequisites.js';
+import { RK8S_BIN, useCliSandbox } from '../helpers/cli.js';
+
+const bundles = path.join(path.dirname(RK8S_BIN), 'bundles');
+
+describeWith(['kubectl'], 'the CLI from its single-file builds (sandbox, real kubectl)', () => {
+  const cli = useCliSandbox({ prefix: 'rk8s-cli-bundle-' });
+  const cacheFiles = (cacheDir: string) => {
+    try {
+      return readdirSync(path.join(cacheDir, 'cli-code-cache')).sort();
+    } catch {
+      return [];
+    }
+  };
+
+  it('there is a bundle for every command module but the TUI', () => {
+    const modules = [...new Set(Object.values(COMMAND_MODULES))].filter((module) => module !== 'tui').sort();
+    expect(readdirSync(bundles).filter((file) => file.endsWith('.cjs')).map((file) => file.slice(0, -4)).sort()).toEqual(modules);
+    // ASCII only: the loader reads them as latin1.
+    expect(readFileSync(path.join(bundles, 'exec.cjs')).some((byte) => byte > 0x7f)).toBe(false);
+  });
+
+  it('every command loads from its bundle: its --help is the one the modules print', async () => {
+    for (const name of Object.keys(COMMAND_MODULES).filter((command) => command !== 'tui')) {
+      const bundled = await cli.rk8s([name, '--help']);
+      const modules = await cli.rk8s([name, '--help'], { env: { RK8S_NO_BUNDLE: '1' } });
+      expect(bundled.exitCode, `${name} --help: ${bundled.stderr}`).toBe(0);
+      expect(bundled.stdout, name).toBe(modules.stdout);
+      expect(bundled.stdout, name).toContain(`rk8s ${name}`);
+    }
+  }, 120_000);
+
+  it('writes the code cache on the first run, uses it on the next, and recompiles over a corrupt one, with the same answer each time', async () => {
+    const cacheDir = path.join(cli.workDirectory, 'code-cache-check');
+    const env = { RK8S_CACHE_DIR: cacheDir };
+    const args = ['exec', '--dry-run', '--no-model', '--json', '-n', 'prod', '--intent', 'scale', '--resource', 'deployment', '--name', 'web', '--param', 'replicas=4'];
+    const first = await cli.rk8s(args, { env });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const [written] = cacheFiles(cacheDir).filter((file) => file.startsWith('exec-'));
+    expect(written).toMatch(/^exec-[0-9a-f]{24}\.bin$/);
+    const file = path.join(cacheDir, 'cli-code-cache', written!);
+    const firstWrite = statSync(file).mtimeMs;
+    const second = await cli.rk8s(args, { env });
+    expect(second.exitCode).toBe(0);
+    // Accepted: a rejected cache would have been written again at exit.
+    expect(statSync(file).mtimeMs).toBe(firstWrite);
+    writeFileSync(file, 'not a V8 code cache');
+    const third = await cli.rk8s(args, { env });
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
+    const plan = (result: { stdout: string }) => (JSON.parse(result.stdout) as { plan?: { args?: string[] } }).plan?.args;
+    expect(plan(first)).toEqual(['scale', 'deployment/web', '-n', 'prod', '--replicas=4']);
+    expect(plan(second)).toEqual(plan(first));
+    expect(plan(third)).toEqual(plan(first));
+  });
+
+  it('answers as the compiled modules do (RK8S_NO_BUNDLE=1), which write no code cache', async () => {
+    const cases: string[][] = [
+      ['exec', '--dry-run', '--no-model', '--json', '-n', 'prod', '--intent', 'scale', '--resource', 'deployment', '--name', 'web', '--param', 'replicas=4'],
+      ['exec', '--dry-run', '--no-model', '--json', '-n', 'prod', '--intent', 'scale', '--resource', 'deployment', '--name', 'wbe', '--param', 'replicas=4'],
+      ['plan', '--no-model', '--json', '-n', 'prod', 'why is payments crashing'],
+      ['validate', '--json', '--', 'delete', 'pod', 'web-1', '-n', 'prod'],
+      ['check', '--json'],
+      ['audit', 'verify', '--json'],
+      ['exec', '--no-such-option'],
+    ];
+    // What differs between any two runs: ids, times, durations, hashes, approval tokens.
+    const volatile = (text: string) =>
+      text
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+        .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, '<time>')
+        .replace(/\b[0-9a-f]{64}\b/g, '<sha256>')
+        .replace(/"(\w*(?:_ms|Ms|_at|token))":\s*("[^"]*"|[0-9.]+)/g, '"$1":_')
+        .replace(/\b\d+(?:\.\d+)? ?ms\b/g, '<ms>');
+    const modulesCache = path.join(cli.workDirectory, 'modules-cache');
+    for (const args of cases) {
+      const bundled = await cli.rk8s(args);
+      const modules = await cli.rk8s(args, { env: { RK8S_NO_BUNDLE: '1', RK8S_CACHE_DIR: modulesCache } });
+      expect(bundled.exitCode, `${args.join(' ')}: ${bundled.stderr}`).toBe(modules.exitCode);
+      expect(volatile(bundled.stdout), args.join(' ')).toBe(volatile(modules.stdout));
+      expect(volatile(bundled.stderr), args.join(' ')).toBe(volatile(modules.stderr));
+    }
+    expect(cacheFiles(modulesCache)).toEqual([]);
+  });
+});
