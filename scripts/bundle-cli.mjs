@@ -10,9 +10,11 @@
 // TUI, which always runs from the modules (bin.ts sends `rk8s tui` there).
 // The output is whitespace-minified (less to read and hash at every start; names are kept, so
 // stack traces still name the functions) and ASCII only, so the loader can read it as latin1,
-// which is several times faster than decoding UTF-8.
+// which is several times faster than decoding UTF-8. Its dynamic import()s (node-llama-cpp,
+// transformers) call the loader's import function instead (BUNDLE_IMPORT in cli-bundle.ts): Node 20
+// loses a script's dynamic-import callback for functions that come from a V8 code cache.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,11 +54,15 @@ function onlyCommand(keep) {
 rmSync(outDirectory, { recursive: true, force: true });
 mkdirSync(outDirectory, { recursive: true });
 
-await Promise.all(
-  modules.map((name) =>
-    build({
+/** The name the loader passes its import function by (src/cli/cli-bundle.ts, BUNDLE_IMPORT). */
+const BUNDLE_IMPORT = '__rk8sImport';
+
+const outputs = await Promise.all(
+  modules.map(async (name) => {
+    const result = await build({
       entryPoints: [entry],
       outfile: path.join(outDirectory, `${name}.cjs`),
+      write: false,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -65,22 +71,31 @@ await Promise.all(
       plugins: [onlyCommand(name)],
       // The modules find their files from import.meta.url; in a bundle that is the bundle's own URL
       // (dist/src/cli/bundles/), and src/config/paths.ts walks up from there to the package root.
+      // "use strict" first: the modules are strict, and the directive only counts as the first statement.
       define: { 'import.meta.url': '__rk8sBundleUrl' },
-      banner: { js: 'var __rk8sBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+      banner: { js: '"use strict";var __rk8sBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
       minifyWhitespace: true,
       charset: 'ascii',
       logLevel: 'warning',
       legalComments: 'none',
-    }),
-  ),
+    });
+    return { name, text: result.outputFiles[0].text };
+  }),
 );
 
-for (const name of modules) {
+for (const { name, text } of outputs) {
   const file = path.join(outDirectory, `${name}.cjs`);
-  const bytes = readFileSync(file);
-  const offset = bytes.findIndex((byte) => byte > 0x7f);
+  const offset = [...text].findIndex((character) => character.charCodeAt(0) > 0x7f);
   if (offset >= 0) {
-    console.error(`bundle-cli: ${file} has a non-ASCII byte at offset ${offset}; the loader reads bundles as latin1`);
+    console.error(`bundle-cli: ${file} would have a non-ASCII character at ${offset} (${JSON.stringify(text.slice(offset - 40, offset + 10))}); the loader reads bundles as latin1: write it as a \\u escape`);
     process.exit(1);
   }
+  const rewritten = text.replace(/(?<![\w$.])import\(/g, `${BUNDLE_IMPORT}(`);
+  const unexpected = [...rewritten.matchAll(new RegExp(`${BUNDLE_IMPORT}\\((?!")`, 'g'))];
+  if (unexpected.length > 0) {
+    const at = unexpected[0].index;
+    console.error(`bundle-cli: ${file}: an import( that is not import("a string literal") at ${at}: ${JSON.stringify(rewritten.slice(at - 60, at + 60))}`);
+    process.exit(1);
+  }
+  writeFileSync(file, rewritten);
 }

@@ -5,13 +5,14 @@
  * that is Node 22).
  *
  * The cache lives in the rk8s cache directory (RK8S_CACHE_DIR, default .cache/ in the package root),
- * one file per bundle under a key of the bundle's path, size and mtime and Node's version and
- * architecture; V8 checks it again itself (a stale or foreign cache is rejected and the bundle
- * compiled from source). The cache is (re)written at exit when it was missing or rejected, with the
- * functions that ran compiled in. Only node: built-ins here: this runs before anything else is loaded.
+ * one file per bundle under a key of the bundle's bytes and Node's version and architecture, with a
+ * checksum of its data (a damaged file is not handed to V8, which trusts what it deserializes); V8
+ * rejects a cache made with other flags. The cache is (re)written at exit when it was missing, damaged
+ * or rejected, with the functions that ran compiled in. Only node: built-ins here: this runs before
+ * anything else is loaded.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,29 +21,45 @@ import vm from 'node:vm';
 /** Where the bundles are, next to this module in dist/src/cli/. */
 export const CLI_BUNDLE_DIRECTORY = 'bundles';
 
+/**
+ * The name a bundle calls import() by (scripts/bundle-cli.mjs rewrites its dynamic imports to it).
+ * V8 drops a script's dynamic-import callback when its functions come from a code cache (Node 20),
+ * so the bundle never uses import() itself: this ES module does it for it.
+ */
+export const BUNDLE_IMPORT = '__rk8sImport';
+
 const CACHE_SUBDIRECTORY = 'cli-code-cache';
+/** A cache file is the SHA-256 of its V8 data, then the data: V8 does not check the data itself, and a damaged cache can crash it. */
+const CHECKSUM_BYTES = 32;
 
-/** The bundle as a CommonJS module function (the wrapper Node's own loader puts around a .cjs file). */
-type CommonJsEntry = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+/** The bundle as a CommonJS module function (the wrapper Node's own loader puts around a .cjs file, and the import function). */
+type CommonJsEntry = (
+  exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string, importModule: (specifier: string) => Promise<unknown>,
+) => void;
 
-/** The cache directory, as src/config/load-config.ts finds it (this module is dist/src/cli/cli-bundle.js). */
+/** The cache directory, as src/config/load-config.ts finds it (this module is dist/src/cli/cli-bundle.js), from the environment only. */
 function cacheDirectory(here: string): string {
-  const configured = process.env.RK8S_CACHE_DIR;
+  const configured = process.env.RK8S_CACHE_DIR?.trim();
   const base = configured !== undefined && configured !== '' ? path.resolve(configured) : path.resolve(here, '..', '..', '..', '.cache');
   return path.join(base, CACHE_SUBDIRECTORY);
 }
 
-function cacheKey(bundle: string, size: number, mtimeMs: number): string {
-  return createHash('sha256').update(`${bundle}\n${size}\n${mtimeMs}\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
+/** The cache's key: the bundle's bytes (an upgrade that keeps a bundle's size and mtime still misses) and the Node that compiled it. */
+function cacheKey(source: Buffer): string {
+  return createHash('sha256').update(source).update(`\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
 }
 
 function readCache(file: string): Buffer | undefined {
+  let bytes: Buffer;
   try {
-    return readFileSync(file);
+    bytes = readFileSync(file);
   } catch {
     // No cache yet (or unreadable): the bundle is compiled from source and the cache written at exit.
     return undefined;
   }
+  const data = bytes.subarray(CHECKSUM_BYTES);
+  if (bytes.length <= CHECKSUM_BYTES || !createHash('sha256').update(data).digest().equals(bytes.subarray(0, CHECKSUM_BYTES))) return undefined;
+  return data;
 }
 
 function writeCache(directory: string, file: string, script: vm.Script): void {
@@ -55,7 +72,7 @@ function writeCache(directory: string, file: string, script: vm.Script): void {
       if (entry.startsWith(prefix) && path.join(directory, entry) !== file) rmSync(path.join(directory, entry), { force: true });
     }
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, Buffer.concat([createHash('sha256').update(data).digest(), data]));
     renameSync(temporary, file);
   } catch {
     // A read-only or full cache directory only costs speed: the next run compiles from source again.
@@ -64,35 +81,31 @@ function writeCache(directory: string, file: string, script: vm.Script): void {
 
 /**
  * Runs the CLI from the bundle of a command module (`exec` for `rk8s exec`) and returns true, or
- * returns false when there is no such bundle (running from src/ under tsx, a build without it) or
- * this Node cannot give it dynamic import(); the caller then loads the compiled modules. Errors of
- * the CLI itself are not caught here.
+ * returns false when there is no such bundle (running from src/ under tsx, a build without it); the
+ * caller then loads the compiled modules. Errors of the CLI itself are not caught here.
  */
 export function runCliBundle(commandModule: string): boolean {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const bundle = path.join(here, CLI_BUNDLE_DIRECTORY, `${commandModule}.cjs`);
-  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (loader === undefined) return false;
-  let source: string;
-  let stat: { size: number; mtimeMs: number };
+  let bytes: Buffer;
   try {
-    stat = statSync(bundle);
-    // latin1: the bundles are ASCII only (scripts/bundle-cli.mjs checks), and latin1 decodes ~10x faster than UTF-8.
-    source = readFileSync(bundle, 'latin1');
+    bytes = readFileSync(bundle);
   } catch {
     return false;
   }
+  // latin1: the bundles are ASCII only (scripts/bundle-cli.mjs checks), and latin1 decodes ~10x faster than UTF-8.
+  const source = bytes.toString('latin1');
   const directory = cacheDirectory(here);
-  const cacheFile = path.join(directory, `${commandModule}-${cacheKey(bundle, stat.size, stat.mtimeMs)}.bin`);
+  const cacheFile = path.join(directory, `${commandModule}-${cacheKey(bytes)}.bin`);
   const cachedData = readCache(cacheFile);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, ${BUNDLE_IMPORT}) {${source}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
-    importModuleDynamically: loader,
   });
   if (cachedData === undefined || script.cachedDataRejected === true) process.once('exit', () => writeCache(directory, cacheFile, script));
   const entry = script.runInThisContext() as CommonJsEntry;
   const module = { exports: {} };
-  entry.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  // Bare specifiers resolve from here as from the bundle (the same node_modules); the bundle imports no relative path it runs.
+  entry.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle), (specifier) => import(specifier));
   return true;
 }

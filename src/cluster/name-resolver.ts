@@ -148,23 +148,28 @@ export interface NameFocus {
   name?: string;
 }
 
+/** What a pod's owner is found in: its controller (a ReplicaSet's Deployment, a StatefulSet, a DaemonSet, a Job). */
+const POD_OWNER_TYPES = ['replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs'];
+
 /** The plural a kind is read by in the inventory read, for the namespaced kinds it reads. */
 const NAMESPACED_PLURALS: Readonly<Partial<Record<Resource, string>>> = Object.fromEntries(
   NAMESPACED_TYPES.map((plural) => [ownValue(KIND_OF_PLURAL, plural)!, plural]),
 );
 
 /**
- * The types a focused read lists for `resource` in a namespace, or undefined when the whole inventory
- * is read anyway (cluster-scoped and unread kinds). Pods bring their ReplicaSets, which name the
- * Deployment that owns each pod; every other kind is read alone. A request with no words that names a
- * kind (and an object of it) is planned from the objects of that kind: the plan is the one the whole
- * inventory gives (test/e2e/name-focus.test.ts checks every card against the sandbox).
+ * The types a focused read lists for `resource` in a namespace, in the whole read's order, or
+ * undefined when the whole inventory is read anyway (cluster-scoped and unread kinds). Pods bring the
+ * workloads that own them and the ReplicaSets between (a restart, a scale or a rollout of "this pod"
+ * acts on its owner, read from the same answer); every other kind is read alone. A request with no
+ * words that names a kind (and an object of it) is understood from those objects exactly as from
+ * the whole inventory (test/e2e/name-focus.test.ts checks every intent and kind against the sandbox).
  */
 export function focusTypes(namespace: string | undefined, resource: Resource): string[] | undefined {
   if (namespace === undefined) return undefined;
   const plural = ownValue(NAMESPACED_PLURALS, resource);
   if (plural === undefined) return undefined;
-  return resource === 'pod' ? [plural, 'replicasets'] : [plural];
+  const types = resource === 'pod' ? new Set([plural, ...POD_OWNER_TYPES]) : new Set([plural]);
+  return NAMESPACED_TYPES.filter((type) => types.has(type));
 }
 
 /** The argv of the one read for a namespace (or for cluster-scoped objects only), or of the given types. */

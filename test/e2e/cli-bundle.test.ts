@@ -64,6 +64,40 @@ describeWith(['kubectl'], 'the CLI from its single-file builds (sandbox, real ku
     expect(plan(third)).toEqual(plan(first));
   });
 
+  it('loads what it imports on demand (the model planner) on every run, the ones from the code cache too', async () => {
+    const cacheDir = path.join(cli.workDirectory, 'code-cache-model');
+    const model = path.resolve(import.meta.dirname, '../fixtures/models/stories260K/stories260K.gguf');
+    const args = ['plan', '--model', model, '-n', 'prod', '--intent', 'get', '--resource', 'pod'];
+    for (const run of ['first run (compiled from source)', 'second run (from the code cache)']) {
+      const result = await cli.rk8s(args, { env: { RK8S_CACHE_DIR: cacheDir }, timeout: 60_000 });
+      expect(result.exitCode, `${run}: ${result.stderr}`).toBe(0);
+      // The model answered (stories260K's answers are nonsense and rejected, which is beside the point here).
+      const output = `${result.stdout}\n${result.stderr}`;
+      expect(output, run).toMatch(/^model\s+\{/m);
+      expect(output, run).not.toMatch(/cannot start llama\.cpp|dynamic import|ExperimentalWarning/);
+    }
+    expect(cacheFiles(cacheDir)).toEqual([expect.stringMatching(/^plan-[0-9a-f]{24}\.bin$/)]);
+  }, 120_000);
+
+  it('a damaged cache file is not handed to V8: the run compiles from source and writes a good one', async () => {
+    const cacheDir = path.join(cli.workDirectory, 'code-cache-damaged');
+    const args = ['validate', '--json', '--', 'get', 'pods', '-n', 'prod'];
+    const first = await cli.rk8s(args, { env: { RK8S_CACHE_DIR: cacheDir } });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const file = path.join(cacheDir, 'cli-code-cache', cacheFiles(cacheDir)[0]!);
+    const good = readFileSync(file);
+    // One flipped byte in the middle of V8's data: V8 would accept it (and may crash on it).
+    const damaged = Buffer.from(good);
+    damaged[Math.floor(damaged.length / 2)]! ^= 0xff;
+    writeFileSync(file, damaged);
+    const second = await cli.rk8s(args, { env: { RK8S_CACHE_DIR: cacheDir } });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(file).equals(damaged)).toBe(false);
+    const third = await cli.rk8s(args, { env: { RK8S_CACHE_DIR: cacheDir } });
+    expect(third.stdout).toBe(first.stdout);
+  });
+
   it('answers as the compiled modules do (RK8S_NO_BUNDLE=1), which write no code cache', async () => {
     const cases: string[][] = [
       ['exec', '--dry-run', '--no-model', '--json', '-n', 'prod', '--intent', 'scale', '--resource', 'deployment', '--name', 'web', '--param', 'replicas=4'],

@@ -186,7 +186,10 @@ describe('inventoryFromObjects', () => {
 });
 
 describe('a focused read (a request with no words that names a kind, and maybe an object)', () => {
-  const KIND_OF: Record<string, string> = { deployments: 'Deployment', replicasets: 'ReplicaSet', pods: 'Pod', services: 'Service', nodes: 'Node', namespaces: 'Namespace' };
+  const KIND_OF: Record<string, string> = {
+    deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet', replicasets: 'ReplicaSet', pods: 'Pod', jobs: 'Job',
+    services: 'Service', nodes: 'Node', namespaces: 'Namespace',
+  };
   /** The fake cluster answers a get with the rows of the types it asks for, as kubectl would. */
   function cluster() {
     const [header, ...rows] = text.trimEnd().split('\n');
@@ -196,7 +199,7 @@ describe('a focused read (a request with no words that names a kind, and maybe a
     });
   }
 
-  it('reads only that kind (pods with their ReplicaSets, for their owners), and only once the object is found there', async () => {
+  it('reads only that kind (pods with the workloads and ReplicaSets that own them), and only once the object is found there', async () => {
     const kubectl = cluster();
     const core = { validator: validator(), kubectl };
     const deployment = await resolveNames(core, 'prod', { focus: { resource: 'deployment', name: 'web' }, cacheMilliseconds: 0 });
@@ -205,7 +208,7 @@ describe('a focused read (a request with no words that names a kind, and maybe a
     expect(deployment.reads).toEqual([expect.stringMatching(/get deployments -n prod/)]);
     expect(new Set(deployment.inventory!.objects.map((object) => object.kind))).toEqual(new Set(['deployment']));
     const pod = await resolveNames(core, 'prod', { focus: { resource: 'pod', name: 'payments-6b7c8d9f4-lk2jd' }, cacheMilliseconds: 0 });
-    expect(kubectl.calls[1]!.args[1]).toBe('pods,replicasets');
+    expect(kubectl.calls[1]!.args[1]).toBe('deployments,statefulsets,daemonsets,replicasets,pods,jobs');
     expect(pod.inventory!.objects.find((object) => object.name === 'payments-6b7c8d9f4-lk2jd')?.owner).toEqual({ kind: 'deployment', name: 'payments' });
     const listing = await resolveNames(core, 'prod', { focus: { resource: 'service' }, cacheMilliseconds: 0 });
     expect(kubectl.calls[2]!.args[1]).toBe('services');
