@@ -7,7 +7,7 @@
 import { formatCommand } from '../corpus/format-command.js';
 import { KubectlError, PolicyDeniedError } from '../errors.js';
 import type { CommandValidator } from '../contracts/core.js';
-import type { KubectlReadResult, KubectlRunner } from '../contracts/ports.js';
+import type { ApiLister, KubectlReadResult, KubectlRunner } from '../contracts/ports.js';
 
 /** One read an investigation (or a name lookup) made, as recorded in the audit log. */
 export interface ClusterRead {
@@ -32,6 +32,13 @@ export interface ClusterReader {
   text(args: readonly string[], options?: ClusterReadCallOptions): Promise<string>;
   /** The parsed JSON answer of a read-only argv (give `-o json`). Throws like text(), or KubectlError for non-JSON. */
   json<T = unknown>(args: readonly string[], options?: ClusterReadCallOptions): Promise<T>;
+  /**
+   * The objects `args` (a `kubectl get` of `types`) lists, read straight from the API server, validated
+   * as `args` first; undefined when the core has no API lister or it cannot stand in for kubectl here
+   * (then nothing is recorded: make the read with text() or json()). Recorded as the kubectl command
+   * with " (API)". Throws PolicyDeniedError, or KubectlError when the API server did not answer in time.
+   */
+  list(args: readonly string[], types: readonly string[], namespace: string | undefined, options?: ClusterReadCallOptions): Promise<object[] | undefined>;
   /** Every read made so far, in order (failed ones included). */
   readonly reads: readonly ClusterRead[];
 }
@@ -80,11 +87,12 @@ async function collectRun(kubectl: KubectlRunner, args: readonly string[], optio
 }
 
 /** A reader over the core's validator and kubectl runner. */
-export function createClusterReader(core: { validator: CommandValidator; kubectl: KubectlRunner }, options: ClusterReaderOptions = {}): ClusterReader {
+export function createClusterReader(core: { validator: CommandValidator; kubectl: KubectlRunner; api?: ApiLister }, options: ClusterReaderOptions = {}): ClusterReader {
   const reads: ClusterRead[] = [];
   const maxReads = options.maxReads ?? 32;
 
-  const text = async (args: readonly string[], call: ClusterReadCallOptions = {}): Promise<string> => {
+  /** The display command of a read the policy permits, with room for it; throws otherwise. */
+  const permitted = (args: readonly string[]): string => {
     options.signal?.throwIfAborted();
     const command = formatCommand(args);
     const verdict = core.validator.validate(args, {});
@@ -95,6 +103,11 @@ export function createClusterReader(core: { validator: CommandValidator; kubectl
     if (reads.length >= maxReads) {
       throw new KubectlError(`too many cluster reads (at most ${maxReads} per request): "${command}" was not run`);
     }
+    return command;
+  };
+
+  const text = async (args: readonly string[], call: ClusterReadCallOptions = {}): Promise<string> => {
+    const command = permitted(args);
     const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds;
     const readOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
     const result = core.kubectl.read
@@ -125,6 +138,21 @@ export function createClusterReader(core: { validator: CommandValidator; kubectl
       } catch {
         throw new KubectlError(`${formatCommand(args)} did not print JSON`);
       }
+    },
+    async list(args, types, namespace, call = {}) {
+      if (!core.api) return undefined;
+      const command = permitted(args);
+      const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds ?? 10;
+      const answer = await core.api.list(types, namespace, {
+        timeoutMs: timeoutSeconds * 1000, maxBytes: call.maxBytes ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if ('fallback' in answer) return undefined;
+      if ('error' in answer) {
+        reads.push({ command: `${command} (API)`, args: [...args], exitCode: 1, durationMs: answer.durationMs, bytes: 0, error: answer.error });
+        throw new KubectlError(`${command}: ${answer.error}`, { details: { exitCode: 1, stderr: answer.error, notFound: false } satisfies ClusterReadFailure });
+      }
+      reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
+      return answer.items;
     },
     get reads() {
       return reads;

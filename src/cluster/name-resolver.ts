@@ -9,7 +9,7 @@
  */
 import { KubectlError, PolicyDeniedError } from '../errors.js';
 import type { CommandValidator } from '../contracts/core.js';
-import type { Clock, KubectlRunner, NameResolver } from '../contracts/ports.js';
+import type { ApiLister, Clock, KubectlRunner, NameResolver } from '../contracts/ports.js';
 import type { Resource } from '../schemas/vocabulary.js';
 import { createClusterReader } from './cluster-reader.js';
 import { ownValue } from '../own-property.js';
@@ -87,6 +87,8 @@ export function createNameResolver(core: NameResolverCore, options: Omit<Resolve
 export interface NameResolverCore {
   validator: CommandValidator;
   kubectl: KubectlRunner;
+  /** Lists straight from the API server where it can stand in for kubectl (the read is then recorded with " (API)"). */
+  api?: ApiLister;
   clock?: Clock;
 }
 
@@ -172,9 +174,14 @@ export function focusTypes(namespace: string | undefined, resource: Resource): s
   return NAMESPACED_TYPES.filter((type) => types.has(type));
 }
 
+/** The types of the one read for a namespace (or for cluster-scoped objects only), or the given types. */
+export function inventoryTypes(namespace: string | undefined, only?: readonly string[]): readonly string[] {
+  return only ?? (namespace === undefined ? CLUSTER_TYPES : [...NAMESPACED_TYPES, ...CLUSTER_TYPES]);
+}
+
 /** The argv of the one read for a namespace (or for cluster-scoped objects only), or of the given types. */
 export function inventoryReadArgs(namespace: string | undefined, only?: readonly string[]): string[] {
-  const types = only ?? (namespace === undefined ? CLUSTER_TYPES : [...NAMESPACED_TYPES, ...CLUSTER_TYPES]);
+  const types = inventoryTypes(namespace, only);
   return [
     'get', types.join(','),
     ...(namespace === undefined ? [] : ['-n', namespace]),
@@ -374,8 +381,9 @@ async function readInventory(core: NameResolverCore, namespace: string | undefin
   const args = inventoryReadArgs(namespace, types);
   pending = (async (): Promise<NameResolution> => {
     try {
-      const text = await reader.text(args, { maxBytes: 8 * 1024 * 1024 });
-      const inventory = parseInventory(text, namespace);
+      // The same objects from the API server when it can stand in for kubectl (no kubectl process), else kubectl's columns.
+      const listed = await reader.list(args, inventoryTypes(namespace, types), namespace);
+      const inventory = listed ? inventoryFromObjects(listed, namespace) : parseInventory(await reader.text(args, { maxBytes: 8 * 1024 * 1024 }), namespace);
       const command = reader.reads[0]?.command ?? args.join(' ');
       remember({ inventory, command });
       return { inventory, reads: [command] };

@@ -106,6 +106,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       path: overrides.kubectlPath ?? envString(environment, 'RK8S_KUBECTL') ?? 'kubectl',
       kubeconfig: resolve(overrides.kubeconfig) ?? envString(environment, 'KUBECONFIG'),
       context: overrides.context ?? envString(environment, 'RK8S_CONTEXT'),
+      apiReads: envBoolean(environment, 'RK8S_API_READS'),
     },
     exec: {
       timeoutSeconds: overrides.execTimeoutSeconds ?? envNumber(environment, 'RK8S_EXEC_TIMEOUT'),

@@ -104,6 +104,33 @@ export interface KubectlRunner {
   read?(args: readonly string[], options?: KubectlReadOptions): Promise<KubectlReadResult>;
 }
 
+/** How one API list is made. */
+export interface ApiListOptions {
+  signal?: AbortSignal;
+  /** For the whole list, every type and page. */
+  timeoutMs: number;
+  /** Largest answer accepted over every page; a larger one is left to kubectl. */
+  maxBytes: number;
+  /** Objects per page (default 500, kubectl's --chunk-size). */
+  pageSize?: number;
+}
+
+/** The objects listed (every type in order, each item's `kind` set), why kubectl must list them instead, or a timeout. */
+export type ApiListAnswer = { items: object[]; durationMs: number; bytes: number } | { fallback: string } | { error: string; durationMs: number };
+
+/**
+ * Lists objects straight from the API server, standing in for `kubectl get <types> [-n namespace]`
+ * where it can do exactly what kubectl does (cluster/api-lister.ts); the read is validated as that
+ * kubectl command first, like any other.
+ */
+export interface ApiLister {
+  list(types: readonly string[], namespace: string | undefined, options: ApiListOptions): Promise<ApiListAnswer>;
+  /** Gets ready to list (reads the kubeconfig, connects) without sending the server anything. */
+  warm?(): void;
+  /** Stops what warm() or list() started. */
+  close?(): Promise<void>;
+}
+
 /** An audit record before the log adds `prev_hash` and `hash`. */
 export type AuditRecordInput = Omit<AuditRecord, 'prev_hash' | 'hash' | 'timestamp'> & { timestamp?: string };
 

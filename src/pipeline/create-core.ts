@@ -7,6 +7,7 @@ import { formatProblem, type LoadProblem } from '../config/problems.js';
 import { loadCardsCached } from '../corpus/card-cache.js';
 import { ConfigError } from '../errors.js';
 import { createKubectlRunner } from '../execute/kubectl-runner.js';
+import { createApiLister } from '../cluster/api-lister.js';
 import { createPlanner } from '../plan/create-planner.js';
 import { createRetriever } from '../retrieve/create-retriever.js';
 import { createEmbedder } from '../retrieve/embedder.js';
@@ -98,6 +99,8 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     config = pinned.config;
     if (pinned.problem) warnings.push(`the kube context is not pinned (${pinned.problem}): commands run against whatever context kubectl uses when they run`);
   }
+  // Name resolution lists from the API server where it can (cluster/api-lister.ts); a CLI request
+  // starts its worker now, so it connects while the policy and the cards load.
   let policy: Policy | undefined = overrides.policy;
   let validator = overrides.validator;
   if (!validator) {
@@ -106,13 +109,15 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
   }
   options.signal?.throwIfAborted();
   const kubectl = overrides.kubectl ?? createKubectlRunner(config);
+  const api = overrides.kubectl || overrides.nameResolver ? undefined : createApiLister(config);
+  if (options.prefetchFor) api?.warm?.();
   // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
   // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
   // `built.core` is the core once it exists; a prefetch started below runs before that.
   const built: { core?: Core } = {};
   const initialValidator = validator;
   const clock = overrides.clock ?? { now: () => new Date() };
-  const nameResolver = overrides.nameResolver ?? (overrides.kubectl ? undefined : createNameResolver({ get validator() { return built.core?.validator ?? initialValidator; }, kubectl, clock: { now: () => (built.core?.clock ?? clock).now() } }));
+  const nameResolver = overrides.nameResolver ?? (overrides.kubectl ? undefined : createNameResolver({ get validator() { return built.core?.validator ?? initialValidator; }, kubectl, ...(api ? { api } : {}), clock: { now: () => (built.core?.clock ?? clock).now() } }));
   // The prefetch ends with the caller's signal, or when the core below cannot be built (no read is left running).
   const unbuilt = new AbortController();
   if (nameResolver?.prefetch && options.prefetchFor) {
@@ -152,13 +157,14 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
       async close() {
         if (closed) return;
         closed = true;
-        await planner.dispose?.();
+        await Promise.all([planner.dispose?.(), api?.close?.()]);
       },
     };
     built.core = core;
     return core;
   } catch (error) {
     unbuilt.abort(error);
+    void api?.close?.();
     throw error;
   }
 }

@@ -14,6 +14,8 @@ export const ConfigSchema = z.strictObject({
     /** The caller's configured context; plans may repeat it but never switch to another. */
     context: z.string().optional(),
     cluster: z.string().optional(),
+    /** Name resolution lists straight from the API server where it can do exactly what kubectl would (cluster/api-lister.ts). */
+    apiReads: z.boolean().default(true),
   }),
   exec: z.strictObject({
     timeoutSeconds: z.number().positive().default(15),

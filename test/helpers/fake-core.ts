@@ -353,7 +353,7 @@ export function fakeConfig(overrides: { readOnly?: boolean; context?: string } =
     cardsDir: '/fake/cards',
     orgDir: '/fake/org',
     cacheDir: '/fake/cache',
-    kubectl: { path: 'kubectl', ...(overrides.context ? { context: overrides.context } : {}) },
+    kubectl: { path: 'kubectl', apiReads: true, ...(overrides.context ? { context: overrides.context } : {}) },
     exec: {},
     audit: { path: '/fake/agent.log' },
     planner: { threads: 1, modelsDir: '/fake/models' },

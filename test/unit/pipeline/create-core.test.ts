@@ -30,7 +30,7 @@ describe('createCore', () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'rk8s-core-'));
     const kubeconfig = path.join(directory, 'kubeconfig');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
-    const config = { ...configIn(directory), kubectl: { path: 'kubectl', kubeconfig } };
+    const config = { ...configIn(directory), kubectl: { path: 'kubectl', apiReads: true, kubeconfig } };
     const core = await createCore(config, { auditLog: createFakeAuditLog() });
     expect(core.config.kubectl.context).toBeUndefined();
     expect(core.warnings).toEqual([expect.stringMatching(/^the kube context is not pinned \(no current-context is set in .*kubeconfig\)/)]);

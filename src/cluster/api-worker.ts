@@ -1,0 +1,138 @@
+/**
+ * The API lister's network side, on a worker thread: TLS in Node is CPU on the thread that runs it
+ * (~20 ms to build the root store the first time a process checks a certificate, then the
+ * handshake), and the main thread is busy loading the core when name resolution starts. On a
+ * thread of its own it uses the second core, and it connects while the core loads: nothing is
+ * sent to the server until the main thread asks for a path, after the validator has allowed the
+ * read. The worker only fetches: pagination, JSON, fallbacks and timeouts are the main thread's
+ * (cluster/api-lister.ts).
+ */
+import { Worker } from 'node:worker_threads';
+
+/** What the worker connects with (the connection of cluster/api-connection.ts, as plain data). */
+export interface ApiWorkerData {
+  host: string;
+  port: number;
+  /** The Host header: the server URL's host, as kubectl sends it. */
+  hostHeader: string;
+  servername?: string;
+  ca: Uint8Array;
+  cert?: Uint8Array;
+  key?: Uint8Array;
+}
+
+/** One GET's answer: the status and body, or why there is none. */
+export type ApiWorkerAnswer = { status: number; body: string } | { error: string };
+
+interface ApiWorkerRequest {
+  id: number;
+  path: string;
+  token?: string;
+  maxBytes: number;
+}
+
+/**
+ * The worker's whole program. It runs from its source text (`new Worker(source, { eval: true })`), so
+ * it may use nothing from this module: only Node built-ins it requires itself.
+ */
+function apiWorkerMain(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- an eval'd worker has require(), not this module's imports */
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const https = require('node:https') as typeof import('node:https');
+  const tls = require('node:tls') as typeof import('node:tls');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const data = workerData as ApiWorkerData;
+  const secureContext = tls.createSecureContext({ ca: Buffer.from(data.ca), ...(data.cert && data.key ? { cert: Buffer.from(data.cert), key: Buffer.from(data.key) } : {}) });
+  const connect = () => tls.connect({ host: data.host, port: data.port, servername: data.servername ?? (/^[\d.]+$|:/.test(data.host) ? '' : data.host), secureContext, ALPNProtocols: ['http/1.1'] });
+  // One connection made ahead (the handshake while the main thread loads); each request after it makes its own.
+  let ready: ReturnType<typeof connect> | undefined = connect();
+  ready.on('error', () => undefined);
+  parentPort!.on('message', (request: ApiWorkerRequest) => {
+    const socket = ready && !ready.destroyed ? ready : connect();
+    ready = undefined;
+    let settled = false;
+    const answer = (message: ApiWorkerAnswer) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      parentPort!.postMessage({ id: request.id, ...message });
+    };
+    const outgoing = https.request(
+      {
+        // No agent: an agent would open a connection of its own (with the default trust store) instead of taking this one.
+        host: data.host, port: data.port, path: request.path, method: 'GET', createConnection: () => socket,
+        headers: { Accept: 'application/json', 'User-Agent': 'rk8s', Host: data.hostHeader, ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > request.maxBytes) answer({ error: `the answer passed ${request.maxBytes} bytes` });
+          else chunks.push(chunk);
+        });
+        response.on('end', () => answer({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', (error) => answer({ error: error.message }));
+      },
+    );
+    outgoing.on('error', (error) => answer({ error: error.message }));
+    outgoing.end();
+  });
+}
+
+/** GETs through a worker thread; started at once, so it connects while the caller does other work. */
+export interface ApiWorker {
+  get(path: string, options: { token?: string; maxBytes: number; signal: AbortSignal }): Promise<ApiWorkerAnswer>;
+  close(): Promise<void>;
+}
+
+/** Starts the worker (unref'd: it never keeps the process alive). Throws only if a worker cannot start. */
+export function startApiWorker(data: ApiWorkerData): ApiWorker {
+  const worker = new Worker(`(${apiWorkerMain.toString()})()`, { eval: true, workerData: data });
+  const pending = new Map<number, (answer: ApiWorkerAnswer) => void>();
+  let failed: string | undefined;
+  const failAll = (why: string) => {
+    failed ??= why;
+    for (const settle of pending.values()) settle({ error: failed });
+    pending.clear();
+    worker.unref();
+  };
+  // Referenced only while a GET waits for its answer: the worker never keeps an idle process alive.
+  const settled = (id: number) => {
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+  };
+  worker.on('message', (message: { id: number } & ApiWorkerAnswer) => {
+    const settle = pending.get(message.id);
+    settled(message.id);
+    const { id: _id, ...answer } = message;
+    settle?.(answer as ApiWorkerAnswer);
+  });
+  worker.on('error', (error) => failAll(`the API worker failed (${error.message})`));
+  worker.on('exit', () => failAll('the API worker stopped'));
+  worker.unref();
+  let next = 0;
+  return {
+    get(path, options) {
+      if (failed) return Promise.resolve({ error: failed });
+      const id = next++;
+      return new Promise<ApiWorkerAnswer>((resolve) => {
+        if (options.signal.aborted) return resolve({ error: 'aborted' });
+        const onAbort = () => {
+          settled(id);
+          resolve({ error: 'aborted' });
+        };
+        options.signal.addEventListener('abort', onAbort, { once: true });
+        if (pending.size === 0) worker.ref();
+        pending.set(id, (answer) => {
+          options.signal.removeEventListener('abort', onAbort);
+          resolve(answer);
+        });
+        worker.postMessage({ id, path, maxBytes: options.maxBytes, ...(options.token ? { token: options.token } : {}) } satisfies ApiWorkerRequest);
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
