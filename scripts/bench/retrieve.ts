@@ -63,7 +63,7 @@ for (let run = 0; run < 10; run++) {
 }
 rmSync(cacheDir, { recursive: true, force: true });
 console.log(`index build (${cards.length} cards, in memory): median ${ms(quantile(builds, 0.5))}, first ${ms(builds[0]!)}`);
-console.log(`index build + persist: ${ms(buildAndPersist)}; load from cache (verify checksum + usearch load + BM25): median ${ms(quantile(loads, 0.5))}`);
+console.log(`index build + persist: ${ms(buildAndPersist)}; load from cache (verify checksum + usearch load + text index): median ${ms(quantile(loads, 0.5))}`);
 
 // 2. Warm retrieve() over the labelled requests.
 const retriever = await createRetriever({ cards, embedder });

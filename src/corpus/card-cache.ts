@@ -2,20 +2,22 @@
  * A cache of the loaded card corpus. Parsing 100+ YAML files, checking them with zod and rendering
  * every example is most of what a one-shot `rk8s exec` spends before kubectl starts; the cache keeps
  * the result, keyed by a hash of every card file's path and bytes plus the loader's own code, so an
- * edited card, an added or removed file or a new rk8s version loads from the YAML again. Only a corpus
+ * edited card, an added or removed file or a new rk8s version loads from the YAML again. It also keeps
+ * hashCards() of the cards, computed when it is written, and hands it over with the cards it returns
+ * (rememberCardsHash), so checking the persisted indexes does not hash every card again. Only a corpus
  * with no problems is cached (a broken one is re-read, so every problem is always reported), and the
  * cached cards are still only templates: every argv rendered from them is validated before it runs.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../config/paths.js';
+import { codeFingerprint } from '../config/code-fingerprint.js';
+import { hashCards, rememberCardsHash } from '../retrieve/cards-hash.js';
 import type { Card } from '../schemas/card.js';
 import { listYamlFiles, loadCards, type CardLoadResult } from './load-cards.js';
 
 /** Bump when the cached document's shape changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** How a load went: from the cache, or from the YAML (and whether the cache was then written). */
 export type CardCacheOutcome = 'hit' | 'miss' | 'uncached';
@@ -25,34 +27,26 @@ interface CachedCorpus {
   key: string;
   cards: Card[];
   files: Array<[string, string]>;
+  /** hashCards(cards). */
+  cardsHash: string;
 }
 
 /**
- * The loader's code: a changed schema or check must not be answered from an old cache. Found from the
- * package root, so the compiled modules and the CLI's single-file builds (made from those same
- * modules, scripts/bundle-cli.mjs) agree on it and share one cache.
+ * The code the cached document depends on: the loader (a changed schema or check must not be answered
+ * from an old cache) and hashCards (the hash kept with the cards). Found from the package root, so the
+ * compiled modules and the CLI's single-file builds (made from those same modules, scripts/bundle-cli.mjs)
+ * agree on it and share one cache (src/config/code-fingerprint.ts).
  */
-function codeFingerprint(): string {
-  const fromSource = path.extname(fileURLToPath(import.meta.url)) === '.ts';
-  const base = fromSource ? path.join(packageRoot(), 'src') : path.join(packageRoot(), 'dist', 'src');
-  const extension = fromSource ? '.ts' : '.js';
-  const parts: string[] = [];
-  for (const file of [path.join(base, 'corpus', `card-cache${extension}`), path.join(base, 'corpus', `load-cards${extension}`), path.join(base, 'schemas', `card${extension}`)]) {
-    try {
-      const stat = statSync(file);
-      parts.push(`${path.basename(file)}:${stat.size}:${stat.mtimeMs}`);
-    } catch {
-      parts.push(`${path.basename(file)}:absent`);
-    }
-  }
-  return parts.join('|');
-}
+const CODE_MODULES: readonly string[] = ['corpus/card-cache', 'corpus/load-cards', 'schemas/card', 'retrieve/cards-hash', 'retrieve/card-document'];
 
 /** The cache key of a card directory, or undefined when it cannot be read (the plain loader reports why). */
 export function corpusKey(directory: string): string | undefined {
+  // Code that cannot be identified gets no cache: the YAML is read every time.
+  const code = codeFingerprint(CODE_MODULES);
+  if (code === undefined) return undefined;
   try {
     const hash = createHash('sha256');
-    hash.update(`format ${CACHE_FORMAT}\n${codeFingerprint()}\n`);
+    hash.update(`format ${CACHE_FORMAT}\n${code}\n`);
     for (const file of listYamlFiles(directory)) {
       hash.update(`${path.relative(directory, file)}\n`);
       hash.update(readFileSync(file));
@@ -77,11 +71,16 @@ function readCache(cacheDir: string, key: string): CardLoadResult | undefined {
     return undefined;
   }
   if (document?.format !== CACHE_FORMAT || document.key !== key || !Array.isArray(document.cards) || !Array.isArray(document.files)) return undefined;
+  if (typeof document.cardsHash !== 'string' || !/^[0-9a-f]{64}$/.test(document.cardsHash)) return undefined;
+  rememberCardsHash(document.cards, document.cardsHash);
   return { cards: document.cards, problems: [], files: new Map(document.files) };
 }
 
 function writeCache(cacheDir: string, key: string, loaded: CardLoadResult): boolean {
-  const document: CachedCorpus = { format: CACHE_FORMAT, key, cards: loaded.cards, files: [...loaded.files] };
+  // Hashed before the write, so the cards read back (equal JSON) have this same hash.
+  const cardsHash = hashCards(loaded.cards);
+  rememberCardsHash(loaded.cards, cardsHash);
+  const document: CachedCorpus = { format: CACHE_FORMAT, key, cards: loaded.cards, files: [...loaded.files], cardsHash };
   const target = cachePath(cacheDir);
   const temporary = `${target}.${process.pid}.tmp`;
   try {

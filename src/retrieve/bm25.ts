@@ -3,7 +3,7 @@
  * or title counts more than one in the description), Okapi saturation and length normalisation.
  */
 import type { Card } from '../schemas/card.js';
-import { cardFields } from './card-document.js';
+import { CARD_FIELD_NAMES, cardFields } from './card-document.js';
 import { terms as analyzeTerms } from './text-analysis.js';
 
 /** Okapi parameters: standard values; the corpus is small and documents are short. */
@@ -23,15 +23,39 @@ interface Posting {
   field: string;
 }
 
+/**
+ * An index as plain data, for persisting it (bm25-store.ts): `postings[t]` lists the cards that have
+ * `terms[t]`, ascending, as flat triples (card position, weighted frequency, position in `fields`).
+ */
+export interface Bm25Snapshot {
+  fields: string[];
+  lengths: number[];
+  terms: string[];
+  postings: number[][];
+}
+
+const FIELD_NAMES: ReadonlySet<string> = new Set<string>(CARD_FIELD_NAMES);
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const arrayOf = (value: unknown): readonly unknown[] | undefined => (Array.isArray(value) ? value : undefined);
+
 /** An inverted index over card fields. */
 export class Bm25Index {
-  private readonly postings = new Map<string, Posting[]>();
-  private readonly lengths: number[] = [];
   private readonly averageLength: number;
   /** Every indexed term (for typo correction against the corpus). */
   readonly vocabulary: ReadonlySet<string>;
 
-  constructor(cards: readonly Card[]) {
+  private constructor(
+    private readonly postings: Map<string, Posting[]>,
+    private readonly lengths: number[],
+  ) {
+    this.averageLength = this.lengths.length === 0 ? 1 : this.lengths.reduce((sum, value) => sum + value, 0) / this.lengths.length;
+    this.vocabulary = new Set(this.postings.keys());
+  }
+
+  /** Analyses every field of every card (text-analysis.ts): what a persisted index saves a start from doing. */
+  static build(cards: readonly Card[]): Bm25Index {
+    const postings = new Map<string, Posting[]>();
+    const lengths: number[] = [];
     cards.forEach((card, index) => {
       const frequencies = new Map<string, { frequency: number; field: string; best: number }>();
       let length = 0;
@@ -49,15 +73,82 @@ export class Bm25Index {
           }
         }
       }
-      this.lengths.push(length);
+      lengths.push(length);
       for (const [term, entry] of frequencies) {
-        let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
+        let list = postings.get(term);
+        if (!list) postings.set(term, (list = []));
         list.push({ index, frequency: entry.frequency, field: entry.field });
       }
     });
-    this.averageLength = this.lengths.length === 0 ? 1 : this.lengths.reduce((sum, value) => sum + value, 0) / this.lengths.length;
-    this.vocabulary = new Set(this.postings.keys());
+    return new Bm25Index(postings, lengths);
+  }
+
+  /** The index as plain data; fromSnapshot(snapshot()) is the same index (terms and postings in the same order). */
+  snapshot(): Bm25Snapshot {
+    const fields: string[] = [];
+    const codes = new Map<string, number>();
+    const code = (field: string): number => {
+      let value = codes.get(field);
+      if (value === undefined) {
+        codes.set(field, (value = fields.length));
+        fields.push(field);
+      }
+      return value;
+    };
+    const terms: string[] = [];
+    const postings: number[][] = [];
+    for (const [term, list] of this.postings) {
+      terms.push(term);
+      postings.push(list.flatMap((posting) => [posting.index, posting.frequency, code(posting.field)]));
+    }
+    return { fields, lengths: [...this.lengths], terms, postings };
+  }
+
+  /**
+   * The index a snapshot describes, or undefined when it is not one that build() could have made for
+   * `cardCount` cards (wrong shape, unknown field, a card out of range, postings out of order, a
+   * repeated term...). The caller has already checked which cards and which code it was built from.
+   */
+  static fromSnapshot(value: unknown, cardCount: number): Bm25Index | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const snapshot = value as Partial<Record<keyof Bm25Snapshot, unknown>>;
+    const fields = arrayOf(snapshot.fields);
+    const lengths = arrayOf(snapshot.lengths);
+    const terms = arrayOf(snapshot.terms);
+    const postings = arrayOf(snapshot.postings);
+    if (!fields || !lengths || !terms || !postings || terms.length !== postings.length) return undefined;
+    const names: string[] = [];
+    for (const field of fields) {
+      if (typeof field !== 'string' || !FIELD_NAMES.has(field) || names.includes(field)) return undefined;
+      names.push(field);
+    }
+    const counts: number[] = [];
+    for (const length of lengths) {
+      if (!isCount(length)) return undefined;
+      counts.push(length);
+    }
+    if (counts.length !== cardCount) return undefined;
+    const map = new Map<string, Posting[]>();
+    for (let position = 0; position < terms.length; position++) {
+      const term = terms[position];
+      const flat = arrayOf(postings[position]);
+      if (typeof term !== 'string' || term === '' || map.has(term)) return undefined;
+      if (!flat || flat.length === 0 || flat.length % 3 !== 0) return undefined;
+      const list: Posting[] = [];
+      let previous = -1;
+      for (let offset = 0; offset < flat.length; offset += 3) {
+        const index = flat[offset];
+        const frequency = flat[offset + 1];
+        const field = flat[offset + 2];
+        if (typeof index !== 'number' || !Number.isInteger(index) || index <= previous || index >= cardCount) return undefined;
+        if (!isCount(frequency) || frequency === 0) return undefined;
+        if (typeof field !== 'number' || !Number.isInteger(field) || field < 0 || field >= names.length) return undefined;
+        previous = index;
+        list.push({ index, frequency, field: names[field]! });
+      }
+      map.set(term, list);
+    }
+    return new Bm25Index(map, counts);
   }
 
   /** Number of cards indexed. */

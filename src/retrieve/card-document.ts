@@ -21,6 +21,9 @@ const FIELD_WEIGHTS: Readonly<Record<CardField['name'], number>> = {
   description: 1,
 };
 
+/** Every field name. */
+export const CARD_FIELD_NAMES = Object.keys(FIELD_WEIGHTS) as readonly CardField['name'][];
+
 /** The searchable fields of a card. */
 export function cardFields(card: Card): CardField[] {
   const field = (name: CardField['name'], text: string): CardField => ({ name, text, weight: FIELD_WEIGHTS[name] });

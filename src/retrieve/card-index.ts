@@ -11,7 +11,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Embedder } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
-import { CARD_DOCUMENT_VERSION, cardDocument } from './card-document.js';
+import { cardDocument } from './card-document.js';
+import { cardsHashOf } from './cards-hash.js';
+
+export { hashCards } from './cards-hash.js';
 
 // usearch's ESM entry recurses forever on Node 20; its CommonJS build is fine.
 type Usearch = typeof import('usearch');
@@ -44,6 +47,27 @@ export const IndexManifestSchema = z.strictObject({
 /** A persisted index's manifest. */
 export type IndexManifest = z.infer<typeof IndexManifestSchema>;
 
+const MANIFEST_KEYS: ReadonlySet<string> = new Set(Object.keys(IndexManifestSchema.shape));
+// zod's .int() accepts safe integers only.
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+
+/**
+ * IndexManifestSchema.parse by hand, or undefined when the value does not fit it: the same checks
+ * (a test holds them to the schema), without zod compiling the schema on every cached start (~1.3 ms).
+ */
+export function parseIndexManifest(value: unknown): IndexManifest | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length !== MANIFEST_KEYS.size || !keys.every((key) => MANIFEST_KEYS.has(key))) return undefined;
+  const { formatVersion, embedderId, dimensions, cardsHash, ids, indexSha256, indexBytes, builtAt, buildMs } = record;
+  if (!isInteger(formatVersion) || typeof embedderId !== 'string' || !isInteger(dimensions) || dimensions <= 0) return undefined;
+  if (typeof cardsHash !== 'string' || !Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return undefined;
+  if (typeof indexSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(indexSha256) || !isInteger(indexBytes) || indexBytes < 0) return undefined;
+  if (typeof builtAt !== 'string' || typeof buildMs !== 'number' || !Number.isFinite(buildMs) || buildMs < 0) return undefined;
+  return { formatVersion, embedderId, dimensions, cardsHash, ids: ids as string[], indexSha256, indexBytes, builtAt, buildMs };
+}
+
 /** A nearest card: its position in the index's id list and its cosine similarity. */
 export interface DenseHit {
   index: number;
@@ -52,14 +76,6 @@ export interface DenseHit {
 
 /** Progress while embedding cards: done of total. */
 export type IndexProgress = { stage: 'embed'; done: number; total: number } | { stage: 'save' } | { stage: 'load' };
-
-/** A hash of everything that shapes the index: the cards' content and how documents are built. */
-export function hashCards(cards: readonly Card[]): string {
-  const hash = createHash('sha256');
-  hash.update(`doc-v${CARD_DOCUMENT_VERSION}\n`);
-  for (const card of [...cards].sort((a, b) => a.id.localeCompare(b.id))) hash.update(`${JSON.stringify(card)}\n`);
-  return hash.digest('hex');
-}
 
 function newUsearchIndex(dimensions: number): InstanceType<Usearch['Index']> {
   const usearch = usearchModule();
@@ -108,7 +124,7 @@ export class CardIndex {
       if (vectors.length > 0) index.add(keys, vectors);
       options.onProgress?.({ stage: 'embed', done: Math.min(start + batchSize, cards.length), total: cards.length });
     }
-    return new CardIndex(index, cards.map((card) => card.id), embedder.id, embedder.dimensions, hashCards(cards), performance.now() - started);
+    return new CardIndex(index, cards.map((card) => card.id), embedder.id, embedder.dimensions, cardsHashOf(cards), performance.now() - started);
   }
 
   /** Number of vectors indexed. */
@@ -174,12 +190,13 @@ export class CardIndex {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { refused: { reason: 'missing', message: 'no persisted index' } };
       return { refused: { reason: 'unreadable', message: `cannot read ${path.join(directory, MANIFEST_FILE)}: ${(error as Error).message}` } };
     }
-    let manifest: IndexManifest;
+    let manifest: IndexManifest | undefined;
     try {
-      manifest = IndexManifestSchema.parse(JSON.parse(manifestText));
+      manifest = parseIndexManifest(JSON.parse(manifestText));
     } catch {
-      return { refused: { reason: 'corrupt', message: 'the manifest is not valid JSON of the expected shape' } };
+      manifest = undefined;
     }
+    if (manifest === undefined) return { refused: { reason: 'corrupt', message: 'the manifest is not valid JSON of the expected shape' } };
     if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
       return { refused: { reason: 'stale', message: `index format ${manifest.formatVersion}, this version writes ${INDEX_FORMAT_VERSION}` } };
     }
@@ -191,7 +208,8 @@ export class CardIndex {
         },
       };
     }
-    const cardsHash = hashCards(expected.cards);
+    // Handed over by the card cache when the cards come from it; hashed here otherwise.
+    const cardsHash = cardsHashOf(expected.cards);
     const ids = expected.cards.map((card) => card.id);
     if (manifest.cardsHash !== cardsHash || JSON.stringify(manifest.ids) !== JSON.stringify(ids)) {
       return { refused: { reason: 'stale', message: 'the cards changed since the index was built' } };

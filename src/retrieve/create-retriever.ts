@@ -1,6 +1,7 @@
 /**
  * Wires a retriever: loads the persisted index when its manifest matches the embedder and the
- * cards, else rebuilds it and persists it. A stale, foreign or corrupt index is rebuilt, never used.
+ * cards, else rebuilds it and persists it; the same for the text index next to it (BM25 and the
+ * typo corrector, text-index.ts), checked on its own. A stale, foreign or corrupt index is rebuilt, never used.
  */
 import { ConfigError } from '../errors.js';
 import type { Embedder } from '../contracts/ports.js';
@@ -8,9 +9,11 @@ import type { Card } from '../schemas/card.js';
 import type { Config } from '../schemas/config.js';
 import { formatProblem } from '../config/problems.js';
 import { loadCardsCached } from '../corpus/card-cache.js';
+import { Bm25Index } from './bm25.js';
 import { CardIndex, indexDirectory, type IndexProgress, type IndexRefusal } from './card-index.js';
 import { createEmbedder } from './embedder.js';
-import { CardRetriever } from './retrieve.js';
+import { CardRetriever, type TextIndexStatus } from './retrieve.js';
+import { buildTextIndex, loadTextIndex, saveTextIndex, type TextIndex, type TextIndexExpected } from './text-index.js';
 
 /** What createRetriever needs. */
 export interface CreateRetrieverOptions {
@@ -35,12 +38,19 @@ export async function createRetriever(options: CreateRetrieverOptions): Promise<
     options.onProgress?.({ stage: 'load' });
     const loaded = CardIndex.load(directory, { embedder: options.embedder, cards: options.cards });
     if ('index' in loaded) {
+      const expected = { cardsHash: loaded.index.cardsHash, ids: loaded.index.ids };
+      const persistedText = loadTextIndex(directory, expected);
+      const text = 'index' in persistedText
+        ? { ...persistedText.index, status: { source: 'cache', persisted: true } satisfies TextIndexStatus }
+        : textIndexFor(options.cards, directory, expected, persistedText.refused);
       return new CardRetriever({
         cards: options.cards,
         embedder: options.embedder,
         index: loaded.index,
+        bm25: text.bm25,
+        typos: text.typos,
         budget: options.budget,
-        status: { source: 'cache', directory, persisted: true, buildMs: 0, readyMs: performance.now() - started },
+        status: { source: 'cache', directory, persisted: true, buildMs: 0, readyMs: performance.now() - started, textIndex: text.status },
       });
     }
     refusal = loaded.refused;
@@ -59,13 +69,41 @@ export async function createRetriever(options: CreateRetrieverOptions): Promise<
       persistError = (error as Error).message;
     }
   }
+  // Rebuilt with the vector index (`rk8s index build` rebuilds everything) and saved next to it.
+  // Without a folder, BM25 only, and the typo corrector on the first request with words, as it always was.
+  const text = directory !== undefined
+    ? textIndexFor(options.cards, directory, { cardsHash: index.cardsHash, ids: index.ids })
+    : { bm25: Bm25Index.build(options.cards), typos: undefined, status: undefined };
   return new CardRetriever({
     cards: options.cards,
     embedder: options.embedder,
     index,
+    bm25: text.bm25,
+    typos: text.typos,
     budget: options.budget,
-    status: { source: 'built', refusal, directory, persisted, persistError, buildMs: index.buildMs, readyMs: performance.now() - started },
+    status: {
+      source: 'built', refusal, directory, persisted, persistError, buildMs: index.buildMs, readyMs: performance.now() - started,
+      ...(text.status ? { textIndex: text.status } : {}),
+    },
   });
+}
+
+/** Analyses the cards into a text index and persists it in the folder (a failure only costs the next start its time). */
+function textIndexFor(
+  cards: readonly Card[],
+  directory: string,
+  expected: TextIndexExpected,
+  refusal?: IndexRefusal,
+): TextIndex & { status: TextIndexStatus } {
+  const index = buildTextIndex(cards);
+  const status: TextIndexStatus = { source: 'built', persisted: false, ...(refusal ? { refusal } : {}) };
+  try {
+    status.persisted = saveTextIndex(directory, index, expected);
+    if (!status.persisted) status.persistError = 'the text index code cannot be fingerprinted, so the text index is not persisted';
+  } catch (error) {
+    status.persistError = (error as Error).message;
+  }
+  return { ...index, status };
 }
 
 /**

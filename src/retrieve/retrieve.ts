@@ -10,10 +10,10 @@ import type { Card } from '../schemas/card.js';
 import { INTENTS, RESOURCES, isIntent, normalizeResource, type Intent, type Resource } from '../schemas/vocabulary.js';
 import { Bm25Index } from './bm25.js';
 import type { CardIndex, IndexRefusal } from './card-index.js';
-import { cardFields } from './card-document.js';
 import { analyze } from './text-analysis.js';
+import { typoCorrectorFor } from './text-index.js';
 import { estimateTokens, fitSnippets, SNIPPET_TOKEN_BUDGET } from './token-budget.js';
-import { TypoCorrector, type TypoCorrection } from './typo-correction.js';
+import type { TypoCorrection, TypoCorrector } from './typo-correction.js';
 import { ownValue } from '../own-property.js';
 
 /** Reciprocal rank fusion constant: the usual 60 flattens a short list too much; 10 keeps the top ranks decisive. */
@@ -41,6 +41,20 @@ export interface IndexStatus {
   buildMs: number;
   /** Time from start to a usable index. */
   readyMs: number;
+  /** How the text index (BM25 and the typo corrector) was obtained; createRetriever says when it persists one. */
+  textIndex?: TextIndexStatus;
+}
+
+/** How the text index behind a retriever was obtained (text-index.ts). */
+export interface TextIndexStatus {
+  /** 'cache': read from text-index.json next to the index; 'built': the cards analysed now. */
+  source: 'cache' | 'built';
+  /** Why the persisted text index was not used, when it was built. */
+  refusal?: IndexRefusal;
+  /** Whether a freshly built text index was written to disk. */
+  persisted: boolean;
+  /** Why persisting it failed (the retriever still works from memory). */
+  persistError?: string;
 }
 
 /** What a retriever is built from. */
@@ -48,6 +62,10 @@ export interface CardRetrieverOptions {
   cards: readonly Card[];
   embedder: Embedder;
   index: CardIndex;
+  /** The BM25 index over these cards (text-index.ts loads a persisted one); built from the cards when absent. */
+  bm25?: Bm25Index;
+  /** The typo corrector for these cards (likewise); built from the cards on the first request with words when absent. */
+  typos?: TypoCorrector;
   status: IndexStatus;
   /** Snippet token budget (default 1,200). */
   budget?: number;
@@ -91,25 +109,27 @@ export class CardRetriever implements Retriever {
   private readonly embedder: Embedder;
   private readonly index: CardIndex;
   private readonly bm25: Bm25Index;
-  /** Built on the first request with words (a request from a form or picker has none to correct). */
+  /** From the persisted text index, else built on the first request with words (a request from a form or picker has none to correct). */
   private corrector: TypoCorrector | undefined;
   private readonly budget: number;
   private readonly countTokens: (text: string) => number;
 
   constructor(options: CardRetrieverOptions) {
     if (options.index.size !== options.cards.length) throw new Error('the index and the cards disagree; rebuild the index');
+    if (options.bm25 && options.bm25.size !== options.cards.length) throw new Error('the BM25 index and the cards disagree; rebuild the index');
     this.cards = options.cards;
     this.embedder = options.embedder;
     this.embedderId = options.embedder.id;
     this.index = options.index;
     this.status = options.status;
-    this.bm25 = new Bm25Index(options.cards);
+    this.bm25 = options.bm25 ?? Bm25Index.build(options.cards);
+    this.corrector = options.typos;
     this.budget = options.budget ?? SNIPPET_TOKEN_BUDGET;
     this.countTokens = options.embedder.countTokens ? options.embedder.countTokens.bind(options.embedder) : estimateTokens;
   }
 
   private typoCorrector(): TypoCorrector {
-    this.corrector ??= new TypoCorrector(this.cards.flatMap((card) => cardFields(card).map((field) => field.text)));
+    this.corrector ??= typoCorrectorFor(this.cards);
     return this.corrector;
   }
 

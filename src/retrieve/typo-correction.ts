@@ -25,21 +25,63 @@ function isTransposition(a: string, b: string): boolean {
   return differences.length === 2 && second === first! + 1 && a[first!] === b[second] && a[second] === b[first!];
 }
 
+/**
+ * A corrector as plain data, for persisting it (text-index.ts): the known words with how often each
+ * occurs, in the order they were first seen (ties go to the first), and their stems.
+ */
+export interface TypoSnapshot {
+  known: Array<[string, number]>;
+  stems: string[];
+}
+
 /** Corrects query words against the words of a corpus. */
 export class TypoCorrector {
-  private readonly known = new Map<string, number>();
-  private readonly knownStems = new Set<string>();
   private readonly cache = new Map<string, string | null>();
 
+  private constructor(
+    private readonly known: Map<string, number>,
+    private readonly knownStems: Set<string>,
+  ) {}
+
   /** `texts`: every searchable text of the corpus. */
-  constructor(texts: Iterable<string>) {
+  static fromTexts(texts: Iterable<string>): TypoCorrector {
+    const known = new Map<string, number>();
     for (const text of texts) {
       for (const word of words(text)) {
-        if (word.length >= 3 && !/^[0-9]+$/.test(word)) this.known.set(word, (this.known.get(word) ?? 0) + 1);
+        if (word.length >= 3 && !/^[0-9]+$/.test(word)) known.set(word, (known.get(word) ?? 0) + 1);
       }
     }
-    for (const word of vocabularyWords()) this.known.set(word, (this.known.get(word) ?? 0) + 1);
-    for (const word of this.known.keys()) this.knownStems.add(stem(word));
+    for (const word of vocabularyWords()) known.set(word, (known.get(word) ?? 0) + 1);
+    const knownStems = new Set<string>();
+    for (const word of known.keys()) knownStems.add(stem(word));
+    return new TypoCorrector(known, knownStems);
+  }
+
+  /** The corrector as plain data; fromSnapshot(snapshot()) corrects exactly as this one does. */
+  snapshot(): TypoSnapshot {
+    return { known: [...this.known], stems: [...this.knownStems] };
+  }
+
+  /** The corrector a snapshot describes, or undefined when it is not of the right shape (the caller checked whose it is). */
+  static fromSnapshot(value: unknown): TypoCorrector | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { known, stems } = value as Partial<Record<keyof TypoSnapshot, unknown>>;
+    if (!Array.isArray(known) || !Array.isArray(stems)) return undefined;
+    const knownWords = new Map<string, number>();
+    for (const entry of known as readonly unknown[]) {
+      if (!Array.isArray(entry) || entry.length !== 2) return undefined;
+      const [word, count] = entry as readonly unknown[];
+      if (typeof word !== 'string' || word === '' || knownWords.has(word)) return undefined;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return undefined;
+      knownWords.set(word, count);
+    }
+    const knownStems = new Set<string>();
+    for (const entry of stems as readonly unknown[]) {
+      if (typeof entry !== 'string' || knownStems.has(entry)) return undefined;
+      knownStems.add(entry);
+    }
+    if (knownStems.size > knownWords.size) return undefined;
+    return new TypoCorrector(knownWords, knownStems);
   }
 
   /** The closest known word, or undefined when the word is known or nothing is close enough. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCardsCached } from '../../../src/corpus/card-cache.js';
 import { loadCards } from '../../../src/corpus/load-cards.js';
+import { cardsHashOf, hashCards } from '../../../src/retrieve/cards-hash.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const scratch: string[] = [];
@@ -32,6 +33,37 @@ describe('loadCardsCached', () => {
     expect(second.cards).toEqual(loadCards(cards).cards);
     expect([...second.files]).toEqual([...loadCards(cards).files]);
     expect(second.problems).toEqual([]);
+  });
+
+  it('hands over hashCards() of the cards it returns, so the index check does not hash them again', () => {
+    const { cards, cache } = workspace();
+    const first = loadCardsCached(cards, cache);
+    const expected = hashCards(loadCards(cards).cards);
+    expect(cardsHashOf(first.cards)).toBe(expected);
+    const stored = JSON.parse(readFileSync(path.join(cache, 'cards.json'), 'utf8')) as { cardsHash: string };
+    expect(stored.cardsHash).toBe(expected);
+    const second = loadCardsCached(cards, cache);
+    expect(second.cache).toBe('hit');
+    expect(hashCards(second.cards)).toBe(expected);
+    expect(cardsHashOf(second.cards)).toBe(expected);
+    // It is the stored hash that is handed over (not one computed again)...
+    writeFileSync(path.join(cache, 'cards.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(cache, 'cards.json'), 'utf8')), cardsHash: 'e'.repeat(64) }));
+    const third = loadCardsCached(cards, cache);
+    expect(third.cache).toBe('hit');
+    expect(cardsHashOf(third.cards)).toBe('e'.repeat(64));
+    // ...and only while the array holds the cards it was returned with.
+    third.cards.pop();
+    expect(cardsHashOf(third.cards)).toBe(hashCards(third.cards));
+  });
+
+  it('treats a cache without a valid cards hash as a miss', () => {
+    const { cards, cache } = workspace();
+    loadCardsCached(cards, cache);
+    const document = JSON.parse(readFileSync(path.join(cache, 'cards.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(cache, 'cards.json'), JSON.stringify({ ...document, cardsHash: 'not a hash' }));
+    const loaded = loadCardsCached(cards, cache);
+    expect(loaded.cache).toBe('miss');
+    expect(cardsHashOf(loaded.cards)).toBe(hashCards(loaded.cards));
   });
 
   it('reads the YAML again when a card changes, is added or is removed', () => {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CardIndex, hashCards, INDEX_FILE, indexDirectory, MANIFEST_FILE, type IndexProgress } from '../../../src/retrieve/card-index.js';
+import { TEXT_INDEX_FILE } from '../../../src/retrieve/text-index.js';
+import { CardIndex, hashCards, INDEX_FILE, IndexManifestSchema, indexDirectory, MANIFEST_FILE, parseIndexManifest, type IndexProgress } from '../../../src/retrieve/card-index.js';
 import { createRetriever } from '../../../src/retrieve/create-retriever.js';
 import { LexicalEmbedder } from '../../../src/retrieve/lexical-embedder.js';
 import { makeCard, sampleCards } from './fixtures.js';
@@ -46,6 +47,56 @@ describe('CardIndex', () => {
     expect(hashCards([...cards].reverse())).toBe(hashCards(cards));
     const edited = cards.map((card) => (card.id === 'logs-pod' ? { ...card, keywords: [...card.keywords, 'journal'] } : card));
     expect(hashCards(edited)).not.toBe(hashCards(cards));
+  });
+});
+
+describe('parseIndexManifest', () => {
+  const valid = {
+    formatVersion: 1,
+    embedderId: 'lexical-v1-1024',
+    dimensions: 1024,
+    cardsHash: 'c'.repeat(64),
+    ids: ['restart-deployment', 'logs-pod'],
+    indexSha256: 'a'.repeat(64),
+    indexBytes: 4096,
+    builtAt: '2024-01-01T00:00:00.000Z',
+    buildMs: 12.5,
+  };
+  const variants: Array<[string, unknown]> = [
+    ['the valid manifest', valid],
+    ['no ids', { ...valid, ids: [] }],
+    ['zero bytes and zero ms', { ...valid, indexBytes: 0, buildMs: 0 }],
+    ['an extra key', { ...valid, extra: true }],
+    ['a key missing', (({ builtAt: _builtAt, ...rest }) => rest)(valid)],
+    ['a fractional format version', { ...valid, formatVersion: 1.5 }],
+    ['a string format version', { ...valid, formatVersion: '1' }],
+    ['zero dimensions', { ...valid, dimensions: 0 }],
+    ['negative dimensions', { ...valid, dimensions: -3 }],
+    ['fractional dimensions', { ...valid, dimensions: 3.5 }],
+    ['dimensions past the safe integers', { ...valid, dimensions: 2 ** 60 }],
+    ['a format version past the safe integers', { ...valid, formatVersion: 2 ** 60 }],
+    ['bytes past the safe integers', { ...valid, indexBytes: 2 ** 60 }],
+    ['negative zero bytes', { ...valid, indexBytes: -0 }],
+    ['a numeric embedder id', { ...valid, embedderId: 3 }],
+    ['a numeric cards hash', { ...valid, cardsHash: 7 }],
+    ['ids that are not strings', { ...valid, ids: ['a', 2] }],
+    ['ids that are not an array', { ...valid, ids: 'a,b' }],
+    ['an upper-case checksum', { ...valid, indexSha256: 'A'.repeat(64) }],
+    ['a short checksum', { ...valid, indexSha256: 'a'.repeat(63) }],
+    ['a checksum with a newline after it', { ...valid, indexSha256: `${'a'.repeat(64)}\n` }],
+    ['negative bytes', { ...valid, indexBytes: -1 }],
+    ['fractional bytes', { ...valid, indexBytes: 1.5 }],
+    ['a numeric date', { ...valid, builtAt: 5 }],
+    ['negative ms', { ...valid, buildMs: -1 }],
+    ['infinite ms', { ...valid, buildMs: Number.POSITIVE_INFINITY }],
+    ['null ms', { ...valid, buildMs: null }],
+    ['null', null],
+    ['an array', [valid]],
+    ['a string', 'manifest'],
+  ];
+  it.each(variants)('agrees with IndexManifestSchema on %s', (_label, value) => {
+    const schema = IndexManifestSchema.safeParse(value);
+    expect(parseIndexManifest(value)).toEqual(schema.success ? schema.data : undefined);
   });
 });
 
@@ -138,7 +189,7 @@ describe('createRetriever persistence', () => {
   it('survives several retrievers rebuilding the same folder at once, leaving no temp files', async () => {
     const retrievers = await Promise.all([1, 2, 3].map(() => createRetriever({ cards: sampleCards(), embedder, cacheDir })));
     expect(retrievers.every((retriever) => retriever.status.persisted)).toBe(true);
-    expect(readdirSync(directory()).sort()).toEqual([INDEX_FILE, MANIFEST_FILE]);
+    expect(readdirSync(directory()).sort()).toEqual([INDEX_FILE, MANIFEST_FILE, TEXT_INDEX_FILE].sort());
     const later = await createRetriever({ cards: sampleCards(), embedder, cacheDir });
     expect(later.status.refusal?.reason ?? 'none').not.toBe('foreign');
     expect((await later.retrieve({ query: 'bounce the api deployment' })).matches[0]!.id).toBe('restart-deployment');

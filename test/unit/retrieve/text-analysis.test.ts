@@ -71,7 +71,7 @@ describe('editDistance', () => {
 });
 
 describe('TypoCorrector', () => {
-  const corrector = new TypoCorrector(['Rolling restart of a deployment', 'Drain a node for maintenance', 'Logs of a pod', 'production namespace']);
+  const corrector = TypoCorrector.fromTexts(['Rolling restart of a deployment', 'Drain a node for maintenance', 'Logs of a pod', 'production namespace']);
 
   it.each([
     ['restrat', 'restart'],
