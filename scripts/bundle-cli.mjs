@@ -51,6 +51,23 @@ function onlyCommand(keep) {
   };
 }
 
+/**
+ * zod's `locales` namespace (error messages in 40-odd languages, every one initialised when the bundle
+ * starts, ~3 ms) reduced to English, the only one rk8s uses (zod sets it itself; nothing calls
+ * z.locales). The compiled modules (the TUI, RK8S_NO_BUNDLE=1) keep the whole namespace.
+ */
+function englishZod() {
+  return {
+    name: 'english-zod',
+    setup(builder) {
+      builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`) ? { path: path.resolve(path.dirname(args.importer), '../locales/en.js'), namespace: 'zod-english' } : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: 'js', resolveDir: path.dirname(args.path) }));
+    },
+  };
+}
+
 rmSync(outDirectory, { recursive: true, force: true });
 mkdirSync(outDirectory, { recursive: true });
 
@@ -68,7 +85,7 @@ const outputs = await Promise.all(
       format: 'cjs',
       target: 'node20',
       external: ['node-llama-cpp', '@huggingface/transformers', 'onnxruntime-node', 'usearch', 'fastify', 'ink', 'react'],
-      plugins: [onlyCommand(name)],
+      plugins: [onlyCommand(name), englishZod()],
       // The modules find their files from import.meta.url; in a bundle that is the bundle's own URL
       // (dist/src/cli/bundles/), and src/config/paths.ts walks up from there to the package root.
       // "use strict" first: the modules are strict, and the directive only counts as the first statement.

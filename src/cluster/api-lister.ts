@@ -8,7 +8,7 @@
  * went wrong in its own words. Only a timeout is an answer of its own (kubectl would wait as long).
  */
 import { setMaxListeners } from 'node:events';
-import type { ApiListAnswer, ApiLister, ApiListOptions } from '../contracts/ports.js';
+import type { ApiGetAnswer, ApiListAnswer, ApiLister, ApiListOptions } from '../contracts/ports.js';
 import type { Config } from '../schemas/config.js';
 import { ownValue } from '../own-property.js';
 import { resolveApiConnection, type ApiConnection } from './api-connection.js';
@@ -31,6 +31,13 @@ const TYPES: Readonly<Record<string, { prefix: string; kind: string; namespaced:
   poddisruptionbudgets: { prefix: '/apis/policy/v1', kind: 'PodDisruptionBudget', namespaced: true },
   nodes: { prefix: '/api/v1', kind: 'Node', namespaced: false },
   namespaces: { prefix: '/api/v1', kind: 'Namespace', namespaced: false },
+};
+
+/** The type each kind the validator's parser names is read by. */
+const TYPE_OF_RESOURCE: Readonly<Record<string, string>> = {
+  deployment: 'deployments', statefulset: 'statefulsets', daemonset: 'daemonsets', replicaset: 'replicasets', pod: 'pods', service: 'services',
+  job: 'jobs', cronjob: 'cronjobs', hpa: 'horizontalpodautoscalers', pvc: 'persistentvolumeclaims', configmap: 'configmaps', ingress: 'ingresses',
+  poddisruptionbudget: 'poddisruptionbudgets', node: 'nodes', namespace: 'namespaces',
 };
 
 /** kubectl's page size for lists (--chunk-size). */
@@ -108,6 +115,33 @@ export async function listThrough(worker: ApiWorker, connection: ApiConnection, 
   }
 }
 
+/** One object through one connection's worker: what `kubectl get <resource> <name> -o json` prints, or a fallback. */
+export async function getThrough(worker: ApiWorker, connection: ApiConnection, resource: string, name: string, namespace: string | undefined, options: ApiListOptions): Promise<ApiGetAnswer> {
+  const type = ownValue(TYPE_OF_RESOURCE, resource);
+  const base = type === undefined ? undefined : listPath(type, namespace);
+  if (type === undefined || base === undefined || name === '' || name.includes('/')) return { fallback: `${resource}/${name} is not an object read from the API` };
+  if (TYPES[type]!.namespaced && namespace === undefined) return { fallback: 'kubectl picks the namespace' };
+  const started = performance.now();
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const answer = await worker.get(`${connection.server.pathname.replace(/\/$/, '')}${base}/${encodeURIComponent(name)}`, { ...(connection.token ? { token: connection.token } : {}), maxBytes: options.maxBytes, signal });
+  if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new DOMException('aborted', 'AbortError');
+  if (deadline.aborted) return { error: `the API server at ${connection.server.host} did not answer within ${Math.ceil(options.timeoutMs / 1000)} s`, durationMs: performance.now() - started };
+  if ('error' in answer) return { fallback: `the API server could not be read (${answer.error})` };
+  if (answer.status !== 200) return { fallback: `the API server answered ${answer.status} for ${base}/${name}` };
+  try {
+    const object = JSON.parse(answer.body) as unknown;
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) return { fallback: `${base}/${name} did not answer an object` };
+    const kind = TYPES[type]!.kind;
+    const typed = object as { kind?: unknown; apiVersion?: unknown };
+    typed.kind ??= kind;
+    typed.apiVersion ??= TYPES[type]!.prefix.replace(/^\/apis?\//, '');
+    return { object, durationMs: performance.now() - started, bytes: Buffer.byteLength(answer.body) };
+  } catch {
+    return { fallback: `${base}/${name} did not answer JSON` };
+  }
+}
+
 /** The worker's start data for a connection. */
 function workerData(connection: ApiConnection): ApiWorkerData {
   return {
@@ -141,6 +175,11 @@ export function createApiLister(config: Config, environment: NodeJS.ProcessEnv =
       const started = start();
       if ('fallback' in started) return started;
       return listThrough(started.worker, started.connection, types, namespace, options);
+    },
+    async get(resource, name, namespace, options) {
+      const started = start();
+      if ('fallback' in started) return started;
+      return getThrough(started.worker, started.connection, resource, name, namespace, options);
     },
     async close() {
       if (ready && 'worker' in ready) await ready.worker.close();

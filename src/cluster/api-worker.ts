@@ -37,17 +37,26 @@ interface ApiWorkerRequest {
  */
 function apiWorkerMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- an eval'd worker has require(), not this module's imports */
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const https = require('node:https') as typeof import('node:https');
   const tls = require('node:tls') as typeof import('node:tls');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const data = workerData as ApiWorkerData;
-  const secureContext = tls.createSecureContext({ ca: Buffer.from(data.ca), ...(data.cert && data.key ? { cert: Buffer.from(data.cert), key: Buffer.from(data.key) } : {}) });
-  const connect = () => tls.connect({ host: data.host, port: data.port, servername: data.servername ?? (/^[\d.]+$|:/.test(data.host) ? '' : data.host), secureContext, ALPNProtocols: ['http/1.1'] });
+  // The root store (~20 ms, once per process, shared by every thread) is built now, before any connection is asked for.
+  tls.createSecureContext({ ca: tls.rootCertificates[0] });
+  let data: ApiWorkerData | undefined;
+  let secureContext: ReturnType<typeof tls.createSecureContext> | undefined;
+  const connect = () => tls.connect({ host: data!.host, port: data!.port, servername: data!.servername ?? (/^[\d.]+$|:/.test(data!.host) ? '' : data!.host), secureContext, ALPNProtocols: ['http/1.1'] });
   // One connection made ahead (the handshake while the main thread loads); each request after it makes its own.
-  let ready: ReturnType<typeof connect> | undefined = connect();
-  ready.on('error', () => undefined);
-  parentPort!.on('message', (request: ApiWorkerRequest) => {
+  let ready: ReturnType<typeof connect> | undefined;
+  parentPort!.on('message', (message: { connect: ApiWorkerData } | ApiWorkerRequest) => {
+    if ('connect' in message) {
+      data = message.connect;
+      secureContext = tls.createSecureContext({ ca: Buffer.from(data.ca), ...(data.cert && data.key ? { cert: Buffer.from(data.cert), key: Buffer.from(data.key) } : {}) });
+      ready = connect();
+      ready.on('error', () => undefined);
+      return;
+    }
+    const request = message;
     const socket = ready && !ready.destroyed ? ready : connect();
     ready = undefined;
     let settled = false;
@@ -60,8 +69,8 @@ function apiWorkerMain(): void {
     const outgoing = https.request(
       {
         // No agent: an agent would open a connection of its own (with the default trust store) instead of taking this one.
-        host: data.host, port: data.port, path: request.path, method: 'GET', createConnection: () => socket,
-        headers: { Accept: 'application/json', 'User-Agent': 'rk8s', Host: data.hostHeader, ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
+        host: data!.host, port: data!.port, path: request.path, method: 'GET', createConnection: () => socket,
+        headers: { Accept: 'application/json', 'User-Agent': 'rk8s', Host: data!.hostHeader, ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -80,15 +89,37 @@ function apiWorkerMain(): void {
   });
 }
 
-/** GETs through a worker thread; started at once, so it connects while the caller does other work. */
+/** GETs through a worker thread, connected to one API server. */
 export interface ApiWorker {
   get(path: string, options: { token?: string; maxBytes: number; signal: AbortSignal }): Promise<ApiWorkerAnswer>;
   close(): Promise<void>;
 }
 
-/** Starts the worker (unref'd: it never keeps the process alive). Throws only if a worker cannot start. */
+/** Where the entry point leaves a worker it started before the CLI loaded (one per process, taken once). */
+const EARLY = Symbol.for('rk8s.api-worker.early');
+
+function spawnWorker(): Worker {
+  const worker = new Worker(`(${apiWorkerMain.toString()})()`, { eval: true });
+  // Never keeps the process alive until a GET waits on it.
+  worker.unref();
+  return worker;
+}
+
+/**
+ * Starts a worker for a later startApiWorker() to take, so it boots and builds its root store on
+ * the second core while the CLI loads (bin.ts, for the commands that resolve names). It connects
+ * to nothing until it is taken and given a connection.
+ */
+export function prestartApiWorker(): void {
+  const global = globalThis as { [EARLY]?: Worker };
+  global[EARLY] ??= spawnWorker();
+}
+
+/** Connects a worker (the one prestartApiWorker() left, else a new one) to a server. Throws only if a worker cannot start. */
 export function startApiWorker(data: ApiWorkerData): ApiWorker {
-  const worker = new Worker(`(${apiWorkerMain.toString()})()`, { eval: true, workerData: data });
+  const global = globalThis as { [EARLY]?: Worker };
+  const worker = global[EARLY] ?? spawnWorker();
+  delete global[EARLY];
   const pending = new Map<number, (answer: ApiWorkerAnswer) => void>();
   let failed: string | undefined;
   const failAll = (why: string) => {
@@ -111,6 +142,7 @@ export function startApiWorker(data: ApiWorkerData): ApiWorker {
   worker.on('error', (error) => failAll(`the API worker failed (${error.message})`));
   worker.on('exit', () => failAll('the API worker stopped'));
   worker.unref();
+  worker.postMessage({ connect: data });
   let next = 0;
   return {
     get(path, options) {

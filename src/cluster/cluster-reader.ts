@@ -39,6 +39,8 @@ export interface ClusterReader {
    * with " (API)". Throws PolicyDeniedError, or KubectlError when the API server did not answer in time.
    */
   list(args: readonly string[], types: readonly string[], namespace: string | undefined, options?: ClusterReadCallOptions): Promise<object[] | undefined>;
+  /** Like list(), for `args` reading one object (`get <resource> <name> [-n namespace] -o json`). */
+  object(args: readonly string[], resource: string, name: string, namespace: string | undefined, options?: ClusterReadCallOptions): Promise<object | undefined>;
   /** Every read made so far, in order (failed ones included). */
   readonly reads: readonly ClusterRead[];
 }
@@ -153,6 +155,21 @@ export function createClusterReader(core: { validator: CommandValidator; kubectl
       }
       reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
       return answer.items;
+    },
+    async object(args, resource, name, namespace, call = {}) {
+      if (!core.api?.get) return undefined;
+      const command = permitted(args);
+      const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds ?? 10;
+      const answer = await core.api.get(resource, name, namespace, {
+        timeoutMs: timeoutSeconds * 1000, maxBytes: call.maxBytes ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if ('fallback' in answer) return undefined;
+      if ('error' in answer) {
+        reads.push({ command: `${command} (API)`, args: [...args], exitCode: 1, durationMs: answer.durationMs, bytes: 0, error: answer.error });
+        throw new KubectlError(`${command}: ${answer.error}`, { details: { exitCode: 1, stderr: answer.error, notFound: false } satisfies ClusterReadFailure });
+      }
+      reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
+      return answer.object;
     },
     get reads() {
       return reads;

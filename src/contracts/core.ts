@@ -6,7 +6,7 @@ import type { Policy } from '../validate/policy.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { LoadedApprovalsPolicy } from '../approvals/door-policy.js';
 import type { ApprovalSigner } from '../approvals/approval-token.js';
-import type { AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
+import type { ApiLister, AuditLog, CardCatalog, Clock, Embedder, KubectlRunner, NameResolver, OwnerResolver, Planner, Retriever } from './ports.js';
 
 /** The object a command targets, as parsed from its argv (never from what a planner claims). */
 export interface CommandTarget {
@@ -47,6 +47,8 @@ export interface Core {
   readonly ownerResolver: OwnerResolver;
   /** Name resolution for the planner; without one the planner works from the words alone (test cores). */
   readonly nameResolver?: NameResolver;
+  /** Reads straight from the API server where they stand in for kubectl (name resolution, the preview's live object). */
+  readonly api?: ApiLister;
   readonly clock: Clock;
   readonly approvals: ApprovalSigner;
   /** Approval tokens and inbox requests, shared with other rk8s processes of the same account. */

@@ -118,6 +118,9 @@ export interface ApiListOptions {
 /** The objects listed (every type in order, each item's `kind` set), why kubectl must list them instead, or a timeout. */
 export type ApiListAnswer = { items: object[]; durationMs: number; bytes: number } | { fallback: string } | { error: string; durationMs: number };
 
+/** One object read, why kubectl must read it instead (a 404 included: kubectl says it its way), or a timeout. */
+export type ApiGetAnswer = { object: object; durationMs: number; bytes: number } | { fallback: string } | { error: string; durationMs: number };
+
 /**
  * Lists objects straight from the API server, standing in for `kubectl get <types> [-n namespace]`
  * where it can do exactly what kubectl does (cluster/api-lister.ts); the read is validated as that
@@ -125,6 +128,8 @@ export type ApiListAnswer = { items: object[]; durationMs: number; bytes: number
  */
 export interface ApiLister {
   list(types: readonly string[], namespace: string | undefined, options: ApiListOptions): Promise<ApiListAnswer>;
+  /** One object of a kind (`deployment`, `pod`... as the validator's parser names it), standing in for `kubectl get <kind> <name> [-n namespace] -o json`. */
+  get?(resource: string, name: string, namespace: string | undefined, options: ApiListOptions): Promise<ApiGetAnswer>;
   /** Gets ready to list (reads the kubeconfig, connects) without sending the server anything. */
   warm?(): void;
   /** Stops what warm() or list() started. */

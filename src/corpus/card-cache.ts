@@ -1,15 +1,16 @@
 /**
  * A cache of the loaded card corpus. Parsing 100+ YAML files, checking them with zod and rendering
  * every example is most of what a one-shot `rk8s exec` spends before kubectl starts; the cache keeps
- * the result, keyed by a hash of every card file's path and bytes plus the loader's own code, so an
- * edited card, an added or removed file or a new rk8s version loads from the YAML again. It also keeps
+ * the result, keyed by a hash of every card file's path, size, inode and modification and change times
+ * plus the loader's own code, so an edited card (any write moves the file's ctime), an added or removed
+ * file or a new rk8s version loads from the YAML again. It also keeps
  * hashCards() of the cards, computed when it is written, and hands it over with the cards it returns
  * (rememberCardsHash), so checking the persisted indexes does not hash every card again. Only a corpus
  * with no problems is cached (a broken one is re-read, so every problem is always reported), and the
  * cached cards are still only templates: every argv rendered from them is validated before it runs.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeFingerprint } from '../config/code-fingerprint.js';
 import { hashCards, rememberCardsHash } from '../retrieve/cards-hash.js';
@@ -47,10 +48,11 @@ export function corpusKey(directory: string): string | undefined {
   try {
     const hash = createHash('sha256');
     hash.update(`format ${CACHE_FORMAT}\n${code}\n`);
+    // Each file's identity and change times rather than its bytes (reading ~120 files was most of a
+    // one-shot command's card load): any write to a file moves its ctime, which no tool can set back.
     for (const file of listYamlFiles(directory)) {
-      hash.update(`${path.relative(directory, file)}\n`);
-      hash.update(readFileSync(file));
-      hash.update('\n');
+      const stat = statSync(file, { bigint: true });
+      hash.update(`${path.relative(directory, file)}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}\0${stat.ino}\0${stat.dev}\n`);
     }
     return hash.digest('hex');
   } catch {

@@ -150,6 +150,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
       ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
       clock,
       ...(nameResolver ? { nameResolver } : {}),
+      ...(api ? { api } : {}),
       approvals: createApprovalSigner(),
       approvalStore: overrides.approvalStore ?? createFileApprovalStore(config.approvals.dir),
       approvalsPolicy: overrides.approvalsPolicy ?? loadApprovalsPolicyOrThrow(config.orgDir),

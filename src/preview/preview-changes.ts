@@ -27,9 +27,11 @@ function selectorOf(object: KubeObject | undefined): string | undefined {
 }
 
 /** Reads one object; undefined when it cannot be read (the summary then says less, never more). */
-async function readObject(reader: ClusterReader, args: string[]): Promise<KubeObject | undefined> {
+async function readObject(reader: ClusterReader, args: string[], target: { resource: string; name: string; namespace: string | undefined }): Promise<KubeObject | undefined> {
   try {
-    return await reader.json<KubeObject>(args);
+    // Straight from the API server when it can stand in for kubectl (no second kubectl beside the dry-run).
+    const fromApi = await reader.object(args, target.resource, target.name, target.namespace);
+    return (fromApi as KubeObject | undefined) ?? (await reader.json<KubeObject>(args));
   } catch (error) {
     if (isAbortError(error)) throw error;
     return undefined;
@@ -53,7 +55,9 @@ async function readList(reader: ClusterReader, args: string[]): Promise<KubeObje
 export async function previewChanges(parsed: ParsedCommand, reader: ClusterReader, pendingDryRun: DryRunOutput | Promise<DryRunOutput>): Promise<Change[]> {
   const target = parsed.targets[0];
   const namespaceArgs = parsed.namespace ? ['-n', parsed.namespace] : [];
-  const live = target?.name && parsed.commandKey !== 'create job' ? await readObject(reader, ['get', target.resource, target.name, ...namespaceArgs, '-o', 'json']) : undefined;
+  const live = target?.name && parsed.commandKey !== 'create job'
+    ? await readObject(reader, ['get', target.resource, target.name, ...namespaceArgs, '-o', 'json'], { resource: target.resource, name: target.name, namespace: parsed.namespace })
+    : undefined;
   const dryRun = await pendingDryRun;
   let related: KubeObject[] = [];
   if (parsed.commandKey === 'rollout undo' && target?.resource === 'deployment') {

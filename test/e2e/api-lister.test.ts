@@ -12,6 +12,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../helpers/prerequisites.js';
 import { createApiLister, listThrough } from '../../src/cluster/api-lister.js';
+import { createClusterReader } from '../../src/cluster/cluster-reader.js';
+import { dryRunArgs } from '../../src/execute/dry-run.js';
+import { previewChanges } from '../../src/preview/preview-changes.js';
+import { parseKubectlArgs } from '../../src/validate/kubectl-argv.js';
 import { resolveApiConnection } from '../../src/cluster/api-connection.js';
 import { startApiWorker } from '../../src/cluster/api-worker.js';
 import { inventoryTypes, resolveNames, type NameResolverCore } from '../../src/cluster/name-resolver.js';
@@ -118,6 +122,41 @@ describeWith(['kubectl'], 'name resolution from the API server (sandbox, real ku
       await harness.stop();
     }
   }, 60_000);
+
+  it('the preview reads the live object from the API, and summarizes each change as from kubectl\'s read', async () => {
+    const harness = await createSandboxHarness();
+    const { config, kubectlOnly, withApi } = cores(harness);
+    try {
+      const commands = [
+        ['scale', 'deployment/web', '-n', 'prod', '--replicas=5'],
+        ['set', 'image', 'deployment/api', 'api=registry.example.com/api:v9', '-n', 'prod'],
+        ['rollout', 'restart', 'deployment/web', '-n', 'staging'],
+        ['scale', 'statefulset/db', '-n', 'prod', '--replicas=1'],
+        ['cordon', 'node-1'],
+        ['delete', 'pod', 'db-1', '-n', 'prod'],
+        ['scale', 'deployment/no-such-deployment', '-n', 'prod', '--replicas=2'],
+      ];
+      let fromApiReads = 0;
+      for (const args of commands) {
+        const dryArgs = dryRunArgs(args, 'server') ?? args;
+        const dryRun = await harness.kubectl(dryArgs);
+        const output = { stdout: dryRun.stdout, stderr: dryRun.stderr };
+        const viaKubectl = createClusterReader(kubectlOnly, { maxReads: 6, timeoutSeconds: 30 });
+        const viaApi = createClusterReader(withApi, { maxReads: 6, timeoutSeconds: 30 });
+        const expected = await previewChanges(parseKubectlArgs(args), viaKubectl, output);
+        const actual = await previewChanges(parseKubectlArgs(args), viaApi, output);
+        expect(actual, args.join(' ')).toEqual(expected);
+        fromApiReads += viaApi.reads.filter((read) => read.command.endsWith(' (API)')).length;
+        // A read the API cannot answer (no such object) is made by kubectl, as before.
+        expect(viaApi.reads.map((read) => read.command.replace(/ \(API\)$/, ''))).toEqual(viaKubectl.reads.map((read) => read.command));
+      }
+      expect(fromApiReads).toBeGreaterThanOrEqual(4);
+      expect(config.kubectl.apiReads).toBe(true);
+    } finally {
+      await withApi.close();
+      await harness.stop();
+    }
+  }, 120_000);
 
   it('a token the API server rejects is left to kubectl, whose message the user gets as with API reads off', async () => {
     const harness = await createSandboxHarness();

@@ -90,6 +90,19 @@ describe('listThrough', () => {
     expect(seen).toEqual([]);
   });
 
+  it('leaves a server whose certificate names another host to kubectl', async () => {
+    const elsewhere = generateServingCertificate(['api.example.com']);
+    const other = createServer({ cert: elsewhere.certificatePem, key: elsewhere.privateKeyPem }, (_request, response) => json(response, 200, { items: [] }));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = connection(elsewhere.certificatePem, (other.address() as AddressInfo).port);
+      expect(await withWorker((worker) => listThrough(worker, target, ['pods'], 'prod', OPTIONS), target)).toEqual({ fallback: expect.stringMatching(/could not be read \(.*(IP|altnames|127\.0\.0\.1)/) });
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('leaves a refused connection to kubectl', async () => {
     const closed = createServer({ cert: certificate.certificatePem, key: certificate.privateKeyPem });
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
