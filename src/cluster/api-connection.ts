@@ -27,8 +27,8 @@ export interface ApiConnection {
   source: { file: string; context: string };
 }
 
-/** A connection, or why kubectl must make the read. */
-export type ApiConnectionAnswer = { connection: ApiConnection } | { fallback: string };
+/** A connection, or why kubectl must make the read; with the files it was read from (to notice when they change). */
+export type ApiConnectionAnswer = ({ connection: ApiConnection } | { fallback: string }) & { files: string[] };
 
 const CLUSTER_FIELDS = new Set(['server', 'certificate-authority', 'certificate-authority-data', 'tls-server-name', 'insecure-skip-tls-verify', 'disable-compression', 'extensions']);
 const USER_FIELDS = new Set(['token', 'tokenFile', 'client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'extensions']);
@@ -38,12 +38,27 @@ type Entry = Record<string, unknown>;
 
 /** The `field` of the first entry of a kubeconfig list named `name` (kubectl takes the first). */
 function named(document: Entry, list: string, name: string, field: string): Entry | undefined {
-  const entries = document[list];
+  const entries = ownValue(document, list);
   if (!Array.isArray(entries)) return undefined;
   for (const entry of entries) {
     if (entry && typeof entry === 'object' && (entry as Entry).name === name) {
-      const value = (entry as Entry)[field];
+      const value = ownValue(entry as Entry, field);
       return value && typeof value === 'object' && !Array.isArray(value) ? (value as Entry) : {};
+    }
+  }
+  return undefined;
+}
+
+/** A name given twice in a kubeconfig list: kubectl refuses the whole file. */
+function duplicateName(document: Entry): string | undefined {
+  for (const list of ['clusters', 'users', 'contexts']) {
+    const entries = ownValue(document, list);
+    if (!Array.isArray(entries)) continue;
+    const seen = new Set<unknown>();
+    for (const entry of entries) {
+      const name = entry && typeof entry === 'object' ? (entry as Entry).name : undefined;
+      if (seen.has(name)) return `${list} names ${String(name)} twice`;
+      seen.add(name);
     }
   }
   return undefined;
@@ -63,11 +78,12 @@ function text(value: unknown): string | undefined {
 }
 
 /** Bytes from a `*-data` field (base64) or a file field (relative to the kubeconfig's folder). */
-function bytesOf(entry: Entry, dataField: string, fileField: string, directory: string): Buffer | { fallback: string } | undefined {
-  const data = text(entry[dataField]);
+function bytesOf(entry: Entry, dataField: string, fileField: string, directory: string, files: string[]): Buffer | { fallback: string } | undefined {
+  const data = text(ownValue(entry, dataField));
   if (data !== undefined) return Buffer.from(data, 'base64');
-  const file = text(entry[fileField]);
+  const file = text(ownValue(entry, fileField));
   if (file === undefined) return undefined;
+  files.push(path.resolve(directory, file));
   try {
     return readFileSync(path.resolve(directory, file));
   } catch (error) {
@@ -87,9 +103,15 @@ function kubeconfigFile(config: Config, environment: NodeJS.ProcessEnv): string 
 
 /** Reads the connection kubectl would use (see the module comment): a few small files, read at once so a worker can start before the caller's next await. */
 export function resolveApiConnection(config: Config, environment: NodeJS.ProcessEnv = process.env): ApiConnectionAnswer {
+  const files: string[] = [];
+  return { ...resolveFrom(config, environment, files), files };
+}
+
+function resolveFrom(config: Config, environment: NodeJS.ProcessEnv, files: string[]): { connection: ApiConnection } | { fallback: string } {
   if (config.kubectl.apiReads === false) return { fallback: 'API reads are off (RK8S_API_READS)' };
   const file = kubeconfigFile(config, environment);
   if (typeof file !== 'string') return file;
+  files.push(file);
   let document: unknown;
   try {
     document = yaml.load(readFileSync(file, 'utf8'));
@@ -98,6 +120,8 @@ export function resolveApiConnection(config: Config, environment: NodeJS.Process
   }
   if (!document || typeof document !== 'object') return { fallback: `${file} is not a kubeconfig` };
   const kubeconfig = document as Entry;
+  const twice = duplicateName(kubeconfig);
+  if (twice !== undefined) return { fallback: `${file} ${twice} (kubectl refuses it)` };
   const contextName = config.kubectl.context ?? text(kubeconfig['current-context']);
   if (contextName === undefined) return { fallback: 'no context is set' };
   const context = named(kubeconfig, 'contexts', contextName, 'context');
@@ -119,15 +143,16 @@ export function resolveApiConnection(config: Config, environment: NodeJS.Process
   }
   if (server.protocol !== 'https:') return { fallback: `the server is not https (${server.protocol})` };
   if (server.username !== '' || server.password !== '' || server.search !== '' || server.hash !== '') return { fallback: 'the server URL carries credentials or a query' };
-  const proxy = ownValue(environment, 'HTTPS_PROXY') ?? ownValue(environment, 'https_proxy');
-  if (proxy !== undefined && proxy.trim() !== '' && !isLoopback(server.hostname)) return { fallback: 'HTTPS_PROXY is set' };
+  // Go (so kubectl) takes the first of the two that is not empty.
+  const proxy = [ownValue(environment, 'HTTPS_PROXY'), ownValue(environment, 'https_proxy')].find((value) => value !== undefined && value.trim() !== '');
+  if (proxy !== undefined && !isLoopback(server.hostname)) return { fallback: 'HTTPS_PROXY is set' };
 
   const directory = path.dirname(path.resolve(file));
-  const ca = bytesOf(cluster, 'certificate-authority-data', 'certificate-authority', directory);
+  const ca = bytesOf(cluster, 'certificate-authority-data', 'certificate-authority', directory, files);
   if (ca === undefined) return { fallback: 'no certificate-authority (kubectl would use the system trust store)' };
   if (!Buffer.isBuffer(ca)) return ca;
-  const cert = bytesOf(user, 'client-certificate-data', 'client-certificate', directory);
-  const key = bytesOf(user, 'client-key-data', 'client-key', directory);
+  const cert = bytesOf(user, 'client-certificate-data', 'client-certificate', directory, files);
+  const key = bytesOf(user, 'client-key-data', 'client-key', directory, files);
   if (cert && !Buffer.isBuffer(cert)) return cert;
   if (key && !Buffer.isBuffer(key)) return key;
   if ((cert === undefined) !== (key === undefined)) return { fallback: 'a client certificate without its key (or a key without its certificate)' };
@@ -135,6 +160,7 @@ export function resolveApiConnection(config: Config, environment: NodeJS.Process
   let token = text(user.token);
   const tokenFile = text(user.tokenFile);
   if (tokenFile !== undefined) {
+    files.push(path.resolve(directory, tokenFile));
     try {
       token = readFileSync(path.resolve(directory, tokenFile), 'utf8').trim();
     } catch (error) {

@@ -8,6 +8,7 @@
  * went wrong in its own words. Only a timeout is an answer of its own (kubectl would wait as long).
  */
 import { setMaxListeners } from 'node:events';
+import { statSync } from 'node:fs';
 import type { ApiGetAnswer, ApiListAnswer, ApiLister, ApiListOptions } from '../contracts/ports.js';
 import type { Config } from '../schemas/config.js';
 import { ownValue } from '../own-property.js';
@@ -42,10 +43,13 @@ const TYPE_OF_RESOURCE: Readonly<Record<string, string>> = {
 
 /** kubectl's page size for lists (--chunk-size). */
 const PAGE = 500;
+/** A namespace as the API server names them (a DNS label): anything else is left to kubectl, never put in a path. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** The API path that lists `type` (in `namespace` when it is namespaced), or undefined for a type not listed here. */
 export function listPath(type: string, namespace: string | undefined): string | undefined {
   const entry = ownValue(TYPES, type);
-  if (!entry) return undefined;
+  if (!entry || (namespace !== undefined && !NAMESPACE.test(namespace))) return undefined;
   return entry.namespaced && namespace !== undefined ? `${entry.prefix}/namespaces/${encodeURIComponent(namespace)}/${type}` : `${entry.prefix}/${type}`;
 }
 
@@ -77,7 +81,7 @@ async function getPage(worker: ApiWorker, connection: ApiConnection, pathname: s
 /** Every page of one type, kind set on each item (list items carry none). */
 async function listType(worker: ApiWorker, connection: ApiConnection, type: string, namespace: string | undefined, signal: AbortSignal, budget: { bytes: number }, pageSize: number): Promise<object[]> {
   const base = listPath(type, namespace)!;
-  const kind = TYPES[type]!.kind;
+  const kind = ownValue(TYPES, type)!.kind;
   const items: object[] = [];
   let next: string | undefined;
   do {
@@ -99,12 +103,16 @@ export async function listThrough(worker: ApiWorker, connection: ApiConnection, 
   if (unknown !== undefined) return { fallback: `${unknown} is not a type read from the API` };
   const started = performance.now();
   const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  // Once one type is left to kubectl (or the list ends), the other types stop paging.
+  const done = new AbortController();
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), deadline, done.signal]);
   // One listener per GET in flight (fifteen types at once), each removed when its answer comes.
   setMaxListeners(0, signal);
   const budget = { bytes: options.maxBytes };
   try {
     const lists = await Promise.all(types.map((type) => listType(worker, connection, type, namespace, signal, budget, options.pageSize ?? PAGE)));
+    // Types listed at once each had what was left of the budget when their page came: the total is checked too.
+    if (budget.bytes < 0) return { fallback: `the answer passed ${options.maxBytes} bytes` };
     return { items: lists.flat(), durationMs: performance.now() - started, bytes: options.maxBytes - budget.bytes };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new DOMException('aborted', 'AbortError');
@@ -112,6 +120,8 @@ export async function listThrough(worker: ApiWorker, connection: ApiConnection, 
       return { error: `the API server at ${connection.server.host} did not answer within ${Math.ceil(options.timeoutMs / 1000)} s`, durationMs: performance.now() - started };
     }
     return { fallback: error instanceof Unanswered ? error.message : `the API could not be listed (${(error as Error).message})` };
+  } finally {
+    done.abort();
   }
 }
 
@@ -119,8 +129,10 @@ export async function listThrough(worker: ApiWorker, connection: ApiConnection, 
 export async function getThrough(worker: ApiWorker, connection: ApiConnection, resource: string, name: string, namespace: string | undefined, options: ApiListOptions): Promise<ApiGetAnswer> {
   const type = ownValue(TYPE_OF_RESOURCE, resource);
   const base = type === undefined ? undefined : listPath(type, namespace);
-  if (type === undefined || base === undefined || name === '' || name.includes('/')) return { fallback: `${resource}/${name} is not an object read from the API` };
-  if (TYPES[type]!.namespaced && namespace === undefined) return { fallback: 'kubectl picks the namespace' };
+  // Names client-go would not put in a path (a path segment: not . or .., no / or %) are kubectl's to refuse.
+  if (type === undefined || base === undefined || name === '' || name === '.' || name === '..' || /[/%]/.test(name)) return { fallback: `${resource}/${name} is not an object read from the API` };
+  const entry = ownValue(TYPES, type)!;
+  if (entry.namespaced && namespace === undefined) return { fallback: 'kubectl picks the namespace' };
   const started = performance.now();
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -132,10 +144,9 @@ export async function getThrough(worker: ApiWorker, connection: ApiConnection, r
   try {
     const object = JSON.parse(answer.body) as unknown;
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return { fallback: `${base}/${name} did not answer an object` };
-    const kind = TYPES[type]!.kind;
     const typed = object as { kind?: unknown; apiVersion?: unknown };
-    typed.kind ??= kind;
-    typed.apiVersion ??= TYPES[type]!.prefix.replace(/^\/apis?\//, '');
+    typed.kind ??= entry.kind;
+    typed.apiVersion ??= entry.prefix.replace(/^\/apis?\//, '');
     return { object, durationMs: performance.now() - started, bytes: Buffer.byteLength(answer.body) };
   } catch {
     return { fallback: `${base}/${name} did not answer JSON` };
@@ -150,22 +161,50 @@ function workerData(connection: ApiConnection): ApiWorkerData {
   };
 }
 
+/** What identifies a file's content without reading it (any write moves its ctime). */
+function fileState(file: string): string {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.dev}`;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'unreadable';
+  }
+}
+
+/** Two connections to the same server with the same TLS material (the token goes with each GET, not the connection). */
+function sameServer(left: ApiConnection, right: ApiConnection): boolean {
+  const same = (a: Buffer | undefined, b: Buffer | undefined) => (a === undefined ? b === undefined : b !== undefined && a.equals(b));
+  return left.server.href === right.server.href && left.servername === right.servername && same(left.ca, right.ca) && same(left.cert, right.cert) && same(left.key, right.key);
+}
+
 /**
- * The lister of a configuration: the connection is read from the kubeconfig once (the core pins its
- * context) and its worker started by warm() or the first list, or the reason kubectl reads instead
- * is kept and given every time.
+ * The lister of a configuration. The connection is read from the kubeconfig (and the files it names)
+ * as kubectl would read it, and read again whenever one of those files changes, as kubectl reads it on
+ * every run: a long-running core (serve, mcp, the TUI) follows `kubectl config set-cluster`, a new
+ * `aws eks update-kubeconfig` or a rotated token. The worker is started by warm() or the first list.
  */
 export function createApiLister(config: Config, environment: NodeJS.ProcessEnv = process.env): ApiLister {
-  let ready: { worker: ApiWorker; connection: ApiConnection } | { fallback: string } | undefined;
-  const start = () => {
-    if (ready) return ready;
-    const answer = resolveApiConnection(config, environment);
-    if ('fallback' in answer) return (ready = answer);
-    try {
-      return (ready = { worker: startApiWorker(workerData(answer.connection)), connection: answer.connection });
-    } catch (error) {
-      return (ready = { fallback: `a worker thread cannot start (${(error as Error).message})` });
+  let worker: ApiWorker | undefined;
+  let current: { answer: ReturnType<typeof resolveApiConnection>; states: string[] } | undefined;
+  const start = (): { worker: ApiWorker; connection: ApiConnection } | { fallback: string } => {
+    if (!current || current.answer.files.some((file, index) => fileState(file) !== current!.states[index])) {
+      const previous = current && 'connection' in current.answer ? current.answer.connection : undefined;
+      const answer = resolveApiConnection(config, environment);
+      // Taken just after the files are read (which files they are is known only then).
+      current = { answer, states: answer.files.map(fileState) };
+      if ('connection' in answer && worker && previous && !sameServer(previous, answer.connection)) worker.reconnect(workerData(answer.connection));
+      if ('connection' in answer && worker && !previous) worker.reconnect(workerData(answer.connection));
     }
+    const answer = current.answer;
+    if ('fallback' in answer) return { fallback: answer.fallback };
+    if (!worker) {
+      try {
+        worker = startApiWorker(workerData(answer.connection));
+      } catch (error) {
+        return { fallback: `a worker thread cannot start (${(error as Error).message})` };
+      }
+    }
+    return { worker, connection: answer.connection };
   };
   return {
     warm() {
@@ -182,7 +221,8 @@ export function createApiLister(config: Config, environment: NodeJS.ProcessEnv =
       return getThrough(started.worker, started.connection, resource, name, namespace, options);
     },
     async close() {
-      if (ready && 'worker' in ready) await ready.worker.close();
+      await worker?.close();
+      worker = undefined;
     },
   };
 }

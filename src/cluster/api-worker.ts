@@ -48,8 +48,16 @@ function apiWorkerMain(): void {
   const connect = () => tls.connect({ host: data!.host, port: data!.port, servername: data!.servername ?? (/^[\d.]+$|:/.test(data!.host) ? '' : data!.host), secureContext, ALPNProtocols: ['http/1.1'] });
   // One connection made ahead (the handshake while the main thread loads); each request after it makes its own.
   let ready: ReturnType<typeof connect> | undefined;
-  parentPort!.on('message', (message: { connect: ApiWorkerData } | ApiWorkerRequest) => {
+  // The GETs in flight, to drop one the main thread gave up on (its socket closed, not left open).
+  const inFlight = new Map<number, () => void>();
+  parentPort!.on('message', (message: { connect: ApiWorkerData } | { cancel: number } | ApiWorkerRequest) => {
+    if ('cancel' in message) {
+      inFlight.get(message.cancel)?.();
+      return;
+    }
     if ('connect' in message) {
+      // The first connection, or another one (the kubeconfig changed): the connection made ahead for the old one goes.
+      ready?.destroy();
       data = message.connect;
       secureContext = tls.createSecureContext({ ca: Buffer.from(data.ca), ...(data.cert && data.key ? { cert: Buffer.from(data.cert), key: Buffer.from(data.key) } : {}) });
       ready = connect();
@@ -63,9 +71,15 @@ function apiWorkerMain(): void {
     const answer = (message: ApiWorkerAnswer) => {
       if (settled) return;
       settled = true;
+      inFlight.delete(request.id);
       socket.destroy();
       parentPort!.postMessage({ id: request.id, ...message });
     };
+    inFlight.set(request.id, () => {
+      settled = true;
+      inFlight.delete(request.id);
+      socket.destroy();
+    });
     const outgoing = https.request(
       {
         // No agent: an agent would open a connection of its own (with the default trust store) instead of taking this one.
@@ -92,6 +106,8 @@ function apiWorkerMain(): void {
 /** GETs through a worker thread, connected to one API server. */
 export interface ApiWorker {
   get(path: string, options: { token?: string; maxBytes: number; signal: AbortSignal }): Promise<ApiWorkerAnswer>;
+  /** Connects to another server (the kubeconfig changed); later GETs go there. */
+  reconnect(data: ApiWorkerData): void;
   close(): Promise<void>;
 }
 
@@ -152,6 +168,8 @@ export function startApiWorker(data: ApiWorkerData): ApiWorker {
         if (options.signal.aborted) return resolve({ error: 'aborted' });
         const onAbort = () => {
           settled(id);
+          // The worker drops the GET and closes its connection.
+          if (!failed) worker.postMessage({ cancel: id });
           resolve({ error: 'aborted' });
         };
         options.signal.addEventListener('abort', onAbort, { once: true });
@@ -162,6 +180,9 @@ export function startApiWorker(data: ApiWorkerData): ApiWorker {
         });
         worker.postMessage({ id, path, maxBytes: options.maxBytes, ...(options.token ? { token: options.token } : {}) } satisfies ApiWorkerRequest);
       });
+    },
+    reconnect(next) {
+      if (!failed) worker.postMessage({ connect: next });
     },
     async close() {
       await worker.terminate();
