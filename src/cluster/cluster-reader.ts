@@ -7,7 +7,7 @@
 import { formatCommand } from '../corpus/format-command.js';
 import { KubectlError, PolicyDeniedError } from '../errors.js';
 import type { CommandValidator } from '../contracts/core.js';
-import type { ApiLister, KubectlReadResult, KubectlRunner } from '../contracts/ports.js';
+import type { ApiLister, ApiListOptions, KubectlReadResult, KubectlRunner } from '../contracts/ports.js';
 
 /** One read an investigation (or a name lookup) made, as recorded in the audit log. */
 export interface ClusterRead {
@@ -108,6 +108,24 @@ export function createClusterReader(core: { validator: CommandValidator; kubectl
     return command;
   };
 
+  /** A read straight from the API server, validated and recorded as `args` with " (API)"; undefined when kubectl must make it. */
+  const throughApi = async <Answer extends { durationMs: number; bytes: number }>(
+    args: readonly string[],
+    call: ClusterReadCallOptions,
+    ask: (options: ApiListOptions) => Promise<Answer | { fallback: string } | { error: string; durationMs: number }>,
+  ): Promise<Answer | undefined> => {
+    const command = permitted(args);
+    const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds ?? 10;
+    const answer = await ask({ timeoutMs: timeoutSeconds * 1000, maxBytes: call.maxBytes ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
+    if ('fallback' in answer) return undefined;
+    if ('error' in answer) {
+      reads.push({ command: `${command} (API)`, args: [...args], exitCode: 1, durationMs: answer.durationMs, bytes: 0, error: answer.error });
+      throw new KubectlError(`${command}: ${answer.error}`, { details: { exitCode: 1, stderr: answer.error, notFound: false } satisfies ClusterReadFailure });
+    }
+    reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
+    return answer;
+  };
+
   const text = async (args: readonly string[], call: ClusterReadCallOptions = {}): Promise<string> => {
     const command = permitted(args);
     const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds;
@@ -142,34 +160,14 @@ export function createClusterReader(core: { validator: CommandValidator; kubectl
       }
     },
     async list(args, types, namespace, call = {}) {
-      if (!core.api) return undefined;
-      const command = permitted(args);
-      const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds ?? 10;
-      const answer = await core.api.list(types, namespace, {
-        timeoutMs: timeoutSeconds * 1000, maxBytes: call.maxBytes ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}),
-      });
-      if ('fallback' in answer) return undefined;
-      if ('error' in answer) {
-        reads.push({ command: `${command} (API)`, args: [...args], exitCode: 1, durationMs: answer.durationMs, bytes: 0, error: answer.error });
-        throw new KubectlError(`${command}: ${answer.error}`, { details: { exitCode: 1, stderr: answer.error, notFound: false } satisfies ClusterReadFailure });
-      }
-      reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
-      return answer.items;
+      const api = core.api;
+      if (!api) return undefined;
+      return (await throughApi(args, call, (options) => api.list(types, namespace, options)))?.items;
     },
     async object(args, resource, name, namespace, call = {}) {
-      if (!core.api?.get) return undefined;
-      const command = permitted(args);
-      const timeoutSeconds = call.timeoutSeconds ?? options.timeoutSeconds ?? 10;
-      const answer = await core.api.get(resource, name, namespace, {
-        timeoutMs: timeoutSeconds * 1000, maxBytes: call.maxBytes ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}),
-      });
-      if ('fallback' in answer) return undefined;
-      if ('error' in answer) {
-        reads.push({ command: `${command} (API)`, args: [...args], exitCode: 1, durationMs: answer.durationMs, bytes: 0, error: answer.error });
-        throw new KubectlError(`${command}: ${answer.error}`, { details: { exitCode: 1, stderr: answer.error, notFound: false } satisfies ClusterReadFailure });
-      }
-      reads.push({ command: `${command} (API)`, args: [...args], exitCode: 0, durationMs: answer.durationMs, bytes: answer.bytes });
-      return answer.object;
+      const api = core.api;
+      if (!api?.get) return undefined;
+      return (await throughApi(args, call, (options) => api.get!(resource, name, namespace, options)))?.object;
     },
     get reads() {
       return reads;
