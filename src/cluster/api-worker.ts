@@ -46,8 +46,17 @@ function apiWorkerMain(): void {
   let data: ApiWorkerData | undefined;
   let secureContext: ReturnType<typeof tls.createSecureContext> | undefined;
   const connect = () => tls.connect({ host: data!.host, port: data!.port, servername: data!.servername ?? (/^[\d.]+$|:/.test(data!.host) ? '' : data!.host), secureContext, ALPNProtocols: ['http/1.1'] });
-  // One connection made ahead (the handshake while the main thread loads); each request after it makes its own.
+  // One connection made ahead (the handshake while the main thread loads), taken by the first GET.
   let ready: ReturnType<typeof connect> | undefined;
+  // Connections kept open between GETs, at most two at once: a namespace's six types cost two handshakes, not six.
+  class Pool extends https.Agent {
+    override createConnection(): ReturnType<typeof connect> {
+      const socket = ready && !ready.destroyed ? ready : connect();
+      ready = undefined;
+      return socket;
+    }
+  }
+  let agent: Pool | undefined;
   // The GETs in flight, to drop one the main thread gave up on (its socket closed, not left open).
   const inFlight = new Map<number, () => void>();
   parentPort!.on('message', (message: { connect: ApiWorkerData } | { cancel: number } | ApiWorkerRequest) => {
@@ -56,8 +65,10 @@ function apiWorkerMain(): void {
       return;
     }
     if ('connect' in message) {
-      // The first connection, or another one (the kubeconfig changed): the connection made ahead for the old one goes.
+      // The first connection, or another one (the kubeconfig changed): the connections to the old one go.
       ready?.destroy();
+      agent?.destroy();
+      agent = new Pool({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
       data = message.connect;
       secureContext = tls.createSecureContext({ ca: Buffer.from(data.ca), ...(data.cert && data.key ? { cert: Buffer.from(data.cert), key: Buffer.from(data.key) } : {}) });
       ready = connect();
@@ -65,25 +76,24 @@ function apiWorkerMain(): void {
       return;
     }
     const request = message;
-    const socket = ready && !ready.destroyed ? ready : connect();
-    ready = undefined;
     let settled = false;
-    const answer = (message: ApiWorkerAnswer) => {
+    // An answer in full leaves the connection to the pool; anything else closes it.
+    const answer = (message: ApiWorkerAnswer, keep = false) => {
       if (settled) return;
       settled = true;
       inFlight.delete(request.id);
-      socket.destroy();
+      if (!keep) outgoing.destroy();
       parentPort!.postMessage({ id: request.id, ...message });
     };
     inFlight.set(request.id, () => {
       settled = true;
       inFlight.delete(request.id);
-      socket.destroy();
+      outgoing.destroy();
     });
     const outgoing = https.request(
       {
-        // No agent: an agent would open a connection of its own (with the default trust store) instead of taking this one.
-        host: data!.host, port: data!.port, path: request.path, method: 'GET', createConnection: () => socket,
+        // The pool's connections are ours (Pool.createConnection): never one of the default trust store.
+        host: data!.host, port: data!.port, path: request.path, method: 'GET', agent,
         headers: { Accept: 'application/json', 'User-Agent': 'rk8s', Host: data!.hostHeader, ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
       },
       (response) => {
@@ -94,7 +104,7 @@ function apiWorkerMain(): void {
           if (bytes > request.maxBytes) answer({ error: `the answer passed ${request.maxBytes} bytes` });
           else chunks.push(chunk);
         });
-        response.on('end', () => answer({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => answer({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }, true));
         response.on('error', (error) => answer({ error: error.message }));
       },
     );
