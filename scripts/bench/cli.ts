@@ -4,11 +4,12 @@
  * medians, the overhead (rk8s minus kubectl) and the goal (issue #13: overhead under 150 ms median),
  * and the same rk8s command from the compiled modules (RK8S_NO_BUNDLE=1), the way it started before
  * the per-command bundles (scripts/bundle-cli.mjs), as the baseline; with `--baseline <checkout>`, also
- * another built checkout's CLI (an earlier commit, say) interleaved with the rest.
+ * another built checkout's CLI (an earlier commit, say) interleaved with the rest. rk8s runs as `rk8s` does:
+ * the file package.json names as its bin (dist/src/cli/rk8s.cjs).
  * Needs a build (npm run build). Run: npx tsx scripts/bench/cli.ts [iterations] [--baseline <dir>]   (default 15, ~1 min)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +24,17 @@ if (!Number.isInteger(iterations) || iterations < 1) {
   process.exit(2);
 }
 if (baselineAt > 0 && !baselineRoot) {
-  console.error('cli bench: --baseline needs the directory of a built checkout (its dist/src/cli/bin.js is run)');
+  console.error('cli bench: --baseline needs the directory of a built checkout (its package.json bin is run)');
   process.exit(2);
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'dist/src/cli/bin.js');
-const baselineBin = baselineRoot ? path.resolve(baselineRoot, 'dist/src/cli/bin.js') : undefined;
+/** The file a checkout's `rk8s` runs: its package.json `bin` (what npm links; dist/src/cli/rk8s.cjs, earlier bin.js). */
+function packageBin(checkout: string): string {
+  const { bin } = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { bin: { rk8s: string } };
+  return path.resolve(checkout, bin.rk8s);
+}
+const bin = packageBin(root);
+const baselineBin = baselineRoot ? packageBin(path.resolve(baselineRoot)) : undefined;
 const GOAL_MS = 150;
 
 function median(values: number[]): number {

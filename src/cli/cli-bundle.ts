@@ -5,14 +5,14 @@
  * that is Node 22).
  *
  * The cache lives in the rk8s cache directory (RK8S_CACHE_DIR, default .cache/ in the package root),
- * one file per bundle under a key of the bundle's bytes and Node's version and architecture, with a
+ * one file per bundle under a key of the bundle file's stat and Node's version and architecture, with a
  * checksum of its data (a damaged file is not handed to V8, which trusts what it deserializes); V8
  * rejects a cache made with other flags. The cache is (re)written at exit when it was missing, damaged
  * or rejected, with the functions that ran compiled in. Only node: built-ins here: this runs before
  * anything else is loaded.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,34 @@ function cacheDirectory(here: string): string {
   return path.join(base, CACHE_SUBDIRECTORY);
 }
 
-/** The cache's key: the bundle's bytes (an upgrade that keeps a bundle's size and mtime still misses) and the Node that compiled it. */
-function cacheKey(source: Buffer): string {
-  return createHash('sha256').update(source).update(`\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
+/**
+ * The cache's key: the bundle file as its stat sees it (size, inode, device, modification and change
+ * times in nanoseconds) and the Node that compiled it. V8 checks only a script's length against its
+ * cache, so the key must change whenever the bundle does: a rebuild or an upgrade writes a new file
+ * (another inode or change time, which no tool can set back), so it misses, and hashing the 1 MB
+ * bundle at every start (~1.5 ms) is not needed for that.
+ */
+function cacheKey(stats: BigIntStats): string {
+  const file = `${stats.size}:${stats.ino}:${stats.dev}:${stats.mtimeNs}:${stats.ctimeNs}`;
+  return createHash('sha256').update(`${file}\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
+}
+
+/** The bundle's bytes and its key, from one open file: undefined key when the file changed while it was read (no cache then). */
+function readBundle(bundle: string): { bytes: Buffer; key: string | undefined } | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(bundle, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const before = cacheKey(fstatSync(descriptor, { bigint: true }));
+    const bytes = readFileSync(descriptor);
+    const after = cacheKey(fstatSync(descriptor, { bigint: true }));
+    return { bytes, key: before === after ? before : undefined };
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -84,25 +109,21 @@ function writeCache(directory: string, file: string, script: vm.Script): void {
  * returns false when there is no such bundle (running from src/ under tsx, a build without it); the
  * caller then loads the compiled modules. Errors of the CLI itself are not caught here.
  */
-export function runCliBundle(commandModule: string): boolean {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+export function runCliBundle(commandModule: string, here = path.dirname(fileURLToPath(import.meta.url))): boolean {
   const bundle = path.join(here, CLI_BUNDLE_DIRECTORY, `${commandModule}.cjs`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(bundle);
-  } catch {
-    return false;
-  }
+  const read = readBundle(bundle);
+  if (read === undefined) return false;
+  const { bytes, key } = read;
   // latin1: the bundles are ASCII only (scripts/bundle-cli.mjs checks), and latin1 decodes ~10x faster than UTF-8.
   const source = bytes.toString('latin1');
   const directory = cacheDirectory(here);
-  const cacheFile = path.join(directory, `${commandModule}-${cacheKey(bytes)}.bin`);
-  const cachedData = readCache(cacheFile);
+  const cacheFile = key === undefined ? undefined : path.join(directory, `${commandModule}-${key}.bin`);
+  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, ${BUNDLE_IMPORT}) {${source}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });
-  if (cachedData === undefined || script.cachedDataRejected === true) process.once('exit', () => writeCache(directory, cacheFile, script));
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) process.once('exit', () => writeCache(directory, cacheFile, script));
   const entry = script.runInThisContext() as CommonJsEntry;
   const module = { exports: {} };
   // Bare specifiers resolve from here as from the bundle (the same node_modules); the bundle imports no relative path it runs.

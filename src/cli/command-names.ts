@@ -1,6 +1,6 @@
 /**
  * The names of rk8s's commands and how to find the one a command line runs, with no imports: the
- * entry point (bin.ts) reads them before it decides which build of the CLI to load.
+ * entry point (launch.ts) reads them before it decides which build of the CLI to load.
  */
 export const COMMAND_NAMES = [
   'tui', 'plan', 'exec', 'undo', 'validate', 'retrieve', 'index', 'model', 'audit', 'serve', 'mcp',

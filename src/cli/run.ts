@@ -1,5 +1,5 @@
 /**
- * Runs the rk8s command line with process.argv: the whole CLI behind the entry point. bin.ts loads it
+ * Runs the rk8s command line with process.argv: the whole CLI behind the entry point. The entry point (launch.ts) loads it
  * from the single-file build of the command (scripts/bundle-cli.mjs) when it can, or as compiled modules.
  */
 import { z } from 'zod';

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { loadKubeconfigYaml } from './kubeconfig-yaml.js';
 import type { Config } from '../schemas/config.js';
 import { ownValue } from '../own-property.js';
 
@@ -114,7 +114,7 @@ function resolveFrom(config: Config, environment: NodeJS.ProcessEnv, files: stri
   files.push(file);
   let document: unknown;
   try {
-    document = yaml.load(readFileSync(file, 'utf8'));
+    document = loadKubeconfigYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     return { fallback: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'not YAML'})` };
   }

@@ -133,7 +133,7 @@ function spawnWorker(): Worker {
 
 /**
  * Starts a worker for a later startApiWorker() to take, so it boots and builds its root store on
- * the second core while the CLI loads (bin.ts, for the commands that resolve names). It connects
+ * the second core while the CLI loads (launch.ts, for the commands that resolve names). It connects
  * to nothing until it is taken and given a connection.
  */
 export function prestartApiWorker(): void {

@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import type { Config } from '../schemas/config.js';
+import { loadKubeconfigYaml } from './kubeconfig-yaml.js';
 
 /** What pinning found: the context, or why there is none. */
 export interface ContextReading {
@@ -41,7 +41,7 @@ export async function readCurrentContext(config: Config, environment: NodeJS.Pro
     }
     let document: unknown;
     try {
-      document = yaml.load(text);
+      document = loadKubeconfigYaml(text);
     } catch (error) {
       unreadable.push(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
       continue;

@@ -17,10 +17,12 @@ export interface CardLoadResult {
 /** Every *.yaml / *.yml file under a directory, sorted, depth first. Throws when it cannot be read. */
 export function listYamlFiles(directory: string): string[] {
   const result: string[] = [];
-  for (const entry of readdirSync(directory).sort()) {
-    const full = path.join(directory, entry);
-    if (statSync(full).isDirectory()) result.push(...listYamlFiles(full));
-    else if (/\.ya?ml$/.test(entry)) result.push(full);
+  // The entries' types come with the listing; only a symbolic link needs a stat (to follow it, as before).
+  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(full).isDirectory())) result.push(...listYamlFiles(full));
+    else if (/\.ya?ml$/.test(entry.name)) result.push(full);
   }
   return result;
 }

@@ -6,24 +6,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Embedder } from '../contracts/ports.js';
 import type { Card } from '../schemas/card.js';
 import { cardDocument } from './card-document.js';
 import { cardsHashOf } from './cards-hash.js';
+import { newVectorIndex, type VectorIndex } from './usearch-binding.js';
 
 export { hashCards } from './cards-hash.js';
-
-// usearch's ESM entry recurses forever on Node 20; its CommonJS build is fine.
-type Usearch = typeof import('usearch');
-let loadedUsearch: Usearch | undefined;
-/** usearch, loaded on first use: a native addon, not worth loading for a command that never searches. */
-function usearchModule(): Usearch {
-  loadedUsearch ??= createRequire(import.meta.url)('usearch') as Usearch;
-  return loadedUsearch;
-}
 
 /** Bumped when the on-disk layout changes. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -77,23 +68,10 @@ export interface DenseHit {
 /** Progress while embedding cards: done of total. */
 export type IndexProgress = { stage: 'embed'; done: number; total: number } | { stage: 'save' } | { stage: 'load' };
 
-function newUsearchIndex(dimensions: number): InstanceType<Usearch['Index']> {
-  const usearch = usearchModule();
-  return new usearch.Index({
-    dimensions,
-    metric: usearch.MetricKind.IP,
-    quantization: usearch.ScalarKind.F32,
-    connectivity: 0,
-    expansion_add: 0,
-    expansion_search: 0,
-    multi: false,
-  });
-}
-
 /** The dense index over the cards, keyed by position in `ids`. */
 export class CardIndex {
   private constructor(
-    private readonly index: InstanceType<Usearch['Index']>,
+    private readonly index: VectorIndex,
     readonly ids: readonly string[],
     readonly embedderId: string,
     readonly dimensions: number,
@@ -109,7 +87,7 @@ export class CardIndex {
   ): Promise<CardIndex> {
     const started = performance.now();
     const batchSize = options.batchSize ?? 16;
-    const index = newUsearchIndex(embedder.dimensions);
+    const index = newVectorIndex(embedder.dimensions);
     const documents = cards.map(cardDocument);
     options.onProgress?.({ stage: 'embed', done: 0, total: cards.length });
     for (let start = 0; start < documents.length; start += batchSize) {
@@ -135,7 +113,7 @@ export class CardIndex {
   /** The `limit` nearest cards to a normalised query vector, most similar first. */
   search(vector: Float32Array, limit: number): DenseHit[] {
     if (this.ids.length === 0 || limit <= 0) return [];
-    const matches = this.index.search(vector, Math.min(limit, this.ids.length), 1);
+    const matches = this.index.search(vector, Math.min(limit, this.ids.length));
     const hits: DenseHit[] = [];
     for (let position = 0; position < matches.keys.length; position++) {
       // usearch's "ip" distance is 1 - dot product.
@@ -223,7 +201,7 @@ export class CardIndex {
     if (bytes.length !== manifest.indexBytes || createHash('sha256').update(bytes).digest('hex') !== manifest.indexSha256) {
       return { refused: { reason: 'corrupt', message: `${INDEX_FILE} does not match its checksum` } };
     }
-    const index = newUsearchIndex(manifest.dimensions);
+    const index = newVectorIndex(manifest.dimensions);
     try {
       index.load(path.join(directory, INDEX_FILE));
     } catch (error) {

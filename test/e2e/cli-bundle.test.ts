@@ -4,12 +4,12 @@
  * same audit records), write the cache on the first run and use it on the next, survive a cache that is
  * corrupt or not theirs, and step aside for RK8S_NO_BUNDLE=1, the TUI, help and unknown commands.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { COMMAND_MODULES } from '../../src/cli/command-names.js';
 import { describeWith } from '../helpers/prerequisites.js';
-import { RK8S_BIN, useCliSandbox } from '../helpers/cli.js';
+import { RK8S_BIN, RK8S_ESM_BIN, useCliSandbox } from '../helpers/cli.js';
 
 const bundles = path.join(path.dirname(RK8S_BIN), 'bundles');
 
@@ -28,6 +28,31 @@ describeWith(['kubectl'], 'the CLI from its single-file builds (sandbox, real ku
     expect(readdirSync(bundles).filter((file) => file.endsWith('.cjs')).map((file) => file.slice(0, -4)).sort()).toEqual(modules);
     // ASCII only: the loader reads them as latin1.
     expect(readFileSync(path.join(bundles, 'exec.cjs')).some((byte) => byte > 0x7f)).toBe(false);
+  });
+
+  it('the bin (rk8s.cjs, CommonJS) and the ES module entry (bin.js) start every kind of command alike', async () => {
+    // What npm links as `rk8s`: an executable CommonJS file with a node shebang.
+    expect(path.basename(RK8S_BIN)).toBe('rk8s.cjs');
+    expect(readFileSync(RK8S_BIN, 'latin1').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(() => accessSync(RK8S_BIN, constants.X_OK)).not.toThrow();
+    const volatile = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>').replace(/\d{4}-\d{2}-\d{2}T[0-9:.]+Z/g, '<time>').replace(/\b[0-9a-f]{64}\b/g, '<sha256>').replace(/"(\w*(?:_ms|Ms|_at|token))":\s*("[^"]*"|[0-9.]+)/g, '"$1":_');
+    const cases: Array<{ args: string[]; env?: Record<string, string> }> = [
+      // From a bundle, with the API worker (exec) and without it (validate).
+      { args: ['exec', '--dry-run', '--no-model', '--json', '-n', 'prod', '--intent', 'scale', '--resource', 'deployment', '--name', 'web', '--param', 'replicas=4'] },
+      { args: ['validate', '--json', '--', 'delete', 'pod', 'web-1', '-n', 'prod'] },
+      // From the compiled modules: help, the version, an unknown command, and RK8S_NO_BUNDLE=1.
+      { args: ['--help'] },
+      { args: ['--version'] },
+      { args: ['no-such-command'] },
+      { args: ['plan', '--no-model', '--json', '-n', 'prod', '--intent', 'get', '--resource', 'pod'], env: { RK8S_NO_BUNDLE: '1' } },
+    ];
+    for (const { args, env } of cases) {
+      const bin = await cli.rk8s(args, { ...(env ? { env } : {}) });
+      const esm = await cli.rk8s(args, { ...(env ? { env } : {}), entry: RK8S_ESM_BIN });
+      expect(bin.exitCode, `${args.join(' ')}: ${bin.stderr}`).toBe(esm.exitCode);
+      expect(volatile(bin.stdout), args.join(' ')).toBe(volatile(esm.stdout));
+      expect(volatile(bin.stderr), args.join(' ')).toBe(volatile(esm.stderr));
+    }
   });
 
   it('every command loads from its bundle: its --help is the one the modules print', async () => {

@@ -1,14 +1,17 @@
 /** Runs the built rk8s binary (npm test builds it first, in pretest), alone or against a sandbox with a private audit log and cache. */
 import { execa, type Options } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 import { createSandboxHarness, kubectlPath, type SandboxHarness } from './sandbox.js';
 import { useTempDirectory } from './temp-directory.js';
 
-/** Absolute path of the built CLI entry. */
-export const RK8S_BIN = path.resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
+const packageRoot = path.resolve(import.meta.dirname, '../..');
+/** Absolute path of the built CLI entry that `rk8s` runs: package.json's bin (dist/src/cli/rk8s.cjs). */
+export const RK8S_BIN = path.resolve(packageRoot, (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { bin: { rk8s: string } }).bin.rk8s);
+/** The ES module entry point, `node dist/src/cli/bin.js`, which must behave as the bin does. */
+export const RK8S_ESM_BIN = path.join(packageRoot, 'dist/src/cli/bin.js');
 
 /** Result of one CLI run. */
 export interface CliResult {
@@ -17,10 +20,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `rk8s <args>` with NO_COLOR, never throwing on a non-zero exit. */
-export async function runCli(args: readonly string[], options: Options = {}): Promise<CliResult> {
-  if (!existsSync(RK8S_BIN)) throw new Error(`${RK8S_BIN} is missing: run npm run build (npm test does it in pretest)`);
-  const result = await execa(process.execPath, [RK8S_BIN, ...args], {
+/** Runs `rk8s <args>` with NO_COLOR, never throwing on a non-zero exit; `entry` is the file node runs (default: the bin). */
+export async function runCli(args: readonly string[], options: Options = {}, entry: string = RK8S_BIN): Promise<CliResult> {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build (npm test does it in pretest)`);
+  const result = await execa(process.execPath, [entry, ...args], {
     reject: false,
     timeout: 60_000,
     ...options,
@@ -41,7 +44,7 @@ export interface CliSandbox {
   /** The environment rk8s runs with: a private cache, the sandbox's KUBECONFIG/KUBECACHEDIR, the template planner; then `extra`. */
   env(extra?: Record<string, string>): Record<string, string>;
   /** Runs `rk8s <global flags> <args>` (stdin ignored unless `input` is given), never throwing on a non-zero exit. */
-  rk8s(args: readonly string[], options?: { input?: string; env?: Record<string, string>; timeout?: number }): Promise<CliResult>;
+  rk8s(args: readonly string[], options?: { input?: string; env?: Record<string, string>; timeout?: number; entry?: string }): Promise<CliResult>;
   /** Runs kubectl against the sandbox; its stdout without the final newline, or throws with stderr. */
   kubectl(...args: string[]): Promise<string>;
 }
@@ -79,7 +82,7 @@ export function useCliSandbox(options: { prefix: string; sandbox?: SandboxOption
         env: cli.env(runOptions.env),
         ...(runOptions.input !== undefined ? { input: runOptions.input } : { stdin: 'ignore' }),
         ...(timeout !== undefined ? { timeout } : {}),
-      });
+      }, runOptions.entry);
     },
     async kubectl(...args) {
       const result = await cli.harness().kubectl(args);

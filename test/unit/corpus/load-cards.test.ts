@@ -101,3 +101,31 @@ describe('loadCards on unusual directories', () => {
     expect(problems[0]!.file).toContain(path.join('list', 'pod', 'get-pod.yaml'));
   });
 });
+
+describe('listYamlFiles', () => {
+  it('lists *.yaml and *.yml depth first in name order, follows symbolic links to folders and files, and skips the rest', async () => {
+    const { listYamlFiles } = await import('../../../src/corpus/load-cards.js');
+    const { symlinkSync } = await import('node:fs');
+    const root = mkdtempSync(path.join(tmpdir(), 'rk8s-list-yaml-'));
+    try {
+      const outside = mkdtempSync(path.join(tmpdir(), 'rk8s-list-yaml-outside-'));
+      mkdirSync(path.join(root, 'b', 'nested'), { recursive: true });
+      mkdirSync(path.join(root, 'a'));
+      for (const file of ['a/2.yaml', 'a/1.yml', 'b/nested/x.yaml', 'b/README.md', 'z.yaml', 'A.yaml']) writeFileSync(path.join(root, file), 'id: x\n');
+      writeFileSync(path.join(outside, 'linked.yaml'), 'id: y\n');
+      symlinkSync(outside, path.join(root, 'c-linked-folder'));
+      symlinkSync(path.join(outside, 'linked.yaml'), path.join(root, 'd-linked.yaml'));
+      // A folder whose name looks like a card is walked, not read as one.
+      mkdirSync(path.join(root, 'e.yaml'));
+      writeFileSync(path.join(root, 'e.yaml', 'inner.yaml'), 'id: z\n');
+      expect(listYamlFiles(root).map((file) => path.relative(root, file))).toEqual([
+        'A.yaml', 'a/1.yml', 'a/2.yaml', 'b/nested/x.yaml', 'c-linked-folder/linked.yaml', 'd-linked.yaml', 'e.yaml/inner.yaml', 'z.yaml',
+      ]);
+      rmSync(outside, { recursive: true, force: true });
+      // A dangling link is an error, as a card folder that cannot be read is.
+      expect(() => listYamlFiles(root)).toThrow(/ENOENT/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
