@@ -9,6 +9,6 @@ command -v kubectl >/dev/null || echo "warning: kubectl not found on PATH; rk8s 
 npm install
 mkdir -p logs
 [ -f .env ] || { cp .env.example .env; echo "created .env from .env.example"; }
-node dist/src/cli/bin.js check
-node dist/src/cli/bin.js index build
+node dist/src/cli/rk8s.cjs check
+node dist/src/cli/rk8s.cjs index build
 echo "ready: npm start opens the TUI on the sandbox cluster"

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$ROOT/dist/src/cli/bin.js"
+BIN="$ROOT/dist/src/cli/rk8s.cjs"
 if [[ ! -f "$BIN" ]]; then
   echo "==> building rk8s (npm run build)"
   (cd "$ROOT" && npm run build --silent)

@@ -5,5 +5,5 @@
 # Extra arguments are passed on, e.g.: scripts/start-server.sh --no-model
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/src/cli/bin.js ] || { echo "error: dist/ is missing: run npm run build (or scripts/bootstrap.sh)" >&2; exit 1; }
-exec node dist/src/cli/bin.js serve --preload "$@"
+[ -f dist/src/cli/rk8s.cjs ] || { echo "error: dist/ is missing: run npm run build (or scripts/bootstrap.sh)" >&2; exit 1; }
+exec node dist/src/cli/rk8s.cjs serve --preload "$@"

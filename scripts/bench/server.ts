@@ -220,7 +220,7 @@ function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Pro
 
 async function dryRunStage(directory: string): Promise<void> {
   const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((candidate) => existsSync(candidate));
-  const bin = path.join(root, 'dist/src/cli/bin.js');
+  const bin = path.join(root, 'dist/src/cli/rk8s.cjs');
   if (!kubectl || !existsSync(bin)) {
     console.log(`\nrk8s exec --dry-run overhead: skipped (${!kubectl ? 'kubectl not installed' : 'dist/ missing: run npm run build'})`);
     return;

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../../src/config/paths.js';
 
 const root = packageRoot();
-const bin = path.join(root, 'dist', 'src', 'cli', 'bin.js');
+const bin = path.join(root, 'dist', 'src', 'cli', 'rk8s.cjs');
 const socket = `rk8s-bench-${process.pid}`;
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(name);

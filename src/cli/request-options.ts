@@ -95,7 +95,8 @@ export function requestFromOptions(words: readonly string[], options: RequestOpt
 /** Builds the core for a CLI command (a missing --model file is an error, a missing RK8S_MODEL a warning). */
 export async function coreFromOptions(globals: GlobalOptions, options: RequestOptions, extra: ConfigOverrides = {}, signal?: AbortSignal, request?: K8sExecPayload): Promise<Core> {
   const config = configFromOptions(globals, { ...extra, ...(options.model === false ? { model: null } : options.model !== undefined ? { model: options.model } : {}) });
-  return createCore(config, {}, { signal, strictModel: typeof options.model === 'string', ...(request ? { prefetchFor: request } : {}) });
+  // One command, then the process exits: the audit log need not keep the event loop free while it writes.
+  return createCore(config, {}, { signal, strictModel: typeof options.model === 'string', syncAuditWrites: true, ...(request ? { prefetchFor: request } : {}) });
 }
 
 /** Aborts on Ctrl-C; dispose() removes the handler. */

@@ -50,9 +50,12 @@ export function corpusKey(directory: string): string | undefined {
     hash.update(`format ${CACHE_FORMAT}\n${code}\n`);
     // Each file's identity and change times rather than its bytes (reading ~120 files was most of a
     // one-shot command's card load): any write to a file moves its ctime, which no tool can set back.
+    // Every file is listed under the folder as path.join wrote it: its name past that prefix is its relative path.
+    const withSeparator = path.join(directory, path.sep);
     for (const file of listYamlFiles(directory)) {
       const stat = statSync(file, { bigint: true });
-      hash.update(`${path.relative(directory, file)}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}\0${stat.ino}\0${stat.dev}\n`);
+      const name = file.startsWith(withSeparator) ? file.slice(withSeparator.length) : path.relative(directory, file);
+      hash.update(`${name}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}\0${stat.ino}\0${stat.dev}\n`);
     }
     return hash.digest('hex');
   } catch {

@@ -1,6 +1,7 @@
 /** createCore(): loads cards, policy, embedder, index, planner, executor and audit log once per process. */
 import { createFileApprovalStore, type ApprovalStore } from '../approvals/approval-store.js';
 import { loadApprovalsPolicy, type LoadedApprovalsPolicy } from '../approvals/door-policy.js';
+import { syncFileSystem } from '../audit/audit-fs.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createOwnerResolver } from '../cluster/owner-resolver.js';
 import { formatProblem, type LoadProblem } from '../config/problems.js';
@@ -52,6 +53,11 @@ export interface CreateCoreOptions {
    * while the cards, the index and the planner load, instead of after them.
    */
   prefetchFor?: Pick<K8sExecPayload, 'resource' | 'namespace' | 'name' | 'query'>;
+  /**
+   * The audit log writes through synchronous file calls (audit/audit-fs.ts syncFileSystem): for a
+   * process that runs one command and exits (the CLI), never for a server or the TUI.
+   */
+  syncAuditWrites?: boolean;
 }
 
 function problemsError(what: string, problems: readonly LoadProblem[], hint: string): ConfigError {
@@ -100,17 +106,25 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
     if (pinned.problem) warnings.push(`the kube context is not pinned (${pinned.problem}): commands run against whatever context kubectl uses when they run`);
   }
   // Name resolution lists from the API server where it can (cluster/api-lister.ts); a CLI request
-  // starts its worker now, so it connects while the policy and the cards load.
-  let policy: Policy | undefined = overrides.policy;
-  let validator = overrides.validator;
-  if (!validator) {
-    policy ??= loadPolicyOrThrow(config.orgDir);
-    validator = createPolicyValidator(policy, config);
-  }
-  options.signal?.throwIfAborted();
-  const kubectl = overrides.kubectl ?? createKubectlRunner(config);
+  // has its worker connect now (the TLS handshake only: no request is sent before a validated read),
+  // so it connects while the policy and the cards load.
   const api = overrides.kubectl || overrides.nameResolver ? undefined : createApiLister(config);
   if (options.prefetchFor) api?.warm?.();
+  let policy: Policy | undefined = overrides.policy;
+  let validator = overrides.validator;
+  let kubectl: KubectlRunner;
+  try {
+    if (!validator) {
+      policy ??= loadPolicyOrThrow(config.orgDir);
+      validator = createPolicyValidator(policy, config);
+    }
+    options.signal?.throwIfAborted();
+    kubectl = overrides.kubectl ?? createKubectlRunner(config);
+  } catch (error) {
+    // A broken policy (or a cancel) leaves no connection open behind it.
+    void api?.close?.();
+    throw error;
+  }
   // Reads through the validator in force at the time of each request (reloadPolicy replaces it).
   // (Only with the real kubectl, like the pinned context: a core built on a fake kubectl gets names from the words.)
   // `built.core` is the core once it exists; a prefetch started below runs before that.
@@ -146,7 +160,7 @@ export async function createCore(config: Config, overrides: Partial<CoreOverride
       policy,
       validator,
       kubectl,
-      auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(config), () => core.validator.policyVersion),
+      auditLog: withPolicyVersion(overrides.auditLog ?? createAuditLog(options.syncAuditWrites ? { path: config.audit.path, maxBytes: config.audit.maxBytes, fileSystem: syncFileSystem } : config), () => core.validator.policyVersion),
       ownerResolver: overrides.ownerResolver ?? createOwnerResolver(kubectl),
       clock,
       ...(nameResolver ? { nameResolver } : {}),

@@ -12,7 +12,9 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u115f\u1160\u2800\u3
 /** Printable ASCII: the common case, checked first because it is much cheaper. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
-const UNSAFE_GLOBAL = new RegExp(UNSAFE.source, 'gu');
+// Built on first use: `new RegExp` parses its pattern at once, and this one's Unicode classes cost ~1 ms,
+// which a command whose text is all printable ASCII (the common case) never needs.
+let unsafeGlobal: RegExp | undefined;
 
 function codePointLabel(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -21,7 +23,8 @@ function codePointLabel(character: string): string {
 /** The text with every unsafe character shown as "<U+202E>", safe to print in a message. */
 export function escapeUnsafe(text: string): string {
   if (PRINTABLE_ASCII.test(text)) return text;
-  return text.replace(UNSAFE_GLOBAL, (character) => `<${codePointLabel(character)}>`);
+  unsafeGlobal ??= new RegExp(UNSAFE.source, 'gu');
+  return text.replace(unsafeGlobal, (character) => `<${codePointLabel(character)}>`);
 }
 
 /** The first unsafe character of a text, as "U+00A0", or undefined when the text is clean. */

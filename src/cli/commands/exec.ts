@@ -1,5 +1,4 @@
 /** `rk8s exec`: plan, validate, preview, confirm and run one kubectl command, streaming its output. */
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { splitCommand } from '../../corpus/format-command.js';
 import { InputError } from '../../errors.js';
@@ -41,6 +40,8 @@ export function parseTimeout(value: string | undefined): number | undefined {
 
 /** Asks on the terminal what the core requires: y/N for a key, the object's name for typed-name. */
 export async function askOnTerminal(context: ApprovalContext, signal: AbortSignal): Promise<{ confirmed: boolean; text?: string }> {
+  // Loaded when a command asks, not at every start (four of Node's modules to compile).
+  const { createInterface } = await import('node:readline/promises');
   const readline = createInterface({ input: process.stdin, output: process.stderr });
   readline.on('SIGINT', () => readline.close());
   const { requirement, proposal } = context;

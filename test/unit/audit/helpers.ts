@@ -67,10 +67,13 @@ export function errnoError(code: string, file: string): NodeJS.ErrnoException {
 }
 
 /**
- * The real file system with failures injected where `plan` says. Every call is recorded in `calls`, so a
+ * The real file system (`base`: node:fs/promises, or the synchronous calls the CLI uses) with failures injected where `plan` says. Every call is recorded in `calls`, so a
  * test can first count a clean run's calls and then fail each one in turn.
  */
-export function faultyFileSystem(plan: (call: FileSystemCall) => Fault = () => undefined): { fileSystem: AuditFileSystem; calls: FileSystemCall[] } {
+export function faultyFileSystem(
+  plan: (call: FileSystemCall) => Fault = () => undefined,
+  base: AuditFileSystem = nodeFileSystem,
+): { fileSystem: AuditFileSystem; calls: FileSystemCall[] } {
   const calls: FileSystemCall[] = [];
   const check = (operation: string, file: string): Fault => {
     const call = { operation, file, index: calls.length };
@@ -92,16 +95,16 @@ export function faultyFileSystem(plan: (call: FileSystemCall) => Fault = () => u
     close: () => handle.close(),
   });
   const fileSystem: AuditFileSystem = {
-    open: async (file, flags, mode) => (check('open', file), wrapHandle(await nodeFileSystem.open(file, flags, mode), file)),
-    stat: async (file) => (check('stat', file), nodeFileSystem.stat(file)),
-    lstat: async (file) => (check('lstat', file), nodeFileSystem.lstat(file)),
-    readFile: async (file, encoding) => (check('readFile', file), nodeFileSystem.readFile(file, encoding)),
-    readlink: async (file) => (check('readlink', file), nodeFileSystem.readlink(file)),
-    symlink: async (target, file) => (check('symlink', file), nodeFileSystem.symlink(target, file)),
-    link: async (existing, file) => (check('link', file), nodeFileSystem.link(existing, file)),
-    rename: async (from, to) => (check('rename', from), nodeFileSystem.rename(from, to)),
-    unlink: async (file) => (check('unlink', file), nodeFileSystem.unlink(file)),
-    mkdir: async (directory, options) => (check('mkdir', directory), nodeFileSystem.mkdir(directory, options)),
+    open: async (file, flags, mode) => (check('open', file), wrapHandle(await base.open(file, flags, mode), file)),
+    stat: async (file) => (check('stat', file), base.stat(file)),
+    lstat: async (file) => (check('lstat', file), base.lstat(file)),
+    readFile: async (file, encoding) => (check('readFile', file), base.readFile(file, encoding)),
+    readlink: async (file) => (check('readlink', file), base.readlink(file)),
+    symlink: async (target, file) => (check('symlink', file), base.symlink(target, file)),
+    link: async (existing, file) => (check('link', file), base.link(existing, file)),
+    rename: async (from, to) => (check('rename', from), base.rename(from, to)),
+    unlink: async (file) => (check('unlink', file), base.unlink(file)),
+    mkdir: async (directory, options) => (check('mkdir', directory), base.mkdir(directory, options)),
   };
   return { fileSystem, calls };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { nodeFileSystem, syncFileSystem } from '../../../src/audit/audit-fs.js';
 import { createAuditLog } from '../../../src/audit/audit-log.js';
 import { verifyAuditLog } from '../../../src/audit/verify.js';
 import { GAP_FILE_BYTES, gapFilePath, parseGapFile } from '../../../src/audit/write-gap.js';
@@ -230,7 +231,11 @@ const scenarios: Scenario[] = [
   },
 ];
 
-describe('fault injection over every file-system call of an append (class guard)', () => {
+// Both ways the real file system is reached: node:fs/promises (servers, the TUI) and synchronous calls (one-shot CLI commands).
+describe.each([
+  ['node:fs/promises', nodeFileSystem],
+  ['synchronous calls', syncFileSystem],
+] as const)('fault injection over every file-system call of an append, through %s (class guard)', (_name, base) => {
   const faults = ['ENOSPC', 'EIO', 'EACCES'];
 
   it.each(scenarios)('$name: whichever call fails, the append resolves with its record on disk or rejects with AUDIT_WRITE_FAILED; the log verifies and the loss is declared', async (scenario) => {
@@ -242,7 +247,7 @@ describe('fault injection over every file-system call of an append (class guard)
       return { file, log };
     };
     // Count the calls of one clean run of the append under test.
-    const probing = faultyFileSystem();
+    const probing = faultyFileSystem(undefined, base);
     const probe = await setUp(probing.fileSystem);
     const callsBefore = probing.calls.length;
     await probe.log.append(sampleRecord());
@@ -254,7 +259,7 @@ describe('fault injection over every file-system call of an append (class guard)
       for (const code of faults) {
         let armed = false;
         let seen = 0;
-        const { fileSystem } = faultyFileSystem(() => (armed && seen++ === target ? { code } : undefined));
+        const { fileSystem } = faultyFileSystem(() => (armed && seen++ === target ? { code } : undefined), base);
         const { file, log } = await setUp(fileSystem);
         armed = true;
         const record = sampleRecord({ event: 'finished' });
