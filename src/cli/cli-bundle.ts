@@ -5,7 +5,8 @@
  * that is Node 22).
  *
  * The cache lives in the rk8s cache directory (RK8S_CACHE_DIR, default .cache/ in the package root),
- * one file per bundle under a key of the bundle file's stat and Node's version and architecture, with a
+ * one file per bundle under a key of the bundle file's stat (of its bytes when it changed in the last few
+ * seconds) and Node's version and architecture, with a
  * checksum of its data (a damaged file is not handed to V8, which trusts what it deserializes); V8
  * rejects a cache made with other flags. The cache is (re)written at exit when it was missing, damaged
  * or rejected, with the functions that ran compiled in. Only node: built-ins here: this runs before
@@ -45,15 +46,31 @@ function cacheDirectory(here: string): string {
 }
 
 /**
- * The cache's key: the bundle file as its stat sees it (size, inode, device, modification and change
- * times in nanoseconds) and the Node that compiled it. V8 checks only a script's length against its
- * cache, so the key must change whenever the bundle does: a rebuild or an upgrade writes a new file
- * (another inode or change time, which no tool can set back), so it misses, and hashing the 1 MB
- * bundle at every start (~1.5 ms) is not needed for that.
+ * How long after its last change a file's stat is trusted to say whether its bytes changed: a file
+ * system with coarse timestamps (1 s on ext3 and HFS+, 2 s on FAT) gives two writes within one tick
+ * the same times, so a bundle rewritten in place with the same length would look unchanged (git's
+ * "racily clean" problem). A bundle changed more recently than this is keyed by its bytes instead.
  */
-function cacheKey(stats: BigIntStats): string {
-  const file = `${stats.size}:${stats.ino}:${stats.dev}:${stats.mtimeNs}:${stats.ctimeNs}`;
-  return createHash('sha256').update(`${file}\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
+const SETTLED_MS = 3_000n;
+
+/**
+ * The cache's key, and the Node that compiled it. V8 checks only a script's length against its cache,
+ * so the key must change whenever the bundle does. A settled bundle is keyed by its stat (size, inode,
+ * device, modification and change times in nanoseconds): a rebuild or an upgrade writes a new file
+ * or moves its change time, which no tool can set back, so it misses; that spares hashing the 1 MB
+ * bundle at every start (~1.5 ms). A bundle changed in the last few seconds is keyed by its bytes.
+ */
+export function bundleCacheKey(
+  stats: Pick<BigIntStats, 'size' | 'ino' | 'dev' | 'mtimeNs' | 'ctimeNs'>,
+  bytes: Buffer,
+  nowMs: number = Date.now(),
+): string {
+  const now = BigInt(Math.floor(nowMs));
+  const settled = now - stats.ctimeNs / 1_000_000n > SETTLED_MS && now - stats.mtimeNs / 1_000_000n > SETTLED_MS;
+  const hash = createHash('sha256');
+  if (settled) hash.update(`stat ${stats.size}:${stats.ino}:${stats.dev}:${stats.mtimeNs}:${stats.ctimeNs}`);
+  else hash.update('bytes ').update(bytes);
+  return hash.update(`\n${process.version}\n${process.arch}\n${process.versions.v8}`).digest('hex').slice(0, 24);
 }
 
 /** The bundle's bytes and its key, from one open file: undefined key when the file changed while it was read (no cache then). */
@@ -65,10 +82,11 @@ function readBundle(bundle: string): { bytes: Buffer; key: string | undefined } 
     return undefined;
   }
   try {
-    const before = cacheKey(fstatSync(descriptor, { bigint: true }));
+    const before = fstatSync(descriptor, { bigint: true });
     const bytes = readFileSync(descriptor);
-    const after = cacheKey(fstatSync(descriptor, { bigint: true }));
-    return { bytes, key: before === after ? before : undefined };
+    const after = fstatSync(descriptor, { bigint: true });
+    const unchanged = before.size === after.size && before.mtimeNs === after.mtimeNs && before.ctimeNs === after.ctimeNs && BigInt(bytes.length) === after.size;
+    return { bytes, key: unchanged ? bundleCacheKey(after, bytes) : undefined };
   } finally {
     closeSync(descriptor);
   }
