@@ -3,15 +3,15 @@
  *
  * `require('usearch')` costs ~7 ms at every start (resolving the package, node-gyp-build picking a
  * prebuild, `bindings`, and compiling usearch's JavaScript wrapper), of which loading the native addon
- * itself is under 1 ms. So this module finds the addon that node-gyp-build would load (a local
- * `build/Release/usearch.node`, else the prebuild for this platform and architecture) in the usearch
- * package that Node would resolve, and speaks to its `CompiledIndex` directly, with the same arguments
+ * itself is under 1 ms. So this module finds the addon that node-gyp-build would load, when its choice
+ * is plain (the one prebuild for this platform and architecture, no local build, no override: see
+ * plainPrebuild), in the usearch package that Node would resolve, and speaks to its `CompiledIndex` directly, with the same arguments
  * usearch's wrapper passes. It does so only for the usearch version whose native API it was written
  * against (USEARCH_NATIVE_VERSIONS; test/unit/retrieve/usearch-binding.test.ts holds both paths to the
- * same answers); anything else (another version, no addon where it is looked for, an addon without
+ * same answers); anything else (another version, a choice that is not plain, an addon without
  * CompiledIndex) goes through `require('usearch')`, as before.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,15 +67,38 @@ function usearchFolder(): string | undefined {
   }
 }
 
-/** The native addon of a supported usearch version, or null when it is not where node-gyp-build would find it. */
+/**
+ * The prebuild node-gyp-build would pick, when the choice is plain: no override in the environment
+ * (USEARCH_PREBUILD, PREBUILDS_ONLY), no local build (build/Release or build/Debug, which it prefers;
+ * their choice is left to it), one prebuild folder for this platform and architecture (`linux-x64`,
+ * `darwin-arm64+x64`) holding only usearch.node (no tagged variants to choose between).
+ */
+export function plainPrebuild(
+  folder: string,
+  environment: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+  architecture: string = process.arch,
+): string | undefined {
+  if (environment.USEARCH_PREBUILD || environment.PREBUILDS_ONLY) return undefined;
+  if (existsSync(path.join(folder, 'build'))) return undefined;
+  const prebuilds = path.join(folder, 'prebuilds');
+  const matching = readdirSync(prebuilds).filter((name) => {
+    const [named, architectures] = name.split('-');
+    return named === platform && (architectures ?? '').split('+').includes(architecture);
+  });
+  if (matching.length !== 1) return undefined;
+  const files = readdirSync(path.join(prebuilds, matching[0]!));
+  return files.length === 1 && files[0] === 'usearch.node' ? path.join(prebuilds, matching[0]!, 'usearch.node') : undefined;
+}
+
+/** The native addon of a supported usearch version, or null when usearch's own loader should decide. */
 function nativeAddon(): NativeAddon | null {
   try {
     const folder = usearchFolder();
     if (folder === undefined) return null;
     const { version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { version?: unknown };
     if (typeof version !== 'string' || !USEARCH_NATIVE_VERSIONS.test(version)) return null;
-    const file = [path.join(folder, 'build', 'Release', 'usearch.node'), path.join(folder, 'prebuilds', `${process.platform}-${process.arch}`, 'usearch.node')]
-      .find((candidate) => existsSync(candidate));
+    const file = plainPrebuild(folder);
     if (file === undefined) return null;
     const loaded = requireHere(file) as Partial<NativeAddon>;
     return typeof loaded.CompiledIndex === 'function' ? (loaded as NativeAddon) : null;

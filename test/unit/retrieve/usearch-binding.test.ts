@@ -3,12 +3,12 @@
  * and usearch's own JavaScript wrapper must give the same index: the same sizes, files either one
  * writes that the other reads, and the same nearest keys and distances from the same graph.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newVectorIndex, USEARCH_NATIVE_VERSIONS, type VectorIndex } from '../../../src/retrieve/usearch-binding.js';
+import { newVectorIndex, plainPrebuild, USEARCH_NATIVE_VERSIONS, type VectorIndex } from '../../../src/retrieve/usearch-binding.js';
 
 // The package Node resolves (its exports hide package.json): its entry is javascript/dist/cjs/usearch.js.
 const folder = path.resolve(path.dirname(createRequire(import.meta.url).resolve('usearch')), '../../..');
@@ -39,12 +39,37 @@ const answers = (index: VectorIndex) => queries.map((query) => {
 });
 
 describe('usearch reached two ways', () => {
-  it('the installed usearch is the version the direct path speaks to, and its addon is found on this machine', () => {
+  it('the installed usearch is the version the direct path speaks to, and its addon is reached directly on this machine', () => {
     const { version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { version: string };
     expect(version).toMatch(USEARCH_NATIVE_VERSIONS);
-    const expected = [path.join(folder, 'build', 'Release', 'usearch.node'), path.join(folder, 'prebuilds', `${process.platform}-${process.arch}`, 'usearch.node')].some((file) => existsSync(file));
-    if (expected) expect(() => newVectorIndex(DIMENSIONS, 'native')).not.toThrow();
+    const prebuild = plainPrebuild(folder);
+    if (prebuild !== undefined) expect(() => newVectorIndex(DIMENSIONS, 'native')).not.toThrow();
     else expect(() => newVectorIndex(DIMENSIONS, 'native')).toThrow(/cannot be loaded directly/);
+    // The machines rk8s is tested on (linux-x64, the package's own prebuild) take the direct path.
+    if (process.platform === 'linux' && process.arch === 'x64') expect(prebuild).toBe(path.join(folder, 'prebuilds', 'linux-x64', 'usearch.node'));
+  });
+
+  it('takes the direct path only where node-gyp-build\'s choice is plain, and leaves the rest to it', () => {
+    const fake = (layout: Record<string, string>) => {
+      const root = mkdtempSync(path.join(scratch, 'package-'));
+      for (const [file, content] of Object.entries(layout)) {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), content);
+      }
+      return root;
+    };
+    const plain = fake({ 'prebuilds/linux-x64/usearch.node': '', 'prebuilds/linux-arm64/usearch.node': '', 'prebuilds/darwin-arm64+x64/usearch.node': '' });
+    expect(plainPrebuild(plain, {}, 'linux', 'x64')).toBe(path.join(plain, 'prebuilds/linux-x64/usearch.node'));
+    expect(plainPrebuild(plain, {}, 'darwin', 'arm64')).toBe(path.join(plain, 'prebuilds/darwin-arm64+x64/usearch.node'));
+    expect(plainPrebuild(plain, {}, 'darwin', 'x64')).toBe(path.join(plain, 'prebuilds/darwin-arm64+x64/usearch.node'));
+    // No prebuild for the platform, or node-gyp-build's own rules apply: usearch's loader decides.
+    expect(plainPrebuild(plain, {}, 'win32', 'x64')).toBeUndefined();
+    expect(plainPrebuild(plain, { USEARCH_PREBUILD: '/opt/usearch' }, 'linux', 'x64')).toBeUndefined();
+    expect(plainPrebuild(plain, { PREBUILDS_ONLY: '1' }, 'linux', 'x64')).toBeUndefined();
+    expect(plainPrebuild(fake({ 'prebuilds/linux-x64/usearch.node': '', 'build/Release/usearch.node': '' }), {}, 'linux', 'x64')).toBeUndefined();
+    expect(plainPrebuild(fake({ 'prebuilds/linux-x64/usearch.node': '', 'build/Debug/usearch.node': '' }), {}, 'linux', 'x64')).toBeUndefined();
+    expect(plainPrebuild(fake({ 'prebuilds/linux-x64/usearch.node': '', 'prebuilds/linux-x64/usearch.musl.node': '' }), {}, 'linux', 'x64')).toBeUndefined();
+    expect(plainPrebuild(fake({ 'prebuilds/linux-x64/usearch.node': '', 'prebuilds/linux-x64+arm64/usearch.node': '' }), {}, 'linux', 'x64')).toBeUndefined();
   });
 
   it('builds an index of the same size either way, where each vector is its own nearest key', () => {
